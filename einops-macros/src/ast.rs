@@ -1,0 +1,70 @@
+//! The syntax of a macro call: `$crate; input, "pattern" [, reduction] [, name = expr]*`.
+//!
+//! The facade's `macro_rules!` wrappers prepend `$crate`, so expansions name the facade
+//! crate correctly even when a user renames the dependency.
+
+use proc_macro2::TokenTree;
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::{Expr, Ident, LitStr, Token};
+
+/// A parsed `rearrange!` / `reduce!` / `repeat!` call.
+pub struct Call {
+    /// Path of the facade crate (`$crate`).
+    pub krate: TokenTree,
+    /// The input expression.
+    pub input: Expr,
+    /// The pattern literal.
+    pub pattern: LitStr,
+    /// The reduction, for `reduce!` (an identifier or a string literal).
+    pub reduction: Option<Reduction>,
+    /// `name = expr` axis lengths, in call order.
+    pub lengths: Vec<(Ident, Expr)>,
+}
+
+/// The reduction argument as written.
+pub struct Reduction {
+    /// Its name.
+    pub name: String,
+    /// Where it is written, for errors.
+    pub span: proc_macro2::Span,
+}
+
+impl Call {
+    /// Parses a call; `with_reduction` for `reduce!`.
+    pub fn parse(input: ParseStream<'_>, with_reduction: bool) -> syn::Result<Call> {
+        let krate: TokenTree = input.parse()?;
+        input.parse::<Token![;]>()?;
+        let array: Expr = input.parse()?;
+        input.parse::<Token![,]>()?;
+        let pattern: LitStr = input.parse()?;
+        let reduction = if with_reduction {
+            input.parse::<Token![,]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        let mut lengths = Vec::new();
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let name = Ident::parse_any(input)?;
+            input.parse::<Token![=]>()?;
+            lengths.push((name, input.parse()?));
+        }
+        Ok(Call { krate, input: array, pattern, reduction, lengths })
+    }
+}
+
+impl Parse for Reduction {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(LitStr) {
+            let lit: LitStr = input.parse()?;
+            return Ok(Reduction { name: lit.value(), span: lit.span() });
+        }
+        let ident = Ident::parse_any(input)?;
+        Ok(Reduction { name: ident.unraw().to_string(), span: ident.span() })
+    }
+}

@@ -1,0 +1,225 @@
+//! The error type of every einops operation.
+
+use std::fmt;
+
+use crate::pattern::PatternError;
+
+/// When a problem can be detected: from the pattern alone, or only with the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// From the pattern, the reduction name and the names of the axis lengths
+    /// (a compile error for the macros).
+    Pattern,
+    /// From the input's number of dimensions.
+    Rank,
+    /// From the input's axis lengths or the given length values.
+    Shape,
+    /// From the element type (`mean` of integers in the run-time API).
+    Dtype,
+}
+
+/// The call an error happened in: operation, pattern, input shape and given lengths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// `rearrange`, `reduce`, `repeat`, ...
+    pub operation: String,
+    /// The pattern as written.
+    pub pattern: String,
+    /// The input's shape (for a list: the stacked shape, or the first element's if they differ).
+    pub shape: Vec<usize>,
+    /// The given axis lengths, as `name = value` texts.
+    pub lengths: Vec<String>,
+}
+
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} `{}` on input of shape {:?}", self.operation, self.pattern, self.shape)?;
+        if !self.lengths.is_empty() {
+            write!(f, " with {}", self.lengths.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in an einops operation.
+///
+/// Messages name the operation, the pattern, the input shape and the failing
+/// dimension, group or axis:
+///
+/// ```
+/// use ndarray::Array;
+/// let x = Array::from_shape_vec(vec![2, 7], (0..14).collect::<Vec<i64>>()).unwrap();
+/// let err = einops_runtime::dynamic::rearrange(&x, "b (h w) -> b h w", &[("h", 2)]).unwrap_err();
+/// assert_eq!(err.kind(), "indivisible_axis");
+/// assert_eq!(
+///     err.to_string(),
+///     "rearrange `b (h w) -> b h w` on input of shape [2, 7] with h = 2: \
+///      dimension 1 of length 7 cannot be split into group `(h w)`: \
+///      it is not a multiple of 2 (the product of h)"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The pattern is invalid (a compile error for the macros).
+    #[error("{0}")]
+    Pattern(#[from] PatternError),
+    /// The input has a number of dimensions the pattern cannot describe.
+    #[error("{call}: the pattern expects {expected} dimensions, but the input has {actual}")]
+    Rank {
+        /// The failing call.
+        call: Box<Call>,
+        /// `4`, or `at least 3` for patterns with an ellipsis.
+        expected: String,
+        /// The input's number of dimensions.
+        actual: usize,
+    },
+    /// A given axis length is negative or does not fit `usize`.
+    #[error("{call}: length {value} given for axis `{axis}` is not a valid length")]
+    InvalidLength {
+        /// The failing call.
+        call: Box<Call>,
+        /// The axis given the length.
+        axis: String,
+        /// The value as given.
+        value: i128,
+    },
+    /// An input dimension does not equal the product of its group's lengths.
+    #[error(
+        "{call}: dimension {dim} has length {actual}, but group `{group}` has length {expected}"
+    )]
+    LengthMismatch {
+        /// The failing call.
+        call: Box<Call>,
+        /// Index of the input dimension.
+        dim: usize,
+        /// The group as written, e.g. `(h w)`.
+        group: String,
+        /// The dimension's length.
+        actual: usize,
+        /// The product of the group's known lengths.
+        expected: usize,
+    },
+    /// An input dimension is not a multiple of its group's known lengths.
+    #[error(
+        "{call}: dimension {dim} of length {actual} cannot be split into group `{group}`: \
+         it is not a multiple of {known} (the product of {known_axes})"
+    )]
+    Indivisible {
+        /// The failing call.
+        call: Box<Call>,
+        /// Index of the input dimension.
+        dim: usize,
+        /// The group as written.
+        group: String,
+        /// The dimension's length.
+        actual: usize,
+        /// The product of the known lengths of the group.
+        known: usize,
+        /// The axes whose lengths are known, e.g. `h, 2`.
+        known_axes: String,
+    },
+    /// An axis length cannot be inferred because the other axes of its group have length 0.
+    #[error(
+        "{call}: the length of `{axis}` in group `{group}` cannot be inferred: \
+         the other axes of the group have length 0"
+    )]
+    ZeroDivisor {
+        /// The failing call.
+        call: Box<Call>,
+        /// The group as written.
+        group: String,
+        /// The axis whose length is unknown.
+        axis: String,
+    },
+    /// A product of lengths overflows `usize`.
+    #[error("{call}: the length of {what} overflows usize")]
+    Overflow {
+        /// The failing call.
+        call: Box<Call>,
+        /// What was being computed, e.g. `output dimension 1 (group `(a b)`)`.
+        what: String,
+    },
+    /// The elements of a list input differ in shape.
+    #[error(
+        "{call}: list element {index} has shape {actual:?}, but element 0 has shape {expected:?}"
+    )]
+    ListShapesDiffer {
+        /// The failing call.
+        call: Box<Call>,
+        /// Index of the first element that differs.
+        index: usize,
+        /// Shape of element 0.
+        expected: Vec<usize>,
+        /// Shape of element `index`.
+        actual: Vec<usize>,
+    },
+    /// A list input with no element.
+    #[error("{call}: the list input is empty; there is nothing to stack")]
+    EmptyList {
+        /// The failing call.
+        call: Box<Call>,
+    },
+    /// `min` or `max` over axes with no element.
+    #[error("{call}: cannot take the {reduction} over zero elements (reduced axes: {axes})")]
+    EmptyReduction {
+        /// The failing call.
+        call: Box<Call>,
+        /// `min` or `max`.
+        reduction: &'static str,
+        /// The reduced axes with their lengths, e.g. `h = 0, w = 2`.
+        axes: String,
+    },
+    /// `mean` of an integer array (a compile error for the macros).
+    #[error("{call}: mean needs floating-point elements, but the array holds {element}")]
+    MeanOfInteger {
+        /// The failing call.
+        call: Box<Call>,
+        /// The element type's name.
+        element: &'static str,
+    },
+}
+
+impl Error {
+    /// When the problem could first be detected.
+    ///
+    /// ```
+    /// use einops_runtime::{dynamic, Stage};
+    /// let x = ndarray::Array::<f32, _>::zeros((2, 3));
+    /// assert_eq!(dynamic::rearrange(&x, "a b c -> a", &[]).unwrap_err().stage(), Stage::Pattern);
+    /// assert_eq!(dynamic::rearrange(&x, "a b c -> c b a", &[]).unwrap_err().stage(), Stage::Rank);
+    /// ```
+    pub fn stage(&self) -> Stage {
+        match self {
+            Error::Pattern(_) => Stage::Pattern,
+            Error::Rank { .. } => Stage::Rank,
+            Error::MeanOfInteger { .. } => Stage::Dtype,
+            _ => Stage::Shape,
+        }
+    }
+
+    /// A stable machine-readable name of the error, as the reference vectors name it.
+    ///
+    /// ```
+    /// use einops_runtime::dynamic;
+    /// let x = ndarray::Array::<f32, _>::zeros((2, 3));
+    /// assert_eq!(dynamic::rearrange(&x, "a b -> a", &[]).unwrap_err().kind(),
+    ///            "rearrange_identifier_mismatch");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Pattern(err) => err.kind.name(),
+            Error::Rank { expected, .. } if expected.starts_with("at least") => "too_few_dims",
+            Error::Rank { .. } => "wrong_ndim",
+            Error::InvalidLength { .. } => "invalid_length",
+            Error::LengthMismatch { .. } => "axis_length_mismatch",
+            Error::Indivisible { .. } => "indivisible_axis",
+            Error::ZeroDivisor { .. } => "zero_axis_length",
+            Error::Overflow { .. } => "length_overflow",
+            Error::ListShapesDiffer { .. } => "list_shapes_differ",
+            Error::EmptyList { .. } => "empty_list",
+            Error::EmptyReduction { .. } => "empty_reduction",
+            Error::MeanOfInteger { .. } => "mean_of_integer",
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! What the macro expansions call: one function per operation, generic over the rank
+//! rule the macro chose, taking the constant recipe and the length values.
+//!
+//! Not a stable API: reached through `einops::__private`.
+
+use ndarray::Array;
+
+use crate::element::Reducible;
+use crate::error::Error;
+use crate::input::Operand;
+use crate::ops;
+use crate::pattern::Recipe;
+use crate::rank::{ElementRule, RankRule};
+
+/// Output array type of a macro call.
+pub type Output<'a, R, I> =
+    Array<<I as Operand<'a>>::Elem, <R as RankRule<<I as Operand<'a>>::Dim>>::Output>;
+
+/// `rearrange!` and `repeat!`.
+pub fn rearrange<'a, R, I>(input: I, recipe: &Recipe, lengths: &[i128]) -> Result<Output<'a, R, I>, Error>
+where
+    I: Operand<'a>,
+    I::Elem: Clone,
+    R: RankRule<I::Dim>,
+{
+    ops::rearrange(input.into_input(), recipe, lengths)
+}
+
+/// `reduce!`; `M` restricts the element type (`mean` needs floats).
+pub fn reduce<'a, R, M, I>(input: I, recipe: &Recipe, lengths: &[i128]) -> Result<Output<'a, R, I>, Error>
+where
+    I: Operand<'a>,
+    I::Elem: Reducible,
+    R: RankRule<I::Dim>,
+    M: ElementRule<I::Elem>,
+{
+    ops::reduce(input.into_input(), recipe, lengths)
+}
+
+/// An integer usable as an axis length (`name = expr`); converted without loss, so a
+/// negative or too large value is reported at run time instead of wrapping.
+pub trait AxisLength {
+    /// The value, saturated to `i128` (which no valid length reaches).
+    fn to_i128(self) -> i128;
+}
+
+macro_rules! axis_lengths {
+    ($($t:ty),*) => {$(
+        impl AxisLength for $t {
+            fn to_i128(self) -> i128 {
+                i128::try_from(self).unwrap_or(i128::MAX)
+            }
+        }
+    )*};
+}
+axis_lengths!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+impl<T: AxisLength + Copy> AxisLength for &T {
+    fn to_i128(self) -> i128 {
+        (*self).to_i128()
+    }
+}
+
+/// Converts one axis-length argument.
+pub fn length(value: impl AxisLength) -> i128 {
+    value.to_i128()
+}

@@ -1,0 +1,218 @@
+//! Pattern errors: what is wrong, and where in the pattern it is.
+
+use std::fmt;
+
+/// Every way a pattern (with its reduction name and axis-length names) can be wrong.
+///
+/// These are the errors a proc macro reports at compile time; the run-time API returns
+/// them inside [`crate::Error::Pattern`]. [`PatternErrorKind::name`] gives the stable
+/// kind name used by the reference vectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PatternErrorKind {
+    /// No `->` in a pattern that needs one.
+    ArrowMissing,
+    /// More than one `->`.
+    ArrowMultiple,
+    /// A character that is not a letter, digit, `_`, space, parenthesis or ellipsis.
+    UnknownCharacter(char),
+    /// Dots that do not form an ellipsis.
+    StrayDots,
+    /// More than one ellipsis on one side.
+    BadEllipsis,
+    /// A token that is not a valid axis name.
+    InvalidIdentifier {
+        /// The token as written (an ellipsis glued to it shown as `…`).
+        token: String,
+        /// Why it is not valid.
+        reason: &'static str,
+    },
+    /// The anonymous axis `0`.
+    AnonymousAxisZero,
+    /// An axis named twice on one side.
+    DuplicateAxis(String),
+    /// A `(` inside a group.
+    NestedParentheses,
+    /// A `)` with no open group.
+    UnbalancedCloseParen,
+    /// A `(` never closed.
+    UnclosedParen,
+    /// `...` on the right but not on the left.
+    EllipsisRightOnly,
+    /// `...` inside a group on the left.
+    EllipsisParenthesizedLeft,
+    /// A number ≥ 2 in a rearrange pattern.
+    RearrangeAnonymousAxis,
+    /// Axes on one side of a rearrange pattern only.
+    RearrangeIdentifierMismatch(Vec<String>),
+    /// Axes of the left side of a repeat pattern missing on the right.
+    RepeatLeftOnlyIdentifier(Vec<String>),
+    /// New axes of a repeat pattern without a length.
+    RepeatMissingSize(Vec<String>),
+    /// Axes of the right side of a reduce pattern missing on the left.
+    ReduceRightOnlyIdentifier(Vec<String>),
+    /// A reduction that is not one of the seven.
+    UnknownReduction(String),
+    /// An axis-length name that is not a valid axis name.
+    InvalidAxisLengthName(String),
+    /// An axis-length name that the pattern does not use.
+    UnusedAxisLength(String),
+    /// A left group with more than one axis of unknown length.
+    CannotInferSizes(Vec<String>),
+}
+
+impl PatternErrorKind {
+    /// The stable kind name of the reference vectors (`expected_error.kind`).
+    ///
+    /// ```
+    /// use einops_runtime::pattern::PatternErrorKind;
+    /// assert_eq!(PatternErrorKind::ArrowMissing.name(), "arrow_missing");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        use PatternErrorKind::*;
+        match self {
+            ArrowMissing => "arrow_missing",
+            ArrowMultiple => "arrow_multiple",
+            UnknownCharacter(_) => "unknown_character",
+            StrayDots => "stray_dots",
+            BadEllipsis => "bad_ellipsis",
+            InvalidIdentifier { .. } => "invalid_identifier",
+            AnonymousAxisZero => "anonymous_axis_zero",
+            DuplicateAxis(_) => "duplicate_axis",
+            NestedParentheses => "nested_parentheses",
+            UnbalancedCloseParen => "unbalanced_close_paren",
+            UnclosedParen => "unclosed_paren",
+            EllipsisRightOnly => "ellipsis_right_only",
+            EllipsisParenthesizedLeft => "ellipsis_parenthesized_left",
+            RearrangeAnonymousAxis => "rearrange_anonymous_axis",
+            RearrangeIdentifierMismatch(_) => "rearrange_identifier_mismatch",
+            RepeatLeftOnlyIdentifier(_) => "repeat_left_only_identifier",
+            RepeatMissingSize(_) => "repeat_missing_size",
+            ReduceRightOnlyIdentifier(_) => "reduce_right_only_identifier",
+            UnknownReduction(_) => "unknown_reduction",
+            InvalidAxisLengthName(_) => "invalid_axis_length_name",
+            UnusedAxisLength(_) => "unused_axis_length",
+            CannotInferSizes(_) => "cannot_infer_sizes",
+        }
+    }
+}
+
+impl fmt::Display for PatternErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use PatternErrorKind::*;
+        let list = |axes: &[String]| axes.join(", ");
+        match self {
+            ArrowMissing => f.write_str("the pattern needs `->` between its input and output sides"),
+            ArrowMultiple => f.write_str("the pattern has more than one `->`"),
+            UnknownCharacter(c) => write!(f, "unknown character {c:?}"),
+            StrayDots => f.write_str("dots may only appear as an ellipsis `...`"),
+            BadEllipsis => f.write_str("only one ellipsis `...` is allowed per side"),
+            InvalidIdentifier { token, reason } => {
+                write!(f, "invalid axis name `{token}`: {reason}")
+            }
+            AnonymousAxisZero => f.write_str("an anonymous axis must have a positive length, not 0"),
+            DuplicateAxis(name) => write!(f, "axis `{name}` appears twice on one side"),
+            NestedParentheses => f.write_str("groups cannot be nested: axis composition is one level"),
+            UnbalancedCloseParen => f.write_str("`)` closes no group"),
+            UnclosedParen => f.write_str("`(` is never closed"),
+            EllipsisRightOnly => {
+                f.write_str("`...` appears on the right side but not on the left side")
+            }
+            EllipsisParenthesizedLeft => {
+                f.write_str("`...` cannot be inside a group on the left side")
+            }
+            RearrangeAnonymousAxis => f.write_str(
+                "rearrange cannot create or remove anonymous axes (only `1` and `()` are allowed)",
+            ),
+            RearrangeIdentifierMismatch(axes) => write!(
+                f,
+                "rearrange needs every axis on both sides; only on one side: {}",
+                list(axes)
+            ),
+            RepeatLeftOnlyIdentifier(axes) => write!(
+                f,
+                "repeat cannot remove axes; missing on the right side: {}",
+                list(axes)
+            ),
+            RepeatMissingSize(axes) => write!(
+                f,
+                "repeat needs the length of each new axis (e.g. `{} = 3`); no length for: {}",
+                axes[0],
+                list(axes)
+            ),
+            ReduceRightOnlyIdentifier(axes) => write!(
+                f,
+                "reduce cannot create axes; not on the left side: {}",
+                list(axes)
+            ),
+            UnknownReduction(name) => write!(
+                f,
+                "unknown reduction {name:?}; expected one of min, max, sum, mean, prod, any, all"
+            ),
+            InvalidAxisLengthName(name) => {
+                write!(f, "`{name}` given a length, but it is not a valid axis name")
+            }
+            UnusedAxisLength(name) => {
+                write!(f, "`{name}` given a length, but the pattern does not use it")
+            }
+            CannotInferSizes(axes) => write!(
+                f,
+                "cannot infer the lengths of {} from one input dimension; give all but one with `name = length`",
+                list(axes)
+            ),
+        }
+    }
+}
+
+/// A pattern error with the pattern and the columns it concerns.
+///
+/// Its `Display` form draws the pattern with a caret under the offending column:
+///
+/// ```
+/// let err = einops_runtime::pattern::Recipe::rearrange("a b -> a c", &[]).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "rearrange pattern `a b -> a c`: rearrange needs every axis on both sides; only on one side: b, c\n  \
+///      a b -> a c\n    ^      ^"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    /// What is wrong.
+    pub kind: PatternErrorKind,
+    /// The operation (`rearrange`, `reduce`, `repeat`, ...).
+    pub operation: &'static str,
+    /// The pattern as written.
+    pub pattern: String,
+    /// Character columns (0-based) of the pattern to underline; empty for the whole call.
+    pub columns: Vec<usize>,
+}
+
+impl PatternError {
+    /// The message without the pattern line and carets (one line).
+    pub fn headline(&self) -> String {
+        format!("{} pattern `{}`: {}", self.operation, self.pattern, self.kind)
+    }
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline())?;
+        if self.columns.is_empty() {
+            return Ok(());
+        }
+        // Control characters would break the caret alignment; show them escaped, one column each.
+        let shown: String = self
+            .pattern
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
+        let mut carets = String::new();
+        for col in 0..=*self.columns.iter().max().unwrap_or(&0) {
+            carets.push(if self.columns.contains(&col) { '^' } else { ' ' });
+        }
+        write!(f, "\n  {shown}\n  {carets}")
+    }
+}
+
+impl std::error::Error for PatternError {}

@@ -1,0 +1,135 @@
+//! Compile-time rank rules: the macros name one of these marker types, and the trait
+//! bounds reject a fixed-rank input (`Ix0`–`Ix6`) whose rank contradicts the pattern
+//! and pick a fixed-rank output type wherever the rank is known.
+//!
+//! `IxDyn` inputs pass every rule; their rank is checked at run time.
+
+use std::marker::PhantomData;
+
+use ndarray::{Dimension, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
+
+/// Input of exactly `IN` dimensions, output of `OUT` (at most 6) dimensions.
+pub struct Exact<const IN: usize, const OUT: usize>;
+/// Input of at least `IN` dimensions (an ellipsis), output of `OUT` (at most 6) dimensions.
+pub struct AtLeast<const IN: usize, const OUT: usize>;
+/// Input of at least `IN` dimensions; the output has the ellipsis's dimensions plus `OUT`.
+pub struct Shift<const IN: usize, const OUT: usize>;
+/// Input of exactly `IN` dimensions, output of more than 6 dimensions (`IxDyn`).
+pub struct ExactDyn<const IN: usize>;
+/// Input of at least `IN` dimensions, output of more than 6 dimensions (`IxDyn`).
+pub struct AtLeastDyn<const IN: usize>;
+
+/// A rank rule applied to the input dimension type `D`: checks it and names the output's.
+pub trait RankRule<D: Dimension> {
+    /// The output's dimension type.
+    type Output: Dimension;
+}
+
+/// Dimension types with exactly `N` axes (`IxDyn` has any number).
+#[diagnostic::on_unimplemented(
+    message = "the pattern expects a {N}-dimensional array, but the input's dimension type is `{Self}`",
+    label = "this pattern needs {N} input dimensions",
+    note = "`Dim<[usize; K]>` is `IxK`; an `IxDyn` array is checked when the code runs"
+)]
+pub trait HasDims<const N: usize>: Dimension {}
+
+/// Dimension types with at least `N` axes; `Rest` has the remaining ones.
+#[diagnostic::on_unimplemented(
+    message = "the pattern expects an array of at least {N} dimensions, but the input's dimension type is `{Self}`",
+    label = "this pattern needs at least {N} input dimensions",
+    note = "`Dim<[usize; K]>` is `IxK`; an `IxDyn` array is checked when the code runs"
+)]
+pub trait HasAtLeastDims<const N: usize>: Dimension {
+    /// The dimension type of the axes beyond the first `N`.
+    type Rest: Dimension;
+}
+
+/// Dimension types `N` more axes can be added to.
+pub trait AddDims<const N: usize>: Dimension {
+    /// The dimension type with `N` more axes (`IxDyn` past 6).
+    type Output: Dimension;
+}
+
+/// The fixed-rank dimension type with `N` axes.
+pub struct Rank<const N: usize>(PhantomData<[(); N]>);
+
+/// Maps [`Rank`] to `Ix0`–`Ix6`.
+pub trait FixedRank {
+    /// The dimension type.
+    type Dim: Dimension;
+}
+
+macro_rules! ranks {
+    ($($n:literal => $ix:ty),*) => {$(
+        impl HasDims<$n> for $ix {}
+        impl FixedRank for Rank<$n> { type Dim = $ix; }
+    )*};
+}
+ranks!(0 => Ix0, 1 => Ix1, 2 => Ix2, 3 => Ix3, 4 => Ix4, 5 => Ix5, 6 => Ix6);
+
+macro_rules! table {
+    ($trait:ident :: $assoc:ident for $ix:ty: $($n:literal => $out:ty),*) => {$(
+        impl $trait<$n> for $ix { type $assoc = $out; }
+    )*};
+}
+table!(HasAtLeastDims::Rest for Ix0: 0 => Ix0);
+table!(HasAtLeastDims::Rest for Ix1: 0 => Ix1, 1 => Ix0);
+table!(HasAtLeastDims::Rest for Ix2: 0 => Ix2, 1 => Ix1, 2 => Ix0);
+table!(HasAtLeastDims::Rest for Ix3: 0 => Ix3, 1 => Ix2, 2 => Ix1, 3 => Ix0);
+table!(HasAtLeastDims::Rest for Ix4: 0 => Ix4, 1 => Ix3, 2 => Ix2, 3 => Ix1, 4 => Ix0);
+table!(HasAtLeastDims::Rest for Ix5: 0 => Ix5, 1 => Ix4, 2 => Ix3, 3 => Ix2, 4 => Ix1, 5 => Ix0);
+table!(HasAtLeastDims::Rest for Ix6: 0 => Ix6, 1 => Ix5, 2 => Ix4, 3 => Ix3, 4 => Ix2, 5 => Ix1, 6 => Ix0);
+table!(AddDims::Output for Ix0: 0 => Ix0, 1 => Ix1, 2 => Ix2, 3 => Ix3, 4 => Ix4, 5 => Ix5, 6 => Ix6);
+table!(AddDims::Output for Ix1: 0 => Ix1, 1 => Ix2, 2 => Ix3, 3 => Ix4, 4 => Ix5, 5 => Ix6, 6 => IxDyn);
+table!(AddDims::Output for Ix2: 0 => Ix2, 1 => Ix3, 2 => Ix4, 3 => Ix5, 4 => Ix6, 5 => IxDyn, 6 => IxDyn);
+table!(AddDims::Output for Ix3: 0 => Ix3, 1 => Ix4, 2 => Ix5, 3 => Ix6, 4 => IxDyn, 5 => IxDyn, 6 => IxDyn);
+table!(AddDims::Output for Ix4: 0 => Ix4, 1 => Ix5, 2 => Ix6, 3 => IxDyn, 4 => IxDyn, 5 => IxDyn, 6 => IxDyn);
+table!(AddDims::Output for Ix5: 0 => Ix5, 1 => Ix6, 2 => IxDyn, 3 => IxDyn, 4 => IxDyn, 5 => IxDyn, 6 => IxDyn);
+table!(AddDims::Output for Ix6: 0 => Ix6, 1 => IxDyn, 2 => IxDyn, 3 => IxDyn, 4 => IxDyn, 5 => IxDyn, 6 => IxDyn);
+
+impl<const N: usize> HasDims<N> for IxDyn {}
+impl<const N: usize> HasAtLeastDims<N> for IxDyn {
+    type Rest = IxDyn;
+}
+impl<const N: usize> AddDims<N> for IxDyn {
+    type Output = IxDyn;
+}
+
+impl<D: HasDims<IN>, const IN: usize, const OUT: usize> RankRule<D> for Exact<IN, OUT>
+where
+    Rank<OUT>: FixedRank,
+{
+    type Output = <Rank<OUT> as FixedRank>::Dim;
+}
+
+impl<D: HasAtLeastDims<IN>, const IN: usize, const OUT: usize> RankRule<D> for AtLeast<IN, OUT>
+where
+    Rank<OUT>: FixedRank,
+{
+    type Output = <Rank<OUT> as FixedRank>::Dim;
+}
+
+impl<D: HasAtLeastDims<IN>, const IN: usize, const OUT: usize> RankRule<D> for Shift<IN, OUT>
+where
+    D::Rest: AddDims<OUT>,
+{
+    type Output = <D::Rest as AddDims<OUT>>::Output;
+}
+
+impl<D: HasDims<IN>, const IN: usize> RankRule<D> for ExactDyn<IN> {
+    type Output = IxDyn;
+}
+
+impl<D: HasAtLeastDims<IN>, const IN: usize> RankRule<D> for AtLeastDyn<IN> {
+    type Output = IxDyn;
+}
+
+/// Whether an element type suits a reduction; the macros pick [`FloatOnly`] for a
+/// `mean` that reduces something and [`AnyElement`] otherwise.
+pub trait ElementRule<A> {}
+/// Any element `reduce` can fold.
+pub struct AnyElement;
+/// Floating-point elements only.
+pub struct FloatOnly;
+impl<A: crate::Reducible> ElementRule<A> for AnyElement {}
+impl<A: crate::element::Float> ElementRule<A> for FloatOnly {}

@@ -1,0 +1,299 @@
+//! Shape solving: a recipe plus an input's shape and strides becomes the strided walk
+//! that produces the output.
+//!
+//! Elementary axes are numbered like the recipe's axes, followed by one per dimension
+//! matched by the ellipsis. Everything lives on the stack for patterns of up to 16
+//! elementary axes.
+
+use smallvec::{smallvec, SmallVec};
+
+use crate::error::{Call, Error};
+use crate::pattern::{Length, Recipe, Slot, Term};
+
+/// Inline capacity for per-axis data; larger patterns spill to the heap.
+pub(crate) const INLINE: usize = 16;
+
+/// One axis of a strided walk: its length and the input stride (in elements) along it.
+pub(crate) type Walk = SmallVec<[(usize, isize); INLINE]>;
+
+/// What one call does, resolved against the input.
+pub(crate) struct Solution {
+    /// The output's elementary axes in output order; stride 0 for axes repeat adds.
+    pub kept: Walk,
+    /// The axes that reduce removes, in input order.
+    pub reduced: Walk,
+    /// The output's shape (groups merged).
+    pub shape: SmallVec<[usize; INLINE]>,
+    /// Whether the output's elements are the input's in row-major order: then a
+    /// standard-layout input only needs a new shape.
+    pub in_order: bool,
+}
+
+/// Lazily built description of the failing call, so the success path allocates nothing.
+pub(crate) struct Context<'c> {
+    pub recipe: &'c Recipe,
+    pub shape: &'c [usize],
+    pub lengths: &'c [i128],
+}
+
+impl Context<'_> {
+    pub fn call(&self) -> Box<Call> {
+        Box::new(Call {
+            operation: match self.recipe.operation {
+                crate::pattern::Operation::Reduce(r) => format!("reduce({})", r.name()),
+                op => op.name().to_owned(),
+            },
+            pattern: self.recipe.pattern.to_string(),
+            shape: self.shape.to_vec(),
+            lengths: self
+                .recipe
+                .length_names
+                .iter()
+                .zip(self.lengths)
+                .map(|(name, value)| format!("{name} = {value}"))
+                .collect(),
+        })
+    }
+
+    /// A group as written, e.g. `(h w)`, for messages.
+    fn group_text(&self, slots: &[Slot]) -> String {
+        let names: Vec<&str> = slots
+            .iter()
+            .map(|slot| match slot {
+                Slot::Axis(id) => &*self.recipe.axes[*id].name,
+                Slot::Ellipsis => "...",
+            })
+            .collect();
+        match names.len() {
+            1 => names[0].to_owned(),
+            _ => format!("({})", names.join(" ")),
+        }
+    }
+}
+
+/// Converts the given lengths to `usize`, rejecting negative and too large values.
+pub(crate) fn given_lengths(ctx: &Context<'_>) -> Result<SmallVec<[usize; INLINE]>, Error> {
+    ctx.lengths
+        .iter()
+        .zip(ctx.recipe.length_names.iter())
+        .map(|(&value, name)| {
+            usize::try_from(value).map_err(|_| Error::InvalidLength {
+                call: ctx.call(),
+                axis: name.to_string(),
+                value,
+            })
+        })
+        .collect()
+}
+
+/// Number of dimensions the input must have: exactly `n`, or at least `n` with an ellipsis.
+pub(crate) fn explicit_dims(terms: &[Term]) -> (usize, bool) {
+    let explicit = terms.iter().filter(|t| !matches!(t, Term::Ellipsis)).count();
+    (explicit, explicit != terms.len())
+}
+
+/// Solves `ctx.recipe` for an input with `strides` (in elements).
+pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Error> {
+    let recipe = ctx.recipe;
+    let shape = ctx.shape;
+    let given = given_lengths(ctx)?;
+    let (explicit, has_ellipsis) = explicit_dims(&recipe.input);
+    let rank_ok = if has_ellipsis { shape.len() >= explicit } else { shape.len() == explicit };
+    if !rank_ok {
+        return Err(Error::Rank {
+            call: ctx.call(),
+            expected: if has_ellipsis { format!("at least {explicit}") } else { explicit.to_string() },
+            actual: shape.len(),
+        });
+    }
+    let named = recipe.axes.len();
+    let ellipsis_dims = shape.len() - explicit;
+    let mut lengths: SmallVec<[Option<usize>; INLINE]> = recipe
+        .axes
+        .iter()
+        .map(|axis| match axis.length {
+            Length::Fixed(n) => Some(n),
+            Length::Given(i) => Some(given[i]),
+            Length::Inferred => None,
+        })
+        .collect();
+    lengths.extend(shape[explicit_before_ellipsis(recipe)..][..ellipsis_dims].iter().map(|&l| Some(l)));
+    let mut axis_strides: SmallVec<[isize; INLINE]> = smallvec![0; named + ellipsis_dims];
+
+    let mut dim = 0;
+    for term in recipe.input.iter() {
+        match term {
+            Term::Ellipsis => {
+                for e in 0..ellipsis_dims {
+                    axis_strides[named + e] = strides[dim];
+                    dim += 1;
+                }
+            }
+            Term::Group(slots) => {
+                split_dimension(ctx, dim, slots, &mut lengths)?;
+                // Row-major within the group: the last axis moves by the dimension's stride.
+                let mut stride = strides[dim];
+                for slot in slots.iter().rev() {
+                    if let Slot::Axis(id) = *slot {
+                        axis_strides[id] = stride;
+                        stride = stride.wrapping_mul(lengths[id].unwrap_or(0) as isize);
+                    }
+                }
+                dim += 1;
+            }
+        }
+    }
+    let length = |id: usize| lengths[id].expect("every output axis has a length after solving");
+
+    let mut kept = Walk::new();
+    let mut out_shape = SmallVec::new();
+    let mut output_has_ellipsis = false;
+    for (out_dim, term) in recipe.output.iter().enumerate() {
+        let mut ids: SmallVec<[usize; INLINE]> = SmallVec::new();
+        let grouped = match term {
+            Term::Ellipsis => {
+                output_has_ellipsis = true;
+                ids.extend(named..named + ellipsis_dims);
+                false
+            }
+            Term::Group(slots) => {
+                for slot in slots.iter() {
+                    match *slot {
+                        Slot::Axis(id) => ids.push(id),
+                        Slot::Ellipsis => {
+                            output_has_ellipsis = true;
+                            ids.extend(named..named + ellipsis_dims);
+                        }
+                    }
+                }
+                true
+            }
+        };
+        let mut group_length = 1usize;
+        for &id in &ids {
+            kept.push((length(id), axis_strides[id]));
+            group_length = group_length.checked_mul(length(id)).ok_or_else(|| Error::Overflow {
+                call: ctx.call(),
+                what: format!("output dimension {out_dim}"),
+            })?;
+            if !grouped {
+                out_shape.push(length(id));
+            }
+        }
+        if grouped {
+            out_shape.push(group_length);
+        }
+    }
+    out_shape.iter().try_fold(1usize, |acc, &l| acc.checked_mul(l)).ok_or_else(|| Error::Overflow {
+        call: ctx.call(),
+        what: "the output".to_owned(),
+    })?;
+
+    let reduced: Walk = input_order(recipe, named, ellipsis_dims)
+        .filter(|&id| {
+            if id < named {
+                !recipe.axes[id].in_output
+            } else {
+                !output_has_ellipsis
+            }
+        })
+        .map(|id| (length(id), axis_strides[id]))
+        .collect();
+    let in_order = reduced.is_empty()
+        && input_order(recipe, named, ellipsis_dims)
+            .filter(|&id| length(id) != 1)
+            .map(Some)
+            .chain(std::iter::once(None))
+            .eq(output_ids(recipe, named, ellipsis_dims)
+                .filter(|&id| length(id) != 1)
+                .map(Some)
+                .chain(std::iter::once(None)));
+    Ok(Solution { kept, reduced, shape: out_shape, in_order })
+}
+
+/// Number of input dimensions before the ellipsis.
+fn explicit_before_ellipsis(recipe: &Recipe) -> usize {
+    recipe.input.iter().take_while(|t| !matches!(t, Term::Ellipsis)).count()
+}
+
+/// Elementary axes of the input in input order.
+fn input_order(recipe: &Recipe, named: usize, ellipsis_dims: usize) -> impl Iterator<Item = usize> + '_ {
+    side_order(&recipe.input, named, ellipsis_dims)
+}
+
+/// Elementary axes of the output in output order.
+fn output_ids(recipe: &Recipe, named: usize, ellipsis_dims: usize) -> impl Iterator<Item = usize> + '_ {
+    side_order(&recipe.output, named, ellipsis_dims)
+}
+
+fn side_order(terms: &[Term], named: usize, ellipsis_dims: usize) -> impl Iterator<Item = usize> + '_ {
+    terms.iter().flat_map(move |term| {
+        let slots: &[Slot] = match term {
+            Term::Ellipsis => &[Slot::Ellipsis],
+            Term::Group(slots) => slots,
+        };
+        slots.iter().flat_map(move |slot| match *slot {
+            Slot::Axis(id) => id..id + 1,
+            Slot::Ellipsis => named..named + ellipsis_dims,
+        })
+    })
+}
+
+/// Checks input dimension `dim` against its group and infers the group's unknown axis.
+fn split_dimension(
+    ctx: &Context<'_>,
+    dim: usize,
+    slots: &[Slot],
+    lengths: &mut [Option<usize>],
+) -> Result<(), Error> {
+    let actual = ctx.shape[dim];
+    let mut known = 1usize;
+    let mut unknown = None;
+    for slot in slots {
+        if let Slot::Axis(id) = *slot {
+            match lengths[id] {
+                Some(l) => {
+                    known = known.checked_mul(l).ok_or_else(|| Error::Overflow {
+                        call: ctx.call(),
+                        what: format!("group `{}`", ctx.group_text(slots)),
+                    })?
+                }
+                None => unknown = Some(id),
+            }
+        }
+    }
+    match unknown {
+        None if actual != known => Err(Error::LengthMismatch {
+            call: ctx.call(),
+            dim,
+            group: ctx.group_text(slots),
+            actual,
+            expected: known,
+        }),
+        None => Ok(()),
+        Some(id) if known == 0 => Err(Error::ZeroDivisor {
+            call: ctx.call(),
+            group: ctx.group_text(slots),
+            axis: ctx.recipe.axes[id].name.to_string(),
+        }),
+        Some(_) if actual % known != 0 => Err(Error::Indivisible {
+            call: ctx.call(),
+            dim,
+            group: ctx.group_text(slots),
+            actual,
+            known,
+            known_axes: slots
+                .iter()
+                .filter_map(|slot| match *slot {
+                    Slot::Axis(id) if Some(id) != unknown => Some(&*ctx.recipe.axes[id].name),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+        Some(id) => {
+            lengths[id] = Some(actual / known);
+            Ok(())
+        }
+    }
+}
