@@ -16,7 +16,10 @@ use crate::pattern::{Operation, Recipe};
 pub type Lengths<'l> = &'l [(&'l str, usize)];
 
 fn split(lengths: Lengths<'_>) -> (Vec<&str>, Vec<i128>) {
-    lengths.iter().map(|&(name, value)| (name, value as i128)).unzip()
+    lengths
+        .iter()
+        .map(|&(name, value)| (name, value as i128))
+        .unzip()
 }
 
 /// Reorders, splits and merges axes (`"b c h w -> b (c h w)"`).
@@ -26,7 +29,11 @@ fn split(lengths: Lengths<'_>) -> (Vec<&str>, Vec<i128>) {
 /// let y = einops_runtime::dynamic::rearrange(&x, "a b -> b a", &[]).unwrap();
 /// assert_eq!(y, x.t().into_dyn());
 /// ```
-pub fn rearrange<'a, I>(input: I, pattern: &str, lengths: Lengths<'_>) -> Result<Array<I::Elem, IxDyn>, Error>
+pub fn rearrange<'a, I>(
+    input: I,
+    pattern: &str,
+    lengths: Lengths<'_>,
+) -> Result<Array<I::Elem, IxDyn>, Error>
 where
     I: Operand<'a>,
     I::Elem: Clone,
@@ -68,7 +75,11 @@ where
 /// let y = einops_runtime::dynamic::repeat(&x, "a -> (a r)", &[("r", 2)]).unwrap();
 /// assert_eq!(y, ndarray::arr1(&[1, 1, 2, 2]).into_dyn());
 /// ```
-pub fn repeat<'a, I>(input: I, pattern: &str, lengths: Lengths<'_>) -> Result<Array<I::Elem, IxDyn>, Error>
+pub fn repeat<'a, I>(
+    input: I,
+    pattern: &str,
+    lengths: Lengths<'_>,
+) -> Result<Array<I::Elem, IxDyn>, Error>
 where
     I: Operand<'a>,
     I::Elem: Clone,

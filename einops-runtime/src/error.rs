@@ -33,7 +33,11 @@ pub struct Call {
 
 impl fmt::Display for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} `{}` on input of shape {:?}", self.operation, self.pattern, self.shape)?;
+        write!(
+            f,
+            "{} `{}` on input of shape {:?}",
+            self.operation, self.pattern, self.shape
+        )?;
         if !self.lengths.is_empty() {
             write!(f, " with {}", self.lengths.join(", "))?;
         }

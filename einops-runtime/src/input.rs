@@ -104,8 +104,13 @@ impl<'a, T: ArrayLike<'a>> Operand<'a> for T {
     }
 }
 
-fn list<'a, T: ArrayLike<'a>>(items: impl IntoIterator<Item = T>) -> Vec<CowArray<'a, T::Elem, IxDyn>> {
-    items.into_iter().map(|item| item.into_cow().into_dyn()).collect()
+fn list<'a, T: ArrayLike<'a>>(
+    items: impl IntoIterator<Item = T>,
+) -> Vec<CowArray<'a, T::Elem, IxDyn>> {
+    items
+        .into_iter()
+        .map(|item| item.into_cow().into_dyn())
+        .collect()
 }
 
 impl<'a, T: ArrayLike<'a>, const N: usize> Operand<'a> for [T; N] {

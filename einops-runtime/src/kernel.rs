@@ -56,7 +56,9 @@ pub(crate) fn count(walk: &[(usize, isize)]) -> usize {
 pub(crate) unsafe fn gather<A: Clone>(base: *const A, walk: &[(usize, isize)]) -> Vec<A> {
     let mut out = Vec::with_capacity(count(walk));
     // SAFETY: the caller guarantees each offset addresses a valid element.
-    for_each_offset(walk, 0, |offset| out.push(unsafe { &*base.offset(offset) }.clone()));
+    for_each_offset(walk, 0, |offset| {
+        out.push(unsafe { &*base.offset(offset) }.clone())
+    });
     out
 }
 
@@ -82,8 +84,14 @@ pub(crate) unsafe fn reduce<A: Reducible>(
         };
         let truth = |any: bool| {
             let mut found = false;
-            for_each_offset(reduced, start, |offset| found |= read(offset).is_true() == any);
-            if found == any { A::ONE } else { A::ZERO }
+            for_each_offset(reduced, start, |offset| {
+                found |= read(offset).is_true() == any
+            });
+            if found == any {
+                A::ONE
+            } else {
+                A::ZERO
+            }
         };
         out.push(match reduction {
             Reduction::Sum => fold(A::ZERO, A::add),

@@ -17,7 +17,11 @@ pub type Output<'a, R, I> =
     Array<<I as Operand<'a>>::Elem, <R as RankRule<<I as Operand<'a>>::Dim>>::Output>;
 
 /// `rearrange!` and `repeat!`.
-pub fn rearrange<'a, R, I>(input: I, recipe: &Recipe, lengths: &[i128]) -> Result<Output<'a, R, I>, Error>
+pub fn rearrange<'a, R, I>(
+    input: I,
+    recipe: &Recipe,
+    lengths: &[i128],
+) -> Result<Output<'a, R, I>, Error>
 where
     I: Operand<'a>,
     I::Elem: Clone,
@@ -27,7 +31,11 @@ where
 }
 
 /// `reduce!`; `M` restricts the element type (`mean` needs floats).
-pub fn reduce<'a, R, M, I>(input: I, recipe: &Recipe, lengths: &[i128]) -> Result<Output<'a, R, I>, Error>
+pub fn reduce<'a, R, M, I>(
+    input: I,
+    recipe: &Recipe,
+    lengths: &[i128],
+) -> Result<Output<'a, R, I>, Error>
 where
     I: Operand<'a>,
     I::Elem: Reducible,

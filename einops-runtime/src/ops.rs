@@ -1,6 +1,6 @@
 //! rearrange, reduce and repeat: solve the recipe against the input, then copy or fold.
 
-use ndarray::{Array, Axis, CowArray, Dimension, IxDyn};
+use ndarray::{Array, Axis, CowArray, Dimension};
 
 use crate::element::Reducible;
 use crate::error::Error;
@@ -18,7 +18,11 @@ pub fn rearrange<'a, A: Clone + 'a, D: Dimension, O: Dimension>(
     lengths: &[i128],
 ) -> Result<Array<A, O>, Error> {
     let array = stacked(input, recipe, lengths)?;
-    let ctx = Context { recipe, shape: array.shape(), lengths };
+    let ctx = Context {
+        recipe,
+        shape: array.shape(),
+        lengths,
+    };
     let solution = solve(&ctx, array.strides())?;
     Ok(move_elements(array, &solution))
 }
@@ -33,7 +37,11 @@ pub fn reduce<'a, A: Reducible, D: Dimension, O: Dimension>(
         return rearrange(input, recipe, lengths);
     };
     let array = stacked(input, recipe, lengths)?;
-    let ctx = Context { recipe, shape: array.shape(), lengths };
+    let ctx = Context {
+        recipe,
+        shape: array.shape(),
+        lengths,
+    };
     let solution = solve(&ctx, array.strides())?;
     if solution.reduced.is_empty() {
         return Ok(move_elements(array, &solution));
@@ -41,7 +49,10 @@ pub fn reduce<'a, A: Reducible, D: Dimension, O: Dimension>(
     let reduced_count = kernel::count(&solution.reduced);
     match reduction {
         Reduction::Mean if !A::IS_FLOAT => {
-            return Err(Error::MeanOfInteger { call: ctx.call(), element: A::NAME });
+            return Err(Error::MeanOfInteger {
+                call: ctx.call(),
+                element: A::NAME,
+            });
         }
         Reduction::Min | Reduction::Max
             if reduced_count == 0 && kernel::count(&solution.kept) > 0 =>
@@ -49,7 +60,7 @@ pub fn reduce<'a, A: Reducible, D: Dimension, O: Dimension>(
             return Err(Error::EmptyReduction {
                 call: ctx.call(),
                 reduction: reduction.name(),
-                axes: reduced_axes_text(&solution),
+                axes: reduced_axes_text(recipe, &solution),
             });
         }
         _ => {}
@@ -61,9 +72,19 @@ pub fn reduce<'a, A: Reducible, D: Dimension, O: Dimension>(
     Ok(shaped(values, &solution))
 }
 
-fn reduced_axes_text(solution: &Solution) -> String {
-    let lengths: Vec<String> = solution.reduced.iter().map(|(len, _)| len.to_string()).collect();
-    format!("lengths {}", lengths.join(" × "))
+/// `h = 0, w = 2`: the reduced axes with their lengths (`...` for ellipsis dimensions).
+fn reduced_axes_text(recipe: &Recipe, solution: &Solution) -> String {
+    let named = recipe.axes.len();
+    let texts: Vec<String> = solution
+        .reduced_ids
+        .iter()
+        .zip(&solution.reduced)
+        .map(|(&id, (len, _))| match recipe.axes.get(id) {
+            Some(axis) => format!("{} = {len}", axis.name),
+            None => format!("...[{}] = {len}", id - named),
+        })
+        .collect();
+    texts.join(", ")
 }
 
 /// The input as one array: list elements are stacked along a new first axis.
@@ -71,15 +92,20 @@ fn stacked<'a, A: Clone, D: Dimension>(
     input: Input<'a, A, D>,
     recipe: &Recipe,
     lengths: &[i128],
-) -> Result<CowArray<'a, A, IxDyn>, Error> {
+) -> Result<CowArray<'a, A, D>, Error> {
     let parts = match input {
-        Input::Single(array) => return Ok(array.into_dyn()),
+        Input::Single(array) => return Ok(array),
         Input::List(parts) => parts,
     };
     let first_shape = parts.first().map_or(&[][..], |p| p.shape());
-    let stacked_shape: Vec<usize> =
-        std::iter::once(parts.len()).chain(first_shape.iter().copied()).collect();
-    let ctx = Context { recipe, shape: &stacked_shape, lengths };
+    let stacked_shape: Vec<usize> = std::iter::once(parts.len())
+        .chain(first_shape.iter().copied())
+        .collect();
+    let ctx = Context {
+        recipe,
+        shape: &stacked_shape,
+        lengths,
+    };
     if parts.is_empty() {
         return Err(Error::EmptyList { call: ctx.call() });
     }
@@ -92,12 +118,20 @@ fn stacked<'a, A: Clone, D: Dimension>(
         });
     }
     let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
-    let stacked = ndarray::stack(Axis(0), &views).expect("list elements were checked to have equal shapes");
+    let stacked =
+        ndarray::stack(Axis(0), &views).expect("list elements were checked to have equal shapes");
+    // `D` is the stacked dimension type, so the number of axes always matches.
+    let stacked = stacked
+        .into_dimensionality::<D>()
+        .expect("a list of arrays stacks to one more dimension");
     Ok(stacked.into())
 }
 
 /// Copies (or, when possible, reshapes) the input into the output layout.
-fn move_elements<A: Clone, O: Dimension>(array: CowArray<'_, A, IxDyn>, solution: &Solution) -> Array<A, O> {
+fn move_elements<A: Clone, D: Dimension, O: Dimension>(
+    array: CowArray<'_, A, D>,
+    solution: &Solution,
+) -> Array<A, O> {
     if solution.in_order && array.is_owned() && array.is_standard_layout() {
         let owned = array.into_owned();
         return owned

@@ -22,6 +22,9 @@ pub(crate) struct Solution {
     pub kept: Walk,
     /// The axes that reduce removes, in input order.
     pub reduced: Walk,
+    /// The recipe's axis numbers of `reduced` (ellipsis dimensions numbered after the
+    /// named axes), for messages.
+    pub reduced_ids: SmallVec<[usize; INLINE]>,
     /// The output's shape (groups merged).
     pub shape: SmallVec<[usize; INLINE]>,
     /// Whether the output's elements are the input's in row-major order: then a
@@ -88,7 +91,10 @@ pub(crate) fn given_lengths(ctx: &Context<'_>) -> Result<SmallVec<[usize; INLINE
 
 /// Number of dimensions the input must have: exactly `n`, or at least `n` with an ellipsis.
 pub(crate) fn explicit_dims(terms: &[Term]) -> (usize, bool) {
-    let explicit = terms.iter().filter(|t| !matches!(t, Term::Ellipsis)).count();
+    let explicit = terms
+        .iter()
+        .filter(|t| !matches!(t, Term::Ellipsis))
+        .count();
     (explicit, explicit != terms.len())
 }
 
@@ -98,11 +104,19 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
     let shape = ctx.shape;
     let given = given_lengths(ctx)?;
     let (explicit, has_ellipsis) = explicit_dims(&recipe.input);
-    let rank_ok = if has_ellipsis { shape.len() >= explicit } else { shape.len() == explicit };
+    let rank_ok = if has_ellipsis {
+        shape.len() >= explicit
+    } else {
+        shape.len() == explicit
+    };
     if !rank_ok {
         return Err(Error::Rank {
             call: ctx.call(),
-            expected: if has_ellipsis { format!("at least {explicit}") } else { explicit.to_string() },
+            expected: if has_ellipsis {
+                format!("at least {explicit}")
+            } else {
+                explicit.to_string()
+            },
             actual: shape.len(),
         });
     }
@@ -117,7 +131,11 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
             Length::Inferred => None,
         })
         .collect();
-    lengths.extend(shape[explicit_before_ellipsis(recipe)..][..ellipsis_dims].iter().map(|&l| Some(l)));
+    lengths.extend(
+        shape[explicit_before_ellipsis(recipe)..][..ellipsis_dims]
+            .iter()
+            .map(|&l| Some(l)),
+    );
     let mut axis_strides: SmallVec<[isize; INLINE]> = smallvec![0; named + ellipsis_dims];
 
     let mut dim = 0;
@@ -172,10 +190,12 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
         let mut group_length = 1usize;
         for &id in &ids {
             kept.push((length(id), axis_strides[id]));
-            group_length = group_length.checked_mul(length(id)).ok_or_else(|| Error::Overflow {
-                call: ctx.call(),
-                what: format!("output dimension {out_dim}"),
-            })?;
+            group_length = group_length
+                .checked_mul(length(id))
+                .ok_or_else(|| Error::Overflow {
+                    call: ctx.call(),
+                    what: format!("output dimension {out_dim}"),
+                })?;
             if !grouped {
                 out_shape.push(length(id));
             }
@@ -184,12 +204,15 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
             out_shape.push(group_length);
         }
     }
-    out_shape.iter().try_fold(1usize, |acc, &l| acc.checked_mul(l)).ok_or_else(|| Error::Overflow {
-        call: ctx.call(),
-        what: "the output".to_owned(),
-    })?;
+    out_shape
+        .iter()
+        .try_fold(1usize, |acc, &l| acc.checked_mul(l))
+        .ok_or_else(|| Error::Overflow {
+            call: ctx.call(),
+            what: "the output".to_owned(),
+        })?;
 
-    let reduced: Walk = input_order(recipe, named, ellipsis_dims)
+    let reduced_ids: SmallVec<[usize; INLINE]> = input_order(recipe, named, ellipsis_dims)
         .filter(|&id| {
             if id < named {
                 !recipe.axes[id].in_output
@@ -197,7 +220,10 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
                 !output_has_ellipsis
             }
         })
-        .map(|id| (length(id), axis_strides[id]))
+        .collect();
+    let reduced: Walk = reduced_ids
+        .iter()
+        .map(|&id| (length(id), axis_strides[id]))
         .collect();
     let in_order = reduced.is_empty()
         && input_order(recipe, named, ellipsis_dims)
@@ -208,25 +234,47 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
                 .filter(|&id| length(id) != 1)
                 .map(Some)
                 .chain(std::iter::once(None)));
-    Ok(Solution { kept, reduced, shape: out_shape, in_order })
+    Ok(Solution {
+        kept,
+        reduced,
+        reduced_ids,
+        shape: out_shape,
+        in_order,
+    })
 }
 
 /// Number of input dimensions before the ellipsis.
 fn explicit_before_ellipsis(recipe: &Recipe) -> usize {
-    recipe.input.iter().take_while(|t| !matches!(t, Term::Ellipsis)).count()
+    recipe
+        .input
+        .iter()
+        .take_while(|t| !matches!(t, Term::Ellipsis))
+        .count()
 }
 
 /// Elementary axes of the input in input order.
-fn input_order(recipe: &Recipe, named: usize, ellipsis_dims: usize) -> impl Iterator<Item = usize> + '_ {
+fn input_order(
+    recipe: &Recipe,
+    named: usize,
+    ellipsis_dims: usize,
+) -> impl Iterator<Item = usize> + '_ {
     side_order(&recipe.input, named, ellipsis_dims)
 }
 
 /// Elementary axes of the output in output order.
-fn output_ids(recipe: &Recipe, named: usize, ellipsis_dims: usize) -> impl Iterator<Item = usize> + '_ {
+fn output_ids(
+    recipe: &Recipe,
+    named: usize,
+    ellipsis_dims: usize,
+) -> impl Iterator<Item = usize> + '_ {
     side_order(&recipe.output, named, ellipsis_dims)
 }
 
-fn side_order(terms: &[Term], named: usize, ellipsis_dims: usize) -> impl Iterator<Item = usize> + '_ {
+fn side_order(
+    terms: &[Term],
+    named: usize,
+    ellipsis_dims: usize,
+) -> impl Iterator<Item = usize> + '_ {
     terms.iter().flat_map(move |term| {
         let slots: &[Slot] = match term {
             Term::Ellipsis => &[Slot::Ellipsis],

@@ -191,7 +191,10 @@ pub struct PatternError {
 impl PatternError {
     /// The message without the pattern line and carets (one line).
     pub fn headline(&self) -> String {
-        format!("{} pattern `{}`: {}", self.operation, self.pattern, self.kind)
+        format!(
+            "{} pattern `{}`: {}",
+            self.operation, self.pattern, self.kind
+        )
     }
 }
 
@@ -209,7 +212,11 @@ impl fmt::Display for PatternError {
             .collect();
         let mut carets = String::new();
         for col in 0..=*self.columns.iter().max().unwrap_or(&0) {
-            carets.push(if self.columns.contains(&col) { '^' } else { ' ' });
+            carets.push(if self.columns.contains(&col) {
+                '^'
+            } else {
+                ' '
+            });
         }
         write!(f, "\n  {shown}\n  {carets}")
     }

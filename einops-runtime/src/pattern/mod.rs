@@ -9,6 +9,4 @@ pub mod parse;
 mod recipe;
 
 pub use error::{PatternError, PatternErrorKind};
-pub use recipe::{
-    split_arrow, Axis, Length, List, Operation, Recipe, Reduction, Slot, Term, Text,
-};
+pub use recipe::{split_arrow, Axis, Length, List, Operation, Recipe, Reduction, Slot, Term, Text};

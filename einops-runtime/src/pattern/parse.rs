@@ -48,7 +48,9 @@ impl Side {
             .iter()
             .flat_map(|item| -> Box<dyn Iterator<Item = (&Atom, usize)>> {
                 match item {
-                    Item::Ellipsis { column } => Box::new(std::iter::once((&Atom::Ellipsis, *column))),
+                    Item::Ellipsis { column } => {
+                        Box::new(std::iter::once((&Atom::Ellipsis, *column)))
+                    }
                     Item::Group { atoms, .. } => Box::new(atoms.iter().map(|(a, c)| (a, *c))),
                 }
             })
@@ -133,7 +135,10 @@ pub fn parse_side(text: &str, offset: usize, rules: Rules) -> Result<Side, Parse
             tok.0.push('…');
             i += 3;
         } else if c == '_' || c.is_alphanumeric() {
-            token.get_or_insert_with(|| (String::new(), column)).0.push(c);
+            token
+                .get_or_insert_with(|| (String::new(), column))
+                .0
+                .push(c);
             i += 1;
         } else {
             return Err((PatternErrorKind::UnknownCharacter(c), vec![column]));

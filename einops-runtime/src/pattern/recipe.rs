@@ -255,17 +255,23 @@ fn label(atom: &Atom) -> String {
 /// its own axis.
 fn only_in(side: &Side, other: &Side) -> (Vec<String>, Vec<usize>) {
     side.atoms()
-        .filter(|(atom, _)| matches!(atom, Atom::Anonymous(_)) || !other.atoms().any(|(a, _)| a == *atom))
+        .filter(|(atom, _)| {
+            matches!(atom, Atom::Anonymous(_)) || !other.atoms().any(|(a, _)| a == *atom)
+        })
         .map(|(atom, column)| (label(atom), column))
         .unzip()
 }
 
-
-
 fn check_ellipses(left: &Side, right: &Side) -> Result<(), ParseFailure> {
     if !left.has_ellipsis() && right.has_ellipsis() {
-        let column = right.atoms().find(|(a, _)| **a == Atom::Ellipsis).map(|(_, c)| c);
-        return Err((PatternErrorKind::EllipsisRightOnly, column.into_iter().collect()));
+        let column = right
+            .atoms()
+            .find(|(a, _)| **a == Atom::Ellipsis)
+            .map(|(_, c)| c);
+        return Err((
+            PatternErrorKind::EllipsisRightOnly,
+            column.into_iter().collect(),
+        ));
     }
     if let Some(column) = left.grouped_ellipsis() {
         return Err((PatternErrorKind::EllipsisParenthesizedLeft, vec![column]));
@@ -296,7 +302,10 @@ fn check_sides(
             names.extend(right_names);
             columns.extend(right_columns);
             if !names.is_empty() {
-                return Err((PatternErrorKind::RearrangeIdentifierMismatch(names), columns));
+                return Err((
+                    PatternErrorKind::RearrangeIdentifierMismatch(names),
+                    columns,
+                ));
             }
         }
         Operation::Repeat => {
@@ -308,7 +317,8 @@ fn check_sides(
                 .atoms()
                 .filter_map(|(atom, column)| match atom {
                     Atom::Named(name)
-                        if left.column_of(name).is_none() && !length_names.contains(&name.as_str()) =>
+                        if left.column_of(name).is_none()
+                            && !length_names.contains(&name.as_str()) =>
                     {
                         Some((name.clone(), column))
                     }
@@ -396,7 +406,10 @@ fn build(
     Recipe {
         operation,
         pattern: pattern.to_owned().into(),
-        length_names: length_names.iter().map(|n| Text::from((*n).to_owned())).collect(),
+        length_names: length_names
+            .iter()
+            .map(|n| Text::from((*n).to_owned()))
+            .collect(),
         axes: axes.into(),
         input: input.into(),
         output: output.into(),
