@@ -45,8 +45,11 @@ pub use einops_runtime::{Error, Operand, Reducible, Stage};
 
 #[doc(hidden)]
 pub mod __private {
-    pub use einops_macros::{rearrange, reduce, repeat};
-    pub use einops_runtime::macro_support::{length, rearrange as rearrange_call, reduce as reduce_call};
+    pub use einops_macros::{rearrange, rearrange_into, reduce, reduce_into, repeat, repeat_into};
+    pub use einops_runtime::macro_support::{
+        length, rearrange as rearrange_call, rearrange_into as rearrange_into_call,
+        reduce as reduce_call, reduce_into as reduce_into_call,
+    };
     pub use einops_runtime::pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
     pub use einops_runtime::rank::{AnyElement, AtLeast, AtLeastDyn, Exact, ExactDyn, FloatOnly, Shift};
     pub use std::borrow::Cow;
@@ -89,4 +92,50 @@ macro_rules! reduce {
 #[macro_export]
 macro_rules! repeat {
     ($($args:tt)*) => { $crate::__private::repeat!($crate; $($args)*) };
+}
+
+/// [`rearrange!`] writing into an existing array: `rearrange_into!(&mut out, x, "pattern", ...)`.
+///
+/// `out` is any mutable array (`&mut Array`, `&mut ArrayViewMut`, any strides) whose
+/// shape is the result's; a fixed-rank `out` of the wrong rank is a compile error, a
+/// wrong shape a run-time [`Error`]. Returns `Result<(), Error>`.
+///
+/// ```
+/// use einops::rearrange_into;
+/// let x = ndarray::arr2(&[[1, 2, 3], [4, 5, 6]]);
+/// let mut out = ndarray::Array2::zeros((3, 2));
+/// rearrange_into!(&mut out, &x, "a b -> b a").unwrap();
+/// assert_eq!(out, x.t());
+/// ```
+#[macro_export]
+macro_rules! rearrange_into {
+    ($($args:tt)*) => { $crate::__private::rearrange_into!($crate; $($args)*) };
+}
+
+/// [`reduce!`] writing into an existing array: `reduce_into!(&mut out, x, "pattern", max, ...)`.
+///
+/// ```
+/// use einops::reduce_into;
+/// let x = ndarray::arr2(&[[1.0, 2.0], [3.0, 4.0]]);
+/// let mut out = ndarray::Array1::zeros(2);
+/// reduce_into!(&mut out, &x, "a b -> b", sum).unwrap();
+/// assert_eq!(out, ndarray::arr1(&[4.0, 6.0]));
+/// ```
+#[macro_export]
+macro_rules! reduce_into {
+    ($($args:tt)*) => { $crate::__private::reduce_into!($crate; $($args)*) };
+}
+
+/// [`repeat!`] writing into an existing array: `repeat_into!(&mut out, x, "pattern", ...)`.
+///
+/// ```
+/// use einops::repeat_into;
+/// let x = ndarray::arr1(&[1, 2]);
+/// let mut out = ndarray::Array2::zeros((2, 2));
+/// repeat_into!(&mut out, &x, "a -> a r", r = 2).unwrap();
+/// assert_eq!(out, ndarray::arr2(&[[1, 1], [2, 2]]));
+/// ```
+#[macro_export]
+macro_rules! repeat_into {
+    ($($args:tt)*) => { $crate::__private::repeat_into!($crate; $($args)*) };
 }

@@ -1,4 +1,5 @@
-//! The syntax of a macro call: `$crate; input, "pattern" [, reduction] [, name = expr]*`.
+//! The syntax of a macro call:
+//! `$crate; [&mut output,] input, "pattern" [, reduction] [, name = expr]*`.
 //!
 //! The facade's `macro_rules!` wrappers prepend `$crate`, so expansions name the facade
 //! crate correctly even when a user renames the dependency.
@@ -12,6 +13,8 @@ use syn::{Expr, Ident, LitStr, Token};
 pub struct Call {
     /// Path of the facade crate (`$crate`).
     pub krate: TokenTree,
+    /// The output expression of the `_into` forms.
+    pub output: Option<Expr>,
     /// The input expression.
     pub input: Expr,
     /// The pattern literal.
@@ -31,10 +34,17 @@ pub struct Reduction {
 }
 
 impl Call {
-    /// Parses a call; `with_reduction` for `reduce!`.
-    pub fn parse(input: ParseStream<'_>, with_reduction: bool) -> syn::Result<Call> {
+    /// Parses a call; `with_reduction` for `reduce!`, `into` for the `_into` forms.
+    pub fn parse(input: ParseStream<'_>, with_reduction: bool, into: bool) -> syn::Result<Call> {
         let krate: TokenTree = input.parse()?;
         input.parse::<Token![;]>()?;
+        let output = if into {
+            let output: Expr = input.parse()?;
+            input.parse::<Token![,]>()?;
+            Some(output)
+        } else {
+            None
+        };
         let array: Expr = input.parse()?;
         input.parse::<Token![,]>()?;
         let pattern: LitStr = input.parse()?;
@@ -54,7 +64,14 @@ impl Call {
             input.parse::<Token![=]>()?;
             lengths.push((name, input.parse()?));
         }
-        Ok(Call { krate, input: array, pattern, reduction, lengths })
+        Ok(Call {
+            krate,
+            output,
+            input: array,
+            pattern,
+            reduction,
+            lengths,
+        })
     }
 }
 
@@ -62,9 +79,15 @@ impl Parse for Reduction {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         if input.peek(LitStr) {
             let lit: LitStr = input.parse()?;
-            return Ok(Reduction { name: lit.value(), span: lit.span() });
+            return Ok(Reduction {
+                name: lit.value(),
+                span: lit.span(),
+            });
         }
         let ident = Ident::parse_any(input)?;
-        Ok(Reduction { name: ident.unraw().to_string(), span: ident.span() })
+        Ok(Reduction {
+            name: ident.unraw().to_string(),
+            span: ident.span(),
+        })
     }
 }

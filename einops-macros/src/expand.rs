@@ -26,26 +26,41 @@ pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
     let length_idents: Vec<syn::Ident> = (0..call.lengths.len())
         .map(|i| format_ident!("length{}", i, span = Span::mixed_site()))
         .collect();
+    let output_ident = syn::Ident::new("output", Span::mixed_site());
     let input = &call.input;
-    let length_exprs = call.lengths.iter().map(|(_, expr)| quote!(#private::length(#expr)));
+    // The output (if any) is evaluated first: arguments are evaluated left to right.
+    let (output_expr, output_binding) = match &call.output {
+        Some(output) => (quote!(#output,), quote!(#output_ident,)),
+        None => (quote!(), quote!()),
+    };
+    let into = call.output.is_some();
+    let length_exprs = call
+        .lengths
+        .iter()
+        .map(|(_, expr)| quote!(#private::length(#expr)));
     let recipe_value = recipe_tokens(&private, recipe);
     let rule = rank_rule(&private, recipe);
-    let function = match recipe.operation {
-        Operation::Reduce(_) => {
+    let function = match (recipe.operation, into) {
+        (Operation::Reduce(_), false) => {
             let element = element_rule(&private, recipe);
             quote!(reduce_call::<#rule, #element, _>)
         }
-        _ => quote!(rearrange_call::<#rule, _>),
+        (Operation::Reduce(_), true) => {
+            let element = element_rule(&private, recipe);
+            quote!(reduce_into_call::<#rule, #element, _, _, _>)
+        }
+        (_, false) => quote!(rearrange_call::<#rule, _>),
+        (_, true) => quote!(rearrange_into_call::<#rule, _, _, _>),
     };
     // Spanned at the pattern so that a rank or element-type error points at it.
     let invocation = quote_spanned! {call.pattern.span()=>
-        #private::#function(#input_ident, &#recipe_ident, &[#(#length_idents),*])
+        #private::#function(#output_binding #input_ident, &#recipe_ident, &[#(#length_idents),*])
     };
     quote! {
         {
             static #recipe_ident: #private::Recipe = #recipe_value;
-            match (#input, #(#length_exprs,)*) {
-                (#input_ident, #(#length_idents,)*) => #invocation,
+            match (#output_expr #input, #(#length_exprs,)*) {
+                (#output_binding #input_ident, #(#length_idents,)*) => #invocation,
             }
         }
     }
@@ -53,7 +68,12 @@ pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
 
 /// The rank rule: what the input's rank must be and what the output's is.
 fn rank_rule(private: &TokenStream, recipe: &Recipe) -> TokenStream {
-    let explicit = |terms: &[Term]| terms.iter().filter(|t| !matches!(t, Term::Ellipsis)).count();
+    let explicit = |terms: &[Term]| {
+        terms
+            .iter()
+            .filter(|t| !matches!(t, Term::Ellipsis))
+            .count()
+    };
     let input = explicit(&recipe.input);
     let output = explicit(&recipe.output);
     let input_ellipsis = input != recipe.input.len();
@@ -70,7 +90,10 @@ fn rank_rule(private: &TokenStream, recipe: &Recipe) -> TokenStream {
 /// `mean` needs floating-point elements, unless it provably reduces nothing (then, as in
 /// einops, it is a rearrangement and any element type works).
 fn element_rule(private: &TokenStream, recipe: &Recipe) -> TokenStream {
-    let reduces_axis = recipe.axes.iter().any(|axis| axis.in_input && !axis.in_output);
+    let reduces_axis = recipe
+        .axes
+        .iter()
+        .any(|axis| axis.in_input && !axis.in_output);
     let has_ellipsis = |terms: &[Term]| {
         terms.iter().any(|t| match t {
             Term::Ellipsis => true,
@@ -141,4 +164,3 @@ fn terms_tokens(private: &TokenStream, terms: &[Term]) -> TokenStream {
     });
     quote!(#private::Cow::Borrowed(&[#(#terms),*]))
 }
-

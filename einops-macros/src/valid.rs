@@ -9,7 +9,11 @@ use crate::ast::Call;
 /// Validates a call's pattern for `operation` (`None` for `reduce!`, whose reduction is
 /// taken from the call).
 pub fn recipe(call: &Call, operation: Option<Operation>) -> syn::Result<Recipe> {
-    let names: Vec<String> = call.lengths.iter().map(|(name, _)| name.unraw().to_string()).collect();
+    let names: Vec<String> = call
+        .lengths
+        .iter()
+        .map(|(name, _)| name.unraw().to_string())
+        .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let pattern = call.pattern.value();
     let result = match (operation, &call.reduction) {
@@ -30,9 +34,8 @@ fn to_syn(call: &Call, err: PatternError) -> syn::Error {
     };
     let span = match &err.kind {
         PatternErrorKind::UnknownReduction(_) => call.reduction.as_ref().map(|r| r.span),
-        PatternErrorKind::InvalidAxisLengthName(name) | PatternErrorKind::UnusedAxisLength(name) => {
-            length_span(name)
-        }
+        PatternErrorKind::InvalidAxisLengthName(name)
+        | PatternErrorKind::UnusedAxisLength(name) => length_span(name),
         _ => None,
     };
     syn::Error::new(span.unwrap_or_else(|| call.pattern.span()), err)

@@ -4,7 +4,7 @@
 //! error is an [`Error::Pattern`] carrying the text the macro would have printed.
 //! Results are `IxDyn` arrays.
 
-use ndarray::{Array, IxDyn};
+use ndarray::{Array, ArrayBase, DataMut, Dimension, IxDyn};
 
 use crate::element::Reducible;
 use crate::error::Error;
@@ -87,4 +87,80 @@ where
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
     ops::rearrange(input.into_input(), &recipe, &values)
+}
+
+/// [`rearrange`] writing into `out`, whose shape must be the result's.
+///
+/// ```
+/// let x = ndarray::arr2(&[[1, 2, 3], [4, 5, 6]]);
+/// let mut out = ndarray::Array2::zeros((3, 2));
+/// einops_runtime::dynamic::rearrange_into(&mut out, &x, "a b -> b a", &[]).unwrap();
+/// assert_eq!(out, x.t());
+/// ```
+pub fn rearrange_into<'a, I, S, D>(
+    out: &mut ArrayBase<S, D>,
+    input: I,
+    pattern: &str,
+    lengths: Lengths<'_>,
+) -> Result<(), Error>
+where
+    I: Operand<'a>,
+    I::Elem: Clone,
+    S: DataMut<Elem = I::Elem>,
+    D: Dimension,
+{
+    let (names, values) = split(lengths);
+    let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
+    ops::rearrange_into(out, input.into_input(), &recipe, &values)
+}
+
+/// [`reduce`] writing into `out`, whose shape must be the result's.
+///
+/// ```
+/// let x = ndarray::arr2(&[[1, 2, 3], [4, 5, 6]]);
+/// let mut out = ndarray::Array1::zeros(2);
+/// einops_runtime::dynamic::reduce_into(&mut out, &x, "a b -> a", "max", &[]).unwrap();
+/// assert_eq!(out, ndarray::arr1(&[3, 6]));
+/// ```
+pub fn reduce_into<'a, I, S, D>(
+    out: &mut ArrayBase<S, D>,
+    input: I,
+    pattern: &str,
+    reduction: &str,
+    lengths: Lengths<'_>,
+) -> Result<(), Error>
+where
+    I: Operand<'a>,
+    I::Elem: Reducible,
+    S: DataMut<Elem = I::Elem>,
+    D: Dimension,
+{
+    let (names, values) = split(lengths);
+    let recipe = Recipe::reduce(pattern, reduction, &names)?;
+    ops::reduce_into(out, input.into_input(), &recipe, &values)
+}
+
+/// [`repeat`] writing into `out`, whose shape must be the result's.
+///
+/// ```
+/// let x = ndarray::arr1(&[1, 2]);
+/// let mut out = ndarray::Array2::zeros((2, 3));
+/// einops_runtime::dynamic::repeat_into(&mut out, &x, "a -> a c", &[("c", 3)]).unwrap();
+/// assert_eq!(out, ndarray::arr2(&[[1, 1, 1], [2, 2, 2]]));
+/// ```
+pub fn repeat_into<'a, I, S, D>(
+    out: &mut ArrayBase<S, D>,
+    input: I,
+    pattern: &str,
+    lengths: Lengths<'_>,
+) -> Result<(), Error>
+where
+    I: Operand<'a>,
+    I::Elem: Clone,
+    S: DataMut<Elem = I::Elem>,
+    D: Dimension,
+{
+    let (names, values) = split(lengths);
+    let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
+    ops::rearrange_into(out, input.into_input(), &recipe, &values)
 }

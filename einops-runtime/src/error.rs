@@ -174,6 +174,18 @@ pub enum Error {
         /// The reduced axes with their lengths, e.g. `h = 0, w = 2`.
         axes: String,
     },
+    /// The array given to an `_into` operation does not have the result's shape.
+    #[error(
+        "{call}: the result has shape {expected:?}, but the output array has shape {actual:?}"
+    )]
+    OutputShape {
+        /// The failing call.
+        call: Box<Call>,
+        /// The result's shape.
+        expected: Vec<usize>,
+        /// The output array's shape.
+        actual: Vec<usize>,
+    },
     /// `mean` of an integer array (a compile error for the macros).
     #[error("{call}: mean needs floating-point elements, but the array holds {element}")]
     MeanOfInteger {
@@ -223,6 +235,7 @@ impl Error {
             Error::ListShapesDiffer { .. } => "list_shapes_differ",
             Error::EmptyList { .. } => "empty_list",
             Error::EmptyReduction { .. } => "empty_reduction",
+            Error::OutputShape { .. } => "output_shape",
             Error::MeanOfInteger { .. } => "mean_of_integer",
         }
     }

@@ -3,14 +3,14 @@
 //!
 //! Not a stable API: reached through `einops::__private`.
 
-use ndarray::Array;
+use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::Operand;
 use crate::ops;
 use crate::pattern::Recipe;
-use crate::rank::{ElementRule, RankRule};
+use crate::rank::{ElementRule, OutputFits, RankRule};
 
 /// Output array type of a macro call.
 pub type Output<'a, R, I> =
@@ -43,6 +43,41 @@ where
     M: ElementRule<I::Elem>,
 {
     ops::reduce(input.into_input(), recipe, lengths)
+}
+
+/// `rearrange_into!` and `repeat_into!`.
+pub fn rearrange_into<'a, R, I, S, O>(
+    out: &mut ArrayBase<S, O>,
+    input: I,
+    recipe: &Recipe,
+    lengths: &[i128],
+) -> Result<(), Error>
+where
+    I: Operand<'a>,
+    I::Elem: Clone,
+    R: RankRule<I::Dim>,
+    S: DataMut<Elem = I::Elem>,
+    O: Dimension + OutputFits<R::Output>,
+{
+    ops::rearrange_into(out, input.into_input(), recipe, lengths)
+}
+
+/// `reduce_into!`.
+pub fn reduce_into<'a, R, M, I, S, O>(
+    out: &mut ArrayBase<S, O>,
+    input: I,
+    recipe: &Recipe,
+    lengths: &[i128],
+) -> Result<(), Error>
+where
+    I: Operand<'a>,
+    I::Elem: Reducible,
+    R: RankRule<I::Dim>,
+    M: ElementRule<I::Elem>,
+    S: DataMut<Elem = I::Elem>,
+    O: Dimension + OutputFits<R::Output>,
+{
+    ops::reduce_into(out, input.into_input(), recipe, lengths)
 }
 
 /// An integer usable as an axis length (`name = expr`); converted without loss, so a

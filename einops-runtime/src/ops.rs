@@ -1,15 +1,16 @@
-//! rearrange, reduce and repeat: solve the recipe against the input, then copy or fold.
+//! rearrange, reduce and repeat: solve the recipe against the input, then copy or fold
+//! into a new array or into a given one.
 
-use ndarray::{Array, Axis, CowArray, Dimension};
+use ndarray::{Array, ArrayBase, Axis, CowArray, DataMut, Dimension};
 
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::Input;
-use crate::kernel;
+use crate::kernel::{self, Class, OutputBuffer};
 use crate::pattern::{Operation, Recipe, Reduction};
 use crate::solve::{solve, Context, Solution};
 
-/// Applies a rearrange or repeat recipe.
+/// Applies a rearrange or repeat recipe, into a new array.
 ///
 /// An owned standard-layout input whose elements stay in order keeps its buffer.
 pub fn rearrange<'a, A: Clone + 'a, D: Dimension, O: Dimension>(
@@ -27,15 +28,13 @@ pub fn rearrange<'a, A: Clone + 'a, D: Dimension, O: Dimension>(
     Ok(move_elements(array, &solution))
 }
 
-/// Applies a reduce recipe; when no axis is reduced it is a rearrangement.
+/// Applies a reduce recipe, into a new array; when no axis is reduced it is a
+/// rearrangement.
 pub fn reduce<'a, A: Reducible, D: Dimension, O: Dimension>(
     input: Input<'a, A, D>,
     recipe: &Recipe,
     lengths: &[i128],
 ) -> Result<Array<A, O>, Error> {
-    let Operation::Reduce(reduction) = recipe.operation else {
-        return rearrange(input, recipe, lengths);
-    };
     let array = stacked(input, recipe, lengths)?;
     let ctx = Context {
         recipe,
@@ -43,33 +42,125 @@ pub fn reduce<'a, A: Reducible, D: Dimension, O: Dimension>(
         lengths,
     };
     let solution = solve(&ctx, array.strides())?;
-    if solution.reduced.is_empty() {
+    let Some(reduction) = reduction_to_run::<A>(&ctx, &solution)? else {
         return Ok(move_elements(array, &solution));
+    };
+    let mut buffer = OutputBuffer::new(kernel::count(&solution.kept));
+    // SAFETY: `solve` derived the walks from this array's shape and strides and from
+    // standard output strides, so every offset addresses an element of `array` (borrowed
+    // for the call) or a slot of the buffer, which has room for every kept position.
+    unsafe {
+        kernel::reduce(
+            &solution.kept,
+            &solution.reduced,
+            reduction,
+            array.as_ptr(),
+            buffer.as_mut_ptr(),
+        );
+        Ok(buffer.finish(output_dim(&solution)))
     }
-    let reduced_count = kernel::count(&solution.reduced);
-    match reduction {
-        Reduction::Mean if !A::IS_FLOAT => {
-            return Err(Error::MeanOfInteger {
-                call: ctx.call(),
-                element: A::NAME,
-            });
+}
+
+/// Applies a rearrange or repeat recipe, writing into `out`, whose shape must be the
+/// result's.
+pub fn rearrange_into<'a, A: Clone + 'a, D: Dimension, S: DataMut<Elem = A>, O: Dimension>(
+    out: &mut ArrayBase<S, O>,
+    input: Input<'a, A, D>,
+    recipe: &Recipe,
+    lengths: &[i128],
+) -> Result<(), Error> {
+    let array = stacked(input, recipe, lengths)?;
+    let ctx = Context {
+        recipe,
+        shape: array.shape(),
+        lengths,
+    };
+    let mut solution = solve(&ctx, array.strides())?;
+    check_output(&ctx, &solution, out.shape())?;
+    solution.set_output_strides(out.strides());
+    // SAFETY: the walk's source offsets address elements of `array`, its destination
+    // offsets (from `out`'s own strides and the checked shape) elements of `out`; a
+    // `&mut` output cannot overlap the borrowed input.
+    unsafe {
+        match kernel::class::<A>() {
+            Class::Drop => kernel::assign(&solution.kept, array.as_ptr(), out.as_mut_ptr()),
+            _ => kernel::copy(&solution.kept, array.as_ptr(), out.as_mut_ptr()),
         }
-        Reduction::Min | Reduction::Max
-            if reduced_count == 0 && kernel::count(&solution.kept) > 0 =>
-        {
-            return Err(Error::EmptyReduction {
+    }
+    Ok(())
+}
+
+/// Applies a reduce recipe, writing into `out`, whose shape must be the result's.
+pub fn reduce_into<'a, A: Reducible, D: Dimension, S: DataMut<Elem = A>, O: Dimension>(
+    out: &mut ArrayBase<S, O>,
+    input: Input<'a, A, D>,
+    recipe: &Recipe,
+    lengths: &[i128],
+) -> Result<(), Error> {
+    let array = stacked(input, recipe, lengths)?;
+    let ctx = Context {
+        recipe,
+        shape: array.shape(),
+        lengths,
+    };
+    let mut solution = solve(&ctx, array.strides())?;
+    check_output(&ctx, &solution, out.shape())?;
+    solution.set_output_strides(out.strides());
+    // SAFETY: as in `rearrange_into`; reducible elements are `Copy`, so overwriting
+    // drops nothing.
+    unsafe {
+        match reduction_to_run::<A>(&ctx, &solution)? {
+            Some(reduction) => kernel::reduce(
+                &solution.kept,
+                &solution.reduced,
+                reduction,
+                array.as_ptr(),
+                out.as_mut_ptr(),
+            ),
+            None => kernel::copy(&solution.kept, array.as_ptr(), out.as_mut_ptr()),
+        }
+    }
+    Ok(())
+}
+
+/// The reduction to run, `None` when nothing is reduced; rejects `mean` of integers and
+/// empty `min`/`max`.
+fn reduction_to_run<A: Reducible>(
+    ctx: &Context<'_>,
+    solution: &Solution,
+) -> Result<Option<Reduction>, Error> {
+    let Operation::Reduce(reduction) = ctx.recipe.operation else {
+        return Ok(None);
+    };
+    if solution.reduced.is_empty() {
+        return Ok(None);
+    }
+    match reduction {
+        Reduction::Mean if !A::IS_FLOAT => Err(Error::MeanOfInteger {
+            call: ctx.call(),
+            element: A::NAME,
+        }),
+        // As numpy: an empty reduced axis is an error even when the output is empty.
+        Reduction::Min | Reduction::Max if kernel::count(&solution.reduced) == 0 => {
+            Err(Error::EmptyReduction {
                 call: ctx.call(),
                 reduction: reduction.name(),
-                axes: reduced_axes_text(recipe, &solution),
-            });
+                axes: reduced_axes_text(ctx.recipe, solution),
+            })
         }
-        _ => {}
+        _ => Ok(Some(reduction)),
     }
-    // SAFETY: `solve` derived both walks from this array's shape and strides, so every
-    // combined offset addresses an element of `array`, which is borrowed for the call.
-    let values =
-        unsafe { kernel::reduce(array.as_ptr(), &solution.kept, &solution.reduced, reduction) };
-    Ok(shaped(values, &solution))
+}
+
+fn check_output(ctx: &Context<'_>, solution: &Solution, actual: &[usize]) -> Result<(), Error> {
+    if actual == &solution.shape[..] {
+        return Ok(());
+    }
+    Err(Error::OutputShape {
+        call: ctx.call(),
+        expected: solution.shape.to_vec(),
+        actual: actual.to_vec(),
+    })
 }
 
 /// `h = 0, w = 2`: the reduced axes with their lengths (`...` for ellipsis dimensions).
@@ -79,9 +170,9 @@ fn reduced_axes_text(recipe: &Recipe, solution: &Solution) -> String {
         .reduced_ids
         .iter()
         .zip(&solution.reduced)
-        .map(|(&id, (len, _))| match recipe.axes.get(id) {
-            Some(axis) => format!("{} = {len}", axis.name),
-            None => format!("...[{}] = {len}", id - named),
+        .map(|(&id, step)| match recipe.axes.get(id) {
+            Some(axis) => format!("{} = {}", axis.name, step.len),
+            None => format!("...[{}] = {}", id - named, step.len),
         })
         .collect();
     texts.join(", ")
@@ -127,30 +218,35 @@ fn stacked<'a, A: Clone, D: Dimension>(
     Ok(stacked.into())
 }
 
-/// Copies (or, when possible, reshapes) the input into the output layout.
+/// Copies (or, when possible, reshapes) the input into a new array.
 fn move_elements<A: Clone, D: Dimension, O: Dimension>(
     array: CowArray<'_, A, D>,
     solution: &Solution,
 ) -> Array<A, O> {
     if solution.in_order && array.is_owned() && array.is_standard_layout() {
-        let owned = array.into_owned();
-        return owned
+        return array
+            .into_owned()
             .into_shape_with_order(output_dim::<O>(solution))
             .expect("a standard-layout array takes any shape with as many elements");
     }
-    // SAFETY: `solve` derived the walk from this array's shape and strides, so every
-    // offset addresses an element of `array`, which is borrowed for the call.
-    let values = unsafe { kernel::gather(array.as_ptr(), &solution.kept) };
-    shaped(values, solution)
+    let len = kernel::count(&solution.kept);
+    // SAFETY: `solve` derived the walk from this array's shape and strides and from
+    // standard output strides, so every source offset addresses an element of `array`
+    // (borrowed for the call) and the destination offsets cover the `len` output slots.
+    unsafe {
+        if kernel::class::<A>() == Class::Drop {
+            let values = kernel::clone_in_order(&solution.kept, array.as_ptr());
+            return Array::from_shape_vec(output_dim::<O>(solution), values)
+                .expect("the walk visits exactly the output's elements");
+        }
+        let mut buffer = OutputBuffer::new(len);
+        kernel::copy(&solution.kept, array.as_ptr(), buffer.as_mut_ptr());
+        buffer.finish(output_dim(solution))
+    }
 }
 
 fn output_dim<O: Dimension>(solution: &Solution) -> O {
     let mut dim = O::zeros(solution.shape.len());
     dim.slice_mut().copy_from_slice(&solution.shape);
     dim
-}
-
-fn shaped<A, O: Dimension>(values: Vec<A>, solution: &Solution) -> Array<A, O> {
-    Array::from_shape_vec(output_dim::<O>(solution), values)
-        .expect("the walk visits exactly the output's elements")
 }

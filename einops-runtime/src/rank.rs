@@ -124,6 +124,23 @@ impl<D: HasAtLeastDims<IN>, const IN: usize> RankRule<D> for AtLeastDyn<IN> {
     type Output = IxDyn;
 }
 
+/// Output arrays (dimension type `Self`) that can hold a result of dimension type `R`:
+/// the same type, or `IxDyn` on either side (checked when the code runs).
+#[diagnostic::on_unimplemented(
+    message = "the output array has dimension type `{Self}`, but the pattern produces `{R}`",
+    label = "output array of the wrong rank",
+    note = "`Dim<[usize; K]>` is `IxK`"
+)]
+pub trait OutputFits<R> {}
+impl<D: Dimension> OutputFits<D> for D {}
+macro_rules! fits_dyn {
+    ($($ix:ty),*) => {$(
+        impl OutputFits<IxDyn> for $ix {}
+        impl OutputFits<$ix> for IxDyn {}
+    )*};
+}
+fits_dyn!(Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6);
+
 /// Whether an element type suits a reduction; the macros pick [`FloatOnly`] for a
 /// `mean` that reduces something and [`AnyElement`] otherwise.
 pub trait ElementRule<A> {}

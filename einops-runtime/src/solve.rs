@@ -8,20 +8,22 @@
 use smallvec::{smallvec, SmallVec};
 
 use crate::error::{Call, Error};
+use crate::kernel::{standard_strides, Step, Steps};
 use crate::pattern::{Length, Recipe, Slot, Term};
 
 /// Inline capacity for per-axis data; larger patterns spill to the heap.
 pub(crate) const INLINE: usize = 16;
 
-/// One axis of a strided walk: its length and the input stride (in elements) along it.
-pub(crate) type Walk = SmallVec<[(usize, isize); INLINE]>;
-
 /// What one call does, resolved against the input.
 pub(crate) struct Solution {
-    /// The output's elementary axes in output order; stride 0 for axes repeat adds.
-    pub kept: Walk,
-    /// The axes that reduce removes, in input order.
-    pub reduced: Walk,
+    /// The output's elementary axes in output order, with input strides (0 for axes
+    /// repeat adds) and output strides.
+    pub kept: Steps,
+    /// For each kept axis: its output dimension and the product of the lengths after
+    /// it in its group (its stride within the dimension).
+    kept_place: SmallVec<[(usize, usize); INLINE]>,
+    /// The axes that reduce removes, in input order (output strides unused).
+    pub reduced: Steps,
     /// The recipe's axis numbers of `reduced` (ellipsis dimensions numbered after the
     /// named axes), for messages.
     pub reduced_ids: SmallVec<[usize; INLINE]>,
@@ -30,6 +32,15 @@ pub(crate) struct Solution {
     /// Whether the output's elements are the input's in row-major order: then a
     /// standard-layout input only needs a new shape.
     pub in_order: bool,
+}
+
+impl Solution {
+    /// Points the kept axes at an output with these dimension strides.
+    pub fn set_output_strides(&mut self, strides: &[isize]) {
+        for (step, &(dim, multiplier)) in self.kept.iter_mut().zip(&self.kept_place) {
+            step.dst = strides[dim].wrapping_mul(multiplier as isize);
+        }
+    }
 }
 
 /// Lazily built description of the failing call, so the success path allocates nothing.
@@ -163,10 +174,11 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
     }
     let length = |id: usize| lengths[id].expect("every output axis has a length after solving");
 
-    let mut kept = Walk::new();
-    let mut out_shape = SmallVec::new();
+    let mut kept = Steps::new();
+    let mut kept_place = SmallVec::new();
+    let mut out_shape: SmallVec<[usize; INLINE]> = SmallVec::new();
     let mut output_has_ellipsis = false;
-    for (out_dim, term) in recipe.output.iter().enumerate() {
+    for term in recipe.output.iter() {
         let mut ids: SmallVec<[usize; INLINE]> = SmallVec::new();
         let grouped = match term {
             Term::Ellipsis => {
@@ -187,22 +199,39 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
                 true
             }
         };
-        let mut group_length = 1usize;
-        for &id in &ids {
-            kept.push((length(id), axis_strides[id]));
-            group_length = group_length
+        if !grouped {
+            for &id in &ids {
+                kept_place.push((out_shape.len(), 1));
+                out_shape.push(length(id));
+                kept.push(Step {
+                    len: length(id),
+                    src: axis_strides[id],
+                    dst: 0,
+                });
+            }
+            continue;
+        }
+        // Row-major within the group: the multiplier of an axis is the product of the
+        // lengths after it.
+        let mut multiplier = 1usize;
+        let first = kept.len();
+        for &id in ids.iter().rev() {
+            kept_place.push((out_shape.len(), multiplier));
+            kept.push(Step {
+                len: length(id),
+                src: axis_strides[id],
+                dst: 0,
+            });
+            multiplier = multiplier
                 .checked_mul(length(id))
                 .ok_or_else(|| Error::Overflow {
                     call: ctx.call(),
-                    what: format!("output dimension {out_dim}"),
+                    what: format!("output dimension {}", out_shape.len()),
                 })?;
-            if !grouped {
-                out_shape.push(length(id));
-            }
         }
-        if grouped {
-            out_shape.push(group_length);
-        }
+        kept[first..].reverse();
+        kept_place[first..].reverse();
+        out_shape.push(multiplier);
     }
     out_shape
         .iter()
@@ -221,9 +250,13 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
             }
         })
         .collect();
-    let reduced: Walk = reduced_ids
+    let reduced: Steps = reduced_ids
         .iter()
-        .map(|&id| (length(id), axis_strides[id]))
+        .map(|&id| Step {
+            len: length(id),
+            src: axis_strides[id],
+            dst: 0,
+        })
         .collect();
     let in_order = reduced.is_empty()
         && input_order(recipe, named, ellipsis_dims)
@@ -234,13 +267,17 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
                 .filter(|&id| length(id) != 1)
                 .map(Some)
                 .chain(std::iter::once(None)));
-    Ok(Solution {
+    let mut solution = Solution {
         kept,
+        kept_place,
         reduced,
         reduced_ids,
         shape: out_shape,
         in_order,
-    })
+    };
+    let standard = standard_strides(&solution.shape);
+    solution.set_output_strides(&standard);
+    Ok(solution)
 }
 
 /// Number of input dimensions before the ellipsis.

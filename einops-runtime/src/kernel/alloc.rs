@@ -1,0 +1,75 @@
+//! Output allocation. Large outputs of plain elements start on a 2 MiB boundary and are
+//! marked for transparent huge pages on Linux: writing a fresh 64 MiB buffer costs
+//! thousands of 4 KiB page faults otherwise, which caps any allocating copy far below
+//! memory bandwidth.
+
+use ndarray::{s, Array, Array1, Dimension};
+
+use super::Class;
+
+/// Outputs at least this large (in bytes) get huge-page treatment.
+const HUGE_PAGE: usize = 2 << 20;
+
+/// An output being filled: a vector whose element `pad` is where the output starts.
+pub(crate) struct OutputBuffer<A> {
+    vec: Vec<A>,
+    pad: usize,
+    len: usize,
+}
+
+impl<A> OutputBuffer<A> {
+    /// Room for `len` elements, not yet initialised.
+    pub fn new(len: usize) -> Self {
+        let size = std::mem::size_of::<A>();
+        let bytes = len.saturating_mul(size);
+        if bytes < HUGE_PAGE || !matches!(super::class::<A>(), Class::Plain(_)) {
+            return OutputBuffer {
+                vec: Vec::with_capacity(len),
+                pad: 0,
+                len,
+            };
+        }
+        let slack = HUGE_PAGE / size;
+        let mut vec: Vec<A> = Vec::with_capacity(len + slack);
+        let misalignment = vec.as_ptr() as usize % HUGE_PAGE;
+        let pad = ((HUGE_PAGE - misalignment) % HUGE_PAGE) / size;
+        // SAFETY: `pad < slack` elements fit the capacity; zero bytes are a valid value of
+        // every plain type (numbers, `false`, `'\0'`).
+        unsafe { vec.as_mut_ptr().write_bytes(0, pad) };
+        let buffer = OutputBuffer { vec, pad, len };
+        advise_huge_pages(buffer.start().cast(), bytes);
+        buffer
+    }
+
+    fn start(&self) -> *const A {
+        self.vec.as_ptr().wrapping_add(self.pad)
+    }
+
+    /// Where element 0 of the output goes.
+    pub fn as_mut_ptr(&mut self) -> *mut A {
+        self.vec.as_mut_ptr().wrapping_add(self.pad)
+    }
+
+    /// The filled output as an array of `shape`.
+    ///
+    /// # Safety
+    /// All `len` elements must have been written, and `shape` must have `len` elements.
+    pub unsafe fn finish<D: Dimension>(mut self, shape: D) -> Array<A, D> {
+        // SAFETY: the padding was zeroed in `new` and the caller wrote the rest.
+        unsafe { self.vec.set_len(self.pad + self.len) };
+        let array = Array1::from_vec(self.vec).slice_move(s![self.pad..]);
+        array
+            .into_shape_with_order(shape)
+            .expect("a contiguous buffer takes any shape with as many elements")
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(start: *const u8, bytes: usize) {
+    // SAFETY: the range lies inside our own allocation; madvise only changes how the
+    // kernel backs it and cannot invalidate it. Failure (e.g. no THP) is harmless.
+    unsafe { libc::madvise(start as *mut libc::c_void, bytes, libc::MADV_HUGEPAGE) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_start: *const u8, _bytes: usize) {}

@@ -1,0 +1,120 @@
+//! Copy kernels for plain (bitwise-copyable) elements, chosen by the shape of the walk's
+//! innermost loop, in the spirit of HPTT: fuse axes first, then
+//!
+//! - **runs**: innermost axis contiguous in both → `copy_nonoverlapping` per run;
+//! - **fills**: innermost source stride 0 (repeat) → a broadcast store per run;
+//! - **short interleave**: an innermost destination axis of 2–4 elements whose source
+//!   comes from a contiguous source axis elsewhere (pixel shuffle, `h w -> h w c`) →
+//!   a loop with a constant inner length the compiler vectorises;
+//! - **blocked transpose**: the contiguous source axis is another loop → square tiles
+//!   with a register-transposing micro-kernel;
+//! - anything else: a plain strided loop.
+
+use super::transpose;
+use super::walk::{for_each, Step};
+
+/// Copies every element of the walk from `src` to `dst`.
+///
+/// # Safety
+/// Every offset the walk produces must address a readable element of `src` and a
+/// writable element of `dst`, the two regions must not overlap, and the destination
+/// offsets must be distinct.
+pub(crate) unsafe fn copy<T: Copy>(steps: &[Step], src: *const T, dst: *mut T) {
+    let Some((&inner, outer)) = steps.split_last() else {
+        // SAFETY: a walk with no loops visits offset 0 of both.
+        unsafe { dst.write(src.read()) };
+        return;
+    };
+    // SAFETY (all closures): offsets come from the walk, as the caller guarantees.
+    if inner.dst == 1 && inner.src == 1 {
+        for_each(outer, |s, d| unsafe {
+            std::ptr::copy_nonoverlapping(src.offset(s), dst.offset(d), inner.len)
+        });
+        return;
+    }
+    if let Some(p) = outer.iter().rposition(|step| step.src == 1) {
+        if inner.dst == 1 && (2..=4).contains(&inner.len) && outer[p].dst == inner.len as isize {
+            let rest = without(outer, p);
+            let (rows, row_stride) = (outer[p].len, inner.src);
+            for_each(&rest, |s, d| unsafe {
+                interleave(inner.len, rows, src.offset(s), row_stride, dst.offset(d))
+            });
+            return;
+        }
+        if inner.dst == 1 && inner.src != 0 {
+            let rest = without(outer, p);
+            let tile = transpose::Tile {
+                rows: outer[p].len,
+                cols: inner.len,
+                src_col_stride: inner.src,
+                dst_row_stride: outer[p].dst,
+            };
+            for_each(&rest, |s, d| unsafe {
+                transpose::blocked(&tile, src.offset(s), dst.offset(d))
+            });
+            return;
+        }
+    }
+    if inner.src == 0 && inner.dst == 1 {
+        for_each(outer, |s, d| unsafe {
+            std::slice::from_raw_parts_mut(dst.offset(d), inner.len).fill(src.offset(s).read())
+        });
+        return;
+    }
+    for_each(outer, |s, d| unsafe {
+        for k in 0..inner.len as isize {
+            dst.offset(d + k * inner.dst)
+                .write(src.offset(s + k * inner.src).read());
+        }
+    });
+}
+
+/// The walk without loop `p`.
+fn without(steps: &[Step], p: usize) -> super::walk::Steps {
+    steps
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != p)
+        .map(|(_, s)| *s)
+        .collect()
+}
+
+/// `dst[i * n + j] = src[j * row_stride + i]` for `i < rows`, `j < n`: `n` source rows
+/// (or one broadcast row when `row_stride` is 0) woven into one destination run.
+///
+/// # Safety
+/// All those offsets must be valid, as for [`copy`].
+unsafe fn interleave<T: Copy>(
+    n: usize,
+    rows: usize,
+    src: *const T,
+    row_stride: isize,
+    dst: *mut T,
+) {
+    // SAFETY: forwarded from the caller; the constant `N` lets the loop vectorise.
+    unsafe {
+        match n {
+            2 => weave::<T, 2>(rows, src, row_stride, dst),
+            3 => weave::<T, 3>(rows, src, row_stride, dst),
+            _ => weave::<T, 4>(rows, src, row_stride, dst),
+        }
+    }
+}
+
+/// # Safety
+/// As for [`interleave`] with `n = N`.
+unsafe fn weave<T: Copy, const N: usize>(
+    rows: usize,
+    src: *const T,
+    row_stride: isize,
+    dst: *mut T,
+) {
+    let sources: [*const T; N] =
+        std::array::from_fn(|j| src.wrapping_offset(j as isize * row_stride));
+    for i in 0..rows {
+        for (j, row) in sources.iter().enumerate() {
+            // SAFETY: `i < rows` and `j < N` address valid elements per the caller.
+            unsafe { dst.add(i * N + j).write(row.add(i).read()) };
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The loops that move and fold elements.
+//!
+//! Every operation hands the kernels a walk: one [`Step`] per elementary axis with its
+//! length and source and destination strides. The kernels simplify it (drop unit axes,
+//! fuse contiguous ones) and pick a loop shape from what remains.
+//!
+//! Element types fall into three classes. *Plain* primitives (numbers, `bool`, `char`)
+//! are moved as bytes of their size by the fast kernels. Other types without drop glue
+//! are cloned one by one in any order. Types with drop glue are cloned in output order,
+//! pushed onto the output vector, so a panicking `Clone` drops exactly what was made.
+
+mod copy;
+mod reduce;
+mod transpose;
+mod walk;
+
+pub(crate) use walk::{count, for_each, simplify, standard_strides, Step, Steps};
+
+mod alloc;
+pub(crate) use alloc::OutputBuffer;
+
+use crate::element::Reducible;
+use crate::pattern::Reduction;
+
+/// How elements of a type may be moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// A primitive of this many bytes: copied bitwise.
+    Plain(usize),
+    /// No drop glue: cloned, in any order.
+    Clone,
+    /// Drop glue: cloned in order, so that a panic leaves no half-made output.
+    Drop,
+}
+
+/// The class of `A`.
+pub(crate) fn class<A>() -> Class {
+    let id = typeid::of::<A>();
+    let plain = [
+        typeid::of::<f32>(),
+        typeid::of::<f64>(),
+        typeid::of::<i8>(),
+        typeid::of::<i16>(),
+        typeid::of::<i32>(),
+        typeid::of::<i64>(),
+        typeid::of::<i128>(),
+        typeid::of::<isize>(),
+        typeid::of::<u8>(),
+        typeid::of::<u16>(),
+        typeid::of::<u32>(),
+        typeid::of::<u64>(),
+        typeid::of::<u128>(),
+        typeid::of::<usize>(),
+        typeid::of::<bool>(),
+        typeid::of::<char>(),
+    ];
+    if plain.contains(&id) {
+        Class::Plain(std::mem::size_of::<A>())
+    } else if std::mem::needs_drop::<A>() {
+        Class::Drop
+    } else {
+        Class::Clone
+    }
+}
+
+/// Copies (clones) every element of the walk from `src` to `dst`, overwriting `dst`
+/// without dropping what was there.
+///
+/// # Safety
+/// Every offset of the walk must address an initialised element of `src` and a
+/// writable slot of `dst`; destination offsets must be distinct and not overlap `src`.
+/// `A` must not be of class [`Class::Drop`] unless `dst` is uninitialised and the caller
+/// accepts leaking the written prefix if a clone panics.
+pub(crate) unsafe fn copy<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) {
+    let Some(steps) = simplify(steps) else { return };
+    // SAFETY: forwarded; plain types are exactly their bytes, so reinterpreting them as
+    // unsigned integers of the same size copies them.
+    unsafe {
+        match class::<A>() {
+            Class::Plain(1) => copy::copy::<u8>(&steps, src.cast(), dst.cast()),
+            Class::Plain(2) => copy::copy::<u16>(&steps, src.cast(), dst.cast()),
+            Class::Plain(4) => copy::copy::<u32>(&steps, src.cast(), dst.cast()),
+            Class::Plain(8) => copy::copy::<u64>(&steps, src.cast(), dst.cast()),
+            Class::Plain(16) => copy::copy::<u128>(&steps, src.cast(), dst.cast()),
+            _ => for_each(&steps, |s, d| dst.offset(d).write((*src.offset(s)).clone())),
+        }
+    }
+}
+
+/// Clones the walk's elements into a new vector in walk order: the path for types with
+/// drop glue, where a panicking `Clone` must leave only whole elements behind.
+///
+/// # Safety
+/// Every source offset of the walk must address an initialised element of `src`.
+pub(crate) unsafe fn clone_in_order<A: Clone>(steps: &[Step], src: *const A) -> Vec<A> {
+    let mut out = Vec::with_capacity(count(steps));
+    if steps.iter().all(|s| s.len > 0) {
+        // SAFETY: forwarded from the caller.
+        for_each(steps, |s, _| out.push(unsafe { &*src.offset(s) }.clone()));
+    }
+    out
+}
+
+/// Assigns (dropping the old values) every element of the walk from `src` to `dst`.
+///
+/// # Safety
+/// Every offset must address an initialised element of `src` and of `dst`; destination
+/// offsets must be distinct and not overlap `src`.
+pub(crate) unsafe fn assign<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) {
+    let Some(steps) = simplify(steps) else { return };
+    // SAFETY: forwarded from the caller.
+    for_each(&steps, |s, d| unsafe {
+        *dst.offset(d) = (*src.offset(s)).clone()
+    });
+}
+
+/// Writes the reduction of the `reduced` walk for every position of the `kept` walk.
+///
+/// # Safety
+/// As for [`copy`], for every combination of kept and reduced source offsets; an empty
+/// `min`/`max` reduction must have been rejected.
+pub(crate) unsafe fn reduce<A: Reducible>(
+    kept: &[Step],
+    reduced: &[Step],
+    reduction: Reduction,
+    src: *const A,
+    dst: *mut A,
+) {
+    // SAFETY: forwarded.
+    unsafe { reduce::reduce(kept, reduced, reduction, src, dst) }
+}

@@ -1,0 +1,359 @@
+//! Reduction kernels. The kept walk is simplified like a copy; then
+//!
+//! - **vertical**: the innermost kept axis is contiguous in source and destination
+//!   (channel max, pooling over NHWC): whole lanes of the output are folded at once,
+//!   which vectorises across the contiguous tail;
+//! - **horizontal**: the innermost reduced axis is contiguous (global average pool):
+//!   each output element folds runs with several independent accumulators;
+//! - anything else: one element at a time.
+//!
+//! Floating-point sums are blocked (partial folds of at most [`BLOCK`] elements are
+//! combined), which keeps the error close to pairwise summation.
+
+use super::walk::{for_each, simplify, Step, Steps};
+use crate::element::Reducible;
+use crate::pattern::Reduction;
+
+/// Elements folded before a partial result is combined into the total.
+const BLOCK: usize = 128;
+/// Output lanes folded together in the vertical kernel.
+const LANES: usize = 64;
+/// Independent accumulators of the horizontal kernel.
+const ACCUMULATORS: usize = 8;
+
+/// A reduction as a fold: a state seeded from the first element, a step per further
+/// element, an associative combination of two states and a final conversion.
+trait Fold<A: Reducible> {
+    type State: Copy;
+    fn first(x: A) -> Self::State;
+    fn step(state: Self::State, x: A) -> Self::State;
+    fn combine(a: Self::State, b: Self::State) -> Self::State;
+    fn finish(state: Self::State, count: usize) -> A;
+}
+
+struct Sum;
+struct Mean;
+struct Prod;
+struct Min;
+struct Max;
+struct Any;
+struct All;
+
+impl<A: Reducible> Fold<A> for Sum {
+    type State = A;
+    fn first(x: A) -> A {
+        x
+    }
+    fn step(s: A, x: A) -> A {
+        A::add(s, x)
+    }
+    fn combine(a: A, b: A) -> A {
+        A::add(a, b)
+    }
+    fn finish(s: A, _: usize) -> A {
+        s
+    }
+}
+
+impl<A: Reducible> Fold<A> for Mean {
+    type State = A;
+    fn first(x: A) -> A {
+        x
+    }
+    fn step(s: A, x: A) -> A {
+        A::add(s, x)
+    }
+    fn combine(a: A, b: A) -> A {
+        A::add(a, b)
+    }
+    fn finish(s: A, count: usize) -> A {
+        A::mean(s, count).unwrap_or(s)
+    }
+}
+
+impl<A: Reducible> Fold<A> for Prod {
+    type State = A;
+    fn first(x: A) -> A {
+        x
+    }
+    fn step(s: A, x: A) -> A {
+        A::mul(s, x)
+    }
+    fn combine(a: A, b: A) -> A {
+        A::mul(a, b)
+    }
+    fn finish(s: A, _: usize) -> A {
+        s
+    }
+}
+
+impl<A: Reducible> Fold<A> for Min {
+    type State = A;
+    fn first(x: A) -> A {
+        x
+    }
+    fn step(s: A, x: A) -> A {
+        A::min(s, x)
+    }
+    fn combine(a: A, b: A) -> A {
+        A::min(a, b)
+    }
+    fn finish(s: A, _: usize) -> A {
+        s
+    }
+}
+
+impl<A: Reducible> Fold<A> for Max {
+    type State = A;
+    fn first(x: A) -> A {
+        x
+    }
+    fn step(s: A, x: A) -> A {
+        A::max(s, x)
+    }
+    fn combine(a: A, b: A) -> A {
+        A::max(a, b)
+    }
+    fn finish(s: A, _: usize) -> A {
+        s
+    }
+}
+
+impl<A: Reducible> Fold<A> for Any {
+    type State = bool;
+    fn first(x: A) -> bool {
+        x.is_true()
+    }
+    fn step(s: bool, x: A) -> bool {
+        s | x.is_true()
+    }
+    fn combine(a: bool, b: bool) -> bool {
+        a | b
+    }
+    fn finish(s: bool, _: usize) -> A {
+        if s {
+            A::ONE
+        } else {
+            A::ZERO
+        }
+    }
+}
+
+impl<A: Reducible> Fold<A> for All {
+    type State = bool;
+    fn first(x: A) -> bool {
+        x.is_true()
+    }
+    fn step(s: bool, x: A) -> bool {
+        s & x.is_true()
+    }
+    fn combine(a: bool, b: bool) -> bool {
+        a & b
+    }
+    fn finish(s: bool, _: usize) -> A {
+        if s {
+            A::ONE
+        } else {
+            A::ZERO
+        }
+    }
+}
+
+/// The result of reducing zero elements (min and max have none; callers reject them).
+fn empty<A: Reducible>(reduction: Reduction) -> A {
+    match reduction {
+        Reduction::Sum | Reduction::Any => A::ZERO,
+        Reduction::Prod | Reduction::All => A::ONE,
+        Reduction::Mean => A::mean(A::ZERO, 0).unwrap_or(A::ZERO),
+        Reduction::Min | Reduction::Max => unreachable!("empty min/max reductions are errors"),
+    }
+}
+
+/// Writes, for every position of `kept`, the reduction of the `reduced` walk there.
+///
+/// # Safety
+/// Every combination of a kept and a reduced source offset must address a readable
+/// element of `src`; every kept destination offset a writable element of `dst`
+/// (distinct, not overlapping `src`). `kept` and `reduced` must not contain zero
+/// lengths except that `reduced` may be empty of elements for sum, mean, prod, any, all.
+pub(crate) unsafe fn reduce<A: Reducible>(
+    kept: &[Step],
+    reduced: &[Step],
+    reduction: Reduction,
+    src: *const A,
+    dst: *mut A,
+) {
+    let Some(kept) = simplify(kept) else { return };
+    // Sorting and fusing by source stride puts the contiguous reduced axis innermost.
+    let by_source: Steps = reduced.iter().map(|s| Step { dst: s.src, ..*s }).collect();
+    let Some(mut reduced) = simplify(&by_source) else {
+        let value = empty::<A>(reduction);
+        // SAFETY: kept destination offsets are valid (caller).
+        for_each(&kept, |_, d| unsafe { dst.offset(d).write(value) });
+        return;
+    };
+    if reduced.is_empty() {
+        // Only unit axes are reduced: every output folds exactly one element.
+        reduced.push(Step {
+            len: 1,
+            src: 1,
+            dst: 1,
+        });
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        match reduction {
+            Reduction::Sum => run::<A, Sum>(&kept, &reduced, src, dst),
+            Reduction::Mean => run::<A, Mean>(&kept, &reduced, src, dst),
+            Reduction::Prod => run::<A, Prod>(&kept, &reduced, src, dst),
+            Reduction::Min => run::<A, Min>(&kept, &reduced, src, dst),
+            Reduction::Max => run::<A, Max>(&kept, &reduced, src, dst),
+            Reduction::Any => run::<A, Any>(&kept, &reduced, src, dst),
+            Reduction::All => run::<A, All>(&kept, &reduced, src, dst),
+        }
+    }
+}
+
+/// # Safety
+/// As for [`reduce`], with simplified, non-empty walks.
+unsafe fn run<A: Reducible, F: Fold<A>>(
+    kept: &[Step],
+    reduced: &[Step],
+    src: *const A,
+    dst: *mut A,
+) {
+    let count: usize = reduced.iter().map(|s| s.len).product();
+    let offsets = |visit: &mut dyn FnMut(isize)| for_each(reduced, |s, _| visit(s));
+    match kept.split_last() {
+        // SAFETY (all arms): offsets come from the walks, as the caller guarantees.
+        Some((&inner, outer)) if inner.src == 1 && inner.dst == 1 => {
+            for_each(outer, |s, d| unsafe {
+                vertical::<A, F>(src.offset(s), dst.offset(d), inner.len, count, &offsets)
+            });
+        }
+        _ => {
+            let (&last, rest) = reduced
+                .split_last()
+                .expect("simplified reduced walk is not empty");
+            for_each(kept, |s, d| {
+                let mut total: Option<F::State> = None;
+                for_each(rest, |r, _| {
+                    let part = if last.src == 1 {
+                        unsafe { horizontal::<A, F>(src.offset(s + r), last.len) }
+                    } else {
+                        unsafe { strided::<A, F>(src.offset(s + r), last.len, last.src) }
+                    };
+                    total = Some(total.map_or(part, |t| F::combine(t, part)));
+                });
+                let total = total.expect("the reduced walk visits at least one run");
+                unsafe { dst.offset(d).write(F::finish(total, count)) };
+            });
+        }
+    }
+}
+
+/// Folds `lanes` contiguous lanes over every reduced offset, [`LANES`] at a time.
+///
+/// # Safety
+/// `src + r + k` must be readable for every reduced offset `r` and `k < lanes`, and
+/// `dst + k` writable.
+unsafe fn vertical<A: Reducible, F: Fold<A>>(
+    src: *const A,
+    dst: *mut A,
+    lanes: usize,
+    count: usize,
+    offsets: &dyn Fn(&mut dyn FnMut(isize)),
+) {
+    for start in (0..lanes).step_by(LANES) {
+        let width = LANES.min(lanes - start);
+        let lane_src = src.wrapping_add(start);
+        // Placeholder states (the first reduced row is readable); overwritten before use.
+        // SAFETY: offset 0 is the first reduced offset.
+        let seed = F::first(unsafe { lane_src.read() });
+        let mut total = [seed; LANES];
+        let mut partial = [seed; LANES];
+        let (mut have_total, mut in_block) = (false, 0);
+        let mut flush = |total: &mut [F::State; LANES], partial: &[F::State; LANES]| {
+            if have_total {
+                for (t, &p) in total.iter_mut().zip(partial) {
+                    *t = F::combine(*t, p);
+                }
+            } else {
+                *total = *partial;
+                have_total = true;
+            }
+        };
+        offsets(&mut |r| {
+            // SAFETY: `r` is a reduced offset and every lane `k < width` is readable (caller).
+            let row = unsafe { std::slice::from_raw_parts(lane_src.offset(r), width) };
+            if in_block == 0 {
+                for (p, &x) in partial.iter_mut().zip(row) {
+                    *p = F::first(x);
+                }
+            } else {
+                for (p, &x) in partial.iter_mut().zip(row) {
+                    *p = F::step(*p, x);
+                }
+            }
+            in_block += 1;
+            if in_block == BLOCK {
+                flush(&mut total, &partial);
+                in_block = 0;
+            }
+        });
+        if in_block > 0 {
+            flush(&mut total, &partial);
+        }
+        for (k, &state) in total.iter().take(width).enumerate() {
+            // SAFETY: `start + k < lanes` (caller).
+            unsafe { dst.add(start + k).write(F::finish(state, count)) };
+        }
+    }
+}
+
+/// Folds `len` (≥ 1) contiguous elements with [`ACCUMULATORS`] independent states.
+///
+/// # Safety
+/// `src .. src + len` must be readable.
+unsafe fn horizontal<A: Reducible, F: Fold<A>>(src: *const A, len: usize) -> F::State {
+    // SAFETY: the caller guarantees the run is readable.
+    let run = unsafe { std::slice::from_raw_parts(src, len) };
+    let mut total: Option<F::State> = None;
+    for block in run.chunks(BLOCK * ACCUMULATORS) {
+        let mut chunks = block.chunks_exact(ACCUMULATORS);
+        let part = match chunks.next() {
+            Some(first) => {
+                let mut lanes: [F::State; ACCUMULATORS] =
+                    std::array::from_fn(|k| F::first(first[k]));
+                for chunk in chunks.by_ref() {
+                    for (lane, &x) in lanes.iter_mut().zip(chunk) {
+                        *lane = F::step(*lane, x);
+                    }
+                }
+                let tail = chunks
+                    .remainder()
+                    .iter()
+                    .fold(lanes[0], |s, &x| F::step(s, x));
+                lanes[1..].iter().fold(tail, |s, &l| F::combine(s, l))
+            }
+            None => block[1..]
+                .iter()
+                .fold(F::first(block[0]), |s, &x| F::step(s, x)),
+        };
+        total = Some(total.map_or(part, |t| F::combine(t, part)));
+    }
+    total.expect("runs have at least one element")
+}
+
+/// Folds `len` (≥ 1) elements `stride` apart.
+///
+/// # Safety
+/// Those elements must be readable.
+unsafe fn strided<A: Reducible, F: Fold<A>>(src: *const A, len: usize, stride: isize) -> F::State {
+    // SAFETY (reads): the caller guarantees the elements are readable.
+    let mut state = F::first(unsafe { src.read() });
+    for k in 1..len as isize {
+        state = F::step(state, unsafe { src.offset(k * stride).read() });
+    }
+    state
+}

@@ -1,0 +1,132 @@
+//! Strided walks: the axes a kernel loops over, simplified before any element moves.
+
+use std::cmp::Reverse;
+
+use smallvec::{smallvec, SmallVec};
+
+use crate::solve::INLINE;
+
+/// One loop of a kernel: its length and the source and destination strides (in elements).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Step {
+    pub len: usize,
+    pub src: isize,
+    pub dst: isize,
+}
+
+/// The loops of a kernel, outermost first.
+pub(crate) type Steps = SmallVec<[Step; INLINE]>;
+
+/// Simplifies a walk without changing which source element lands where: drops unit
+/// axes, orders the loops by destination stride (largest outside, so writes are
+/// sequential) and fuses neighbours that are contiguous in both source and destination.
+/// Returns `None` when the walk visits nothing.
+pub(crate) fn simplify(steps: &[Step]) -> Option<Steps> {
+    if steps.iter().any(|s| s.len == 0) {
+        return None;
+    }
+    let mut sorted: Steps = steps.iter().copied().filter(|s| s.len != 1).collect();
+    sorted.sort_by_key(|s| Reverse(s.dst.unsigned_abs()));
+    let mut fused = Steps::new();
+    for step in sorted {
+        match fused.last_mut() {
+            Some(last)
+                if last.src == step.src.wrapping_mul(step.len as isize)
+                    && last.dst == step.dst.wrapping_mul(step.len as isize) =>
+            {
+                last.len *= step.len;
+                last.src = step.src;
+                last.dst = step.dst;
+            }
+            _ => fused.push(step),
+        }
+    }
+    Some(fused)
+}
+
+/// Calls `visit(src_offset, dst_offset)` for every index of `steps` in row-major
+/// order. The outer axes advance an odometer, so no offset is recomputed from a full
+/// index; `steps` must not contain a zero length.
+pub(crate) fn for_each(steps: &[Step], mut visit: impl FnMut(isize, isize)) {
+    let mut index: SmallVec<[usize; INLINE]> = smallvec![0; steps.len()];
+    let (mut src, mut dst) = (0isize, 0isize);
+    loop {
+        visit(src, dst);
+        let mut axis = steps.len();
+        loop {
+            if axis == 0 {
+                return;
+            }
+            axis -= 1;
+            let step = steps[axis];
+            index[axis] += 1;
+            src += step.src;
+            dst += step.dst;
+            if index[axis] < step.len {
+                break;
+            }
+            index[axis] = 0;
+            src -= step.src * step.len as isize;
+            dst -= step.dst * step.len as isize;
+        }
+    }
+}
+
+/// Number of elements a walk visits.
+pub(crate) fn count(steps: &[Step]) -> usize {
+    steps.iter().map(|s| s.len).product()
+}
+
+/// Row-major strides of a contiguous array of `shape`.
+pub(crate) fn standard_strides(shape: &[usize]) -> SmallVec<[isize; INLINE]> {
+    let mut strides: SmallVec<[isize; INLINE]> = smallvec![0; shape.len()];
+    let mut stride = 1isize;
+    for (s, &len) in strides.iter_mut().zip(shape).rev() {
+        *s = stride;
+        stride = stride.wrapping_mul(len as isize);
+    }
+    strides
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(len: usize, src: isize, dst: isize) -> Step {
+        Step { len, src, dst }
+    }
+
+    #[test]
+    fn simplify_fuses_axes_contiguous_in_both() {
+        // b c h w -> b h w c on [2, 3, 4, 5]: h and w fuse; b stays apart.
+        let walk = [
+            step(2, 60, 60),
+            step(4, 5, 15),
+            step(5, 1, 3),
+            step(3, 20, 1),
+        ];
+        assert_eq!(
+            simplify(&walk).unwrap().as_slice(),
+            &[step(2, 60, 60), step(20, 1, 3), step(3, 20, 1)]
+        );
+    }
+
+    #[test]
+    fn simplify_drops_units_and_detects_empty_walks() {
+        assert_eq!(
+            simplify(&[step(1, 7, 7), step(3, 1, 1)])
+                .unwrap()
+                .as_slice(),
+            &[step(3, 1, 1)]
+        );
+        assert!(simplify(&[step(0, 1, 1), step(3, 1, 1)]).is_none());
+        assert!(simplify(&[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn for_each_visits_row_major_offsets() {
+        let mut seen = Vec::new();
+        for_each(&[step(2, 10, 3), step(3, -1, 1)], |s, d| seen.push((s, d)));
+        assert_eq!(seen, [(0, 0), (-1, 1), (-2, 2), (10, 3), (9, 4), (8, 5)]);
+    }
+}
