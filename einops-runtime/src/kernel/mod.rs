@@ -10,6 +10,7 @@
 //! pushed onto the output vector, so a panicking `Clone` drops exactly what was made.
 
 mod copy;
+mod parallel;
 mod reduce;
 mod transpose;
 mod walk;
@@ -77,14 +78,25 @@ pub(crate) unsafe fn copy<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) 
     // unsigned integers of the same size copies them.
     unsafe {
         match class::<A>() {
-            Class::Plain(1) => copy::copy::<u8>(&steps, src.cast(), dst.cast()),
-            Class::Plain(2) => copy::copy::<u16>(&steps, src.cast(), dst.cast()),
-            Class::Plain(4) => copy::copy::<u32>(&steps, src.cast(), dst.cast()),
-            Class::Plain(8) => copy::copy::<u64>(&steps, src.cast(), dst.cast()),
-            Class::Plain(16) => copy::copy::<u128>(&steps, src.cast(), dst.cast()),
+            Class::Plain(1) => copy_plain::<u8>(&steps, src.cast(), dst.cast()),
+            Class::Plain(2) => copy_plain::<u16>(&steps, src.cast(), dst.cast()),
+            Class::Plain(4) => copy_plain::<u32>(&steps, src.cast(), dst.cast()),
+            Class::Plain(8) => copy_plain::<u64>(&steps, src.cast(), dst.cast()),
+            Class::Plain(16) => copy_plain::<u128>(&steps, src.cast(), dst.cast()),
             _ => for_each(&steps, |s, d| dst.offset(d).write((*src.offset(s)).clone())),
         }
     }
+}
+
+/// # Safety
+/// As for [`copy`], with a simplified walk.
+unsafe fn copy_plain<T: Copy>(steps: &[Step], src: *const T, dst: *mut T) {
+    let (src, dst) = (parallel::Shared(src.cast_mut()), parallel::Shared(dst));
+    let bytes = count(steps) * std::mem::size_of::<T>();
+    parallel::chunks(steps, bytes, |chunk, s, d| {
+        // SAFETY: chunks of the outermost loop write disjoint parts of the walk.
+        unsafe { copy::copy(chunk, src.ptr().offset(s), dst.ptr().offset(d)) }
+    });
 }
 
 /// Clones the walk's elements into a new vector in walk order: the path for types with

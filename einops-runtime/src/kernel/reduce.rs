@@ -10,16 +10,21 @@
 //! Floating-point sums are blocked (partial folds of at most [`BLOCK`] elements are
 //! combined), which keeps the error close to pairwise summation.
 
-use super::walk::{for_each, simplify, Step, Steps};
+use smallvec::{smallvec, SmallVec};
+
+use super::parallel::{self, Shared};
+use super::walk::{count, for_each, simplify, Step, Steps};
 use crate::element::Reducible;
 use crate::pattern::Reduction;
 
 /// Elements folded before a partial result is combined into the total.
 const BLOCK: usize = 128;
-/// Output lanes folded together in the vertical kernel.
-const LANES: usize = 64;
-/// Independent accumulators of the horizontal kernel.
-const ACCUMULATORS: usize = 8;
+/// Output lanes folded together in the vertical kernel: wide enough that each source
+/// row read is a long contiguous stream, small enough to stay in L1.
+const LANES: usize = 256;
+/// Independent accumulators of the horizontal kernel: enough vector registers' worth
+/// to hide the latency of floating-point adds.
+const ACCUMULATORS: usize = 32;
 
 /// A reduction as a fold: a state seeded from the first element, a step per further
 /// element, an associative combination of two states and a final conversion.
@@ -200,18 +205,26 @@ pub(crate) unsafe fn reduce<A: Reducible>(
             dst: 1,
         });
     }
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        match reduction {
-            Reduction::Sum => run::<A, Sum>(&kept, &reduced, src, dst),
-            Reduction::Mean => run::<A, Mean>(&kept, &reduced, src, dst),
-            Reduction::Prod => run::<A, Prod>(&kept, &reduced, src, dst),
-            Reduction::Min => run::<A, Min>(&kept, &reduced, src, dst),
-            Reduction::Max => run::<A, Max>(&kept, &reduced, src, dst),
-            Reduction::Any => run::<A, Any>(&kept, &reduced, src, dst),
-            Reduction::All => run::<A, All>(&kept, &reduced, src, dst),
+    let bytes = (count(&kept) * count(&reduced)).saturating_mul(std::mem::size_of::<A>());
+    let (src, dst) = (Shared(src.cast_mut()), Shared(dst));
+    parallel::chunks(&kept, bytes, |chunk, s, d| {
+        let (src, dst) = (
+            src.ptr().wrapping_offset(s).cast_const(),
+            dst.ptr().wrapping_offset(d),
+        );
+        // SAFETY: forwarded from the caller; chunks of the kept walk write disjoint outputs.
+        unsafe {
+            match reduction {
+                Reduction::Sum => run::<A, Sum>(chunk, &reduced, src, dst),
+                Reduction::Mean => run::<A, Mean>(chunk, &reduced, src, dst),
+                Reduction::Prod => run::<A, Prod>(chunk, &reduced, src, dst),
+                Reduction::Min => run::<A, Min>(chunk, &reduced, src, dst),
+                Reduction::Max => run::<A, Max>(chunk, &reduced, src, dst),
+                Reduction::Any => run::<A, Any>(chunk, &reduced, src, dst),
+                Reduction::All => run::<A, All>(chunk, &reduced, src, dst),
+            }
         }
-    }
+    });
 }
 
 /// # Safety
@@ -252,6 +265,9 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
     }
 }
 
+/// Calls its argument with every reduced source offset.
+type Offsets<'a> = &'a dyn Fn(&mut dyn FnMut(isize));
+
 /// Folds `lanes` contiguous lanes over every reduced offset, [`LANES`] at a time.
 ///
 /// # Safety
@@ -262,7 +278,7 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
     dst: *mut A,
     lanes: usize,
     count: usize,
-    offsets: &dyn Fn(&mut dyn FnMut(isize)),
+    offsets: Offsets<'_>,
 ) {
     for start in (0..lanes).step_by(LANES) {
         let width = LANES.min(lanes - start);
@@ -270,16 +286,16 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
         // Placeholder states (the first reduced row is readable); overwritten before use.
         // SAFETY: offset 0 is the first reduced offset.
         let seed = F::first(unsafe { lane_src.read() });
-        let mut total = [seed; LANES];
-        let mut partial = [seed; LANES];
+        let mut total: SmallVec<[F::State; LANES]> = smallvec![seed; width];
+        let mut partial = total.clone();
         let (mut have_total, mut in_block) = (false, 0);
-        let mut flush = |total: &mut [F::State; LANES], partial: &[F::State; LANES]| {
+        let mut flush = |total: &mut [F::State], partial: &[F::State]| {
             if have_total {
                 for (t, &p) in total.iter_mut().zip(partial) {
                     *t = F::combine(*t, p);
                 }
             } else {
-                *total = *partial;
+                total.copy_from_slice(partial);
                 have_total = true;
             }
         };

@@ -1,0 +1,50 @@
+//! Splitting a kernel's outermost loop across rayon's threads, for large walks only:
+//! a parallel call costs microseconds, which small arrays cannot repay. Each output
+//! element is computed by exactly the same code whatever the split, so results are
+//! identical to one thread.
+
+use super::walk::Step;
+
+/// Walks moving fewer bytes than this run on the calling thread.
+#[cfg(feature = "rayon")]
+const PARALLEL_BYTES: usize = 1 << 20;
+
+/// A raw pointer that may cross threads: the chunks a caller hands to different
+/// threads touch disjoint destination elements and only read the source.
+#[derive(Clone, Copy)]
+pub(crate) struct Shared<T>(pub *mut T);
+impl<T> Shared<T> {
+    /// The pointer. (A method, so closures capture the whole `Shared`, not its field.)
+    pub fn ptr(self) -> *mut T {
+        self.0
+    }
+}
+
+// SAFETY: see the type's documentation; every user splits work into disjoint writes.
+unsafe impl<T> Send for Shared<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for Shared<T> {}
+
+/// Runs `work(steps, src_offset, dst_offset)` over the walk, possibly as several chunks
+/// of its outermost loop on rayon's pool when the walk moves at least a megabyte.
+pub(crate) fn chunks(steps: &[Step], bytes: usize, work: impl Fn(&[Step], isize, isize) + Sync) {
+    #[cfg(feature = "rayon")]
+    if let Some(&outer) = steps.first() {
+        use rayon::prelude::*;
+        let threads = rayon::current_num_threads();
+        let pieces = (threads * 4).min(outer.len);
+        if threads > 1 && bytes >= PARALLEL_BYTES && pieces > 1 {
+            (0..pieces).into_par_iter().for_each(|piece| {
+                let start = outer.len * piece / pieces;
+                let end = outer.len * (piece + 1) / pieces;
+                let mut sub: super::walk::Steps = steps.iter().copied().collect();
+                sub[0].len = end - start;
+                work(&sub, outer.src * start as isize, outer.dst * start as isize);
+            });
+            return;
+        }
+    }
+    #[cfg(not(feature = "rayon"))]
+    let _ = bytes;
+    work(steps, 0, 0);
+}
