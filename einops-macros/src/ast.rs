@@ -39,17 +39,29 @@ impl Call {
         let krate: TokenTree = input.parse()?;
         input.parse::<Token![;]>()?;
         let output = if into {
-            let output: Expr = input.parse()?;
-            input.parse::<Token![,]>()?;
+            let output = expression(input, "the output array first, e.g. `&mut out`")?;
+            comma(input, "the input array after the output")?;
             Some(output)
         } else {
             None
         };
-        let array: Expr = input.parse()?;
-        input.parse::<Token![,]>()?;
+        let array = expression(input, "the input array")?;
+        comma(
+            input,
+            "the pattern after the input, e.g. `\"b c h w -> b (c h w)\"`",
+        )?;
+        if !input.peek(LitStr) {
+            return Err(input.error(
+                "the pattern must be a string literal, so that it is checked at compile time; \
+                 for a pattern known only at run time use `einops::dynamic`",
+            ));
+        }
         let pattern: LitStr = input.parse()?;
         let reduction = if with_reduction {
-            input.parse::<Token![,]>()?;
+            comma(
+                input,
+                "a reduction after the pattern: sum, mean, min, max, prod, any or all",
+            )?;
             Some(input.parse()?)
         } else {
             None
@@ -60,8 +72,12 @@ impl Call {
             if input.is_empty() {
                 break;
             }
-            let name = Ident::parse_any(input)?;
-            input.parse::<Token![=]>()?;
+            let name = Ident::parse_any(input).map_err(|err| {
+                syn::Error::new(err.span(), "expected an axis length `name = length`")
+            })?;
+            input.parse::<Token![=]>().map_err(|err| {
+                syn::Error::new(err.span(), "expected `=` and a length after the axis name")
+            })?;
             lengths.push((name, input.parse()?));
         }
         Ok(Call {
@@ -73,6 +89,22 @@ impl Call {
             lengths,
         })
     }
+}
+
+/// Parses an expression, or explains which argument is missing.
+fn expression(input: ParseStream<'_>, what: &str) -> syn::Result<Expr> {
+    if input.is_empty() {
+        return Err(input.error(format!("expected {what}")));
+    }
+    input.parse()
+}
+
+/// Parses the comma before the next argument, or explains which argument is missing.
+fn comma(input: ParseStream<'_>, next: &str) -> syn::Result<()> {
+    input
+        .parse::<Token![,]>()
+        .map(drop)
+        .map_err(|err| syn::Error::new(err.span(), format!("expected {next}")))
 }
 
 impl Parse for Reduction {

@@ -3,13 +3,20 @@
 //! `rearrange!(x, "b c h w -> b (c h w)")` expands to
 //!
 //! ```text
-//! {
-//!     static RECIPE: einops::__private::Recipe = einops::__private::Recipe { ... };
-//!     match (x,) {
-//!         (input,) => einops::__private::rearrange::<einops::__private::Exact<4, 2>, _>(input, &RECIPE, &[]),
+//! match (x,) {
+//!     (input,) => {
+//!         static RECIPE: einops::__private::Recipe = einops::__private::Recipe { ... };
+//!         use einops::__private::rearrange_call as einops_call;
+//!         type Rule = einops::__private::Exact<4, 2>;
+//!         einops_call::<Rule, _>(input, &RECIPE, &[])
 //!     }
 //! }
 //! ```
+//!
+//! The arguments are evaluated in the `match` head, outside the arm that declares
+//! `RECIPE`, so a caller's own items of that name stay visible to them. The call is
+//! written with tokens spanned at the pattern literal, so a rank or element-type error
+//! points at the pattern.
 
 use einops_runtime::pattern::{Length, Operation, Recipe, Reduction, Slot, Term};
 use proc_macro2::{Span, TokenStream};
@@ -21,46 +28,43 @@ use crate::ast::Call;
 pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
     let krate = &call.krate;
     let private = quote!(#krate::__private);
-    let recipe_ident = syn::Ident::new("RECIPE", Span::mixed_site());
-    let input_ident = syn::Ident::new("input", Span::mixed_site());
+    // Hygienic names located at the pattern, so errors about them point there too.
+    let site = Span::mixed_site().located_at(call.pattern.span());
+    let hidden = |name: &str| syn::Ident::new(name, site);
+    let (recipe_ident, input_ident, output_ident) =
+        (hidden("RECIPE"), hidden("input"), hidden("output"));
     let length_idents: Vec<syn::Ident> = (0..call.lengths.len())
-        .map(|i| format_ident!("length{}", i, span = Span::mixed_site()))
+        .map(|i| format_ident!("length{}", i, span = site))
         .collect();
-    let output_ident = syn::Ident::new("output", Span::mixed_site());
     let input = &call.input;
     // The output (if any) is evaluated first: arguments are evaluated left to right.
     let (output_expr, output_binding) = match &call.output {
         Some(output) => (quote!(#output,), quote!(#output_ident,)),
         None => (quote!(), quote!()),
     };
-    let into = call.output.is_some();
     let length_exprs = call
         .lengths
         .iter()
         .map(|(_, expr)| quote!(#private::length(#expr)));
     let recipe_value = recipe_tokens(&private, recipe);
     let rule = rank_rule(&private, recipe);
-    let function = match (recipe.operation, into) {
-        (Operation::Reduce(_), false) => {
-            let element = element_rule(&private, recipe);
-            quote!(reduce_call::<#rule, #element, _>)
-        }
-        (Operation::Reduce(_), true) => {
-            let element = element_rule(&private, recipe);
-            quote!(reduce_into_call::<#rule, #element, _, _, _>)
-        }
-        (_, false) => quote!(rearrange_call::<#rule, _>),
-        (_, true) => quote!(rearrange_into_call::<#rule, _, _, _>),
+    let element = element_rule(&private, recipe);
+    let (function, generics) = match (recipe.operation, call.output.is_some()) {
+        (Operation::Reduce(_), false) => (quote!(reduce_call), quote!(Rule, #element, _)),
+        (Operation::Reduce(_), true) => (quote!(reduce_into_call), quote!(Rule, #element, _, _, _)),
+        (_, false) => (quote!(rearrange_call), quote!(Rule, _)),
+        (_, true) => (quote!(rearrange_into_call), quote!(Rule, _, _, _)),
     };
-    // Spanned at the pattern so that a rank or element-type error points at it.
     let invocation = quote_spanned! {call.pattern.span()=>
-        #private::#function(#output_binding #input_ident, &#recipe_ident, &[#(#length_idents),*])
+        use #private::#function as einops_call;
+        type Rule = #rule;
+        einops_call::<#generics>(#output_binding #input_ident, &#recipe_ident, &[#(#length_idents),*])
     };
-    quote! {
-        {
-            static #recipe_ident: #private::Recipe = #recipe_value;
-            match (#output_expr #input, #(#length_exprs,)*) {
-                (#output_binding #input_ident, #(#length_idents,)*) => #invocation,
+    quote_spanned! {call.pattern.span()=>
+        match (#output_expr #input, #(#length_exprs,)*) {
+            (#output_binding #input_ident, #(#length_idents,)*) => {
+                static #recipe_ident: #private::Recipe = #recipe_value;
+                #invocation
             }
         }
     }

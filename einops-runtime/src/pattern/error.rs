@@ -57,6 +57,8 @@ pub enum PatternErrorKind {
     InvalidAxisLengthName(String),
     /// An axis-length name that the pattern does not use.
     UnusedAxisLength(String),
+    /// An axis given a length twice.
+    DuplicateAxisLength(String),
     /// A left group with more than one axis of unknown length.
     CannotInferSizes(Vec<String>),
 }
@@ -92,6 +94,7 @@ impl PatternErrorKind {
             UnknownReduction(_) => "unknown_reduction",
             InvalidAxisLengthName(_) => "invalid_axis_length_name",
             UnusedAxisLength(_) => "unused_axis_length",
+            DuplicateAxisLength(_) => "duplicate_axis_length",
             CannotInferSizes(_) => "cannot_infer_sizes",
         }
     }
@@ -149,12 +152,15 @@ impl fmt::Display for PatternErrorKind {
                 f,
                 "unknown reduction {name:?}; expected one of min, max, sum, mean, prod, any, all"
             ),
-            InvalidAxisLengthName(name) => {
-                write!(f, "`{name}` given a length, but it is not a valid axis name")
-            }
+            InvalidAxisLengthName(name) => write!(
+                f,
+                "`{name}` is given a length, but it is not a valid axis name: {}",
+                super::parse::identifier_problem(name, false).unwrap_or("reserved")
+            ),
             UnusedAxisLength(name) => {
-                write!(f, "`{name}` given a length, but the pattern does not use it")
+                write!(f, "`{name}` is given a length, but the pattern does not use it")
             }
+            DuplicateAxisLength(name) => write!(f, "`{name}` is given a length twice"),
             CannotInferSizes(axes) => write!(
                 f,
                 "cannot infer the lengths of {} from one input dimension; give all but one with `name = length`",
@@ -193,9 +199,25 @@ impl PatternError {
     pub fn headline(&self) -> String {
         format!(
             "{} pattern `{}`: {}",
-            self.operation, self.pattern, self.kind
+            self.operation,
+            escaped(&self.pattern),
+            self.kind
         )
     }
+}
+
+/// The pattern with control characters escaped (`\t`), so it prints on one line.
+fn escaped(pattern: &str) -> String {
+    pattern
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl fmt::Display for PatternError {
@@ -204,21 +226,24 @@ impl fmt::Display for PatternError {
         if self.columns.is_empty() {
             return Ok(());
         }
-        // Control characters would break the caret alignment; show them escaped, one column each.
-        let shown: String = self
-            .pattern
-            .chars()
-            .map(|c| if c.is_control() { '?' } else { c })
-            .collect();
+        // Carets go under the escaped text, so each character spans its escape's width.
         let mut carets = String::new();
-        for col in 0..=*self.columns.iter().max().unwrap_or(&0) {
-            carets.push(if self.columns.contains(&col) {
+        for (column, c) in self.pattern.chars().enumerate() {
+            let width = if c.is_control() {
+                c.escape_debug().count()
+            } else {
+                1
+            };
+            let mark = if self.columns.contains(&column) {
                 '^'
             } else {
                 ' '
-            });
+            };
+            carets.extend(std::iter::repeat_n(mark, width));
         }
-        write!(f, "\n  {shown}\n  {carets}")
+        let tail = self.pattern.chars().count();
+        carets.extend(self.columns.iter().filter(|&&c| c >= tail).map(|_| '^'));
+        write!(f, "\n  {}\n  {}", escaped(&self.pattern), carets.trim_end())
     }
 }
 

@@ -107,7 +107,7 @@ pub fn parse_side(text: &str, offset: usize, rules: Rules) -> Result<Side, Parse
 
     let mut side = Side::default();
     let mut group: Option<(Vec<(Atom, usize)>, usize)> = None;
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<(String, usize)> = Vec::new();
     let mut token: Option<(String, usize)> = None;
     let mut i = 0;
     while i < chars.len() {
@@ -188,17 +188,22 @@ fn add_token(
     (token, column): (String, usize),
     side: &mut Side,
     group: &mut Option<(Vec<(Atom, usize)>, usize)>,
-    names: &mut Vec<String>,
+    names: &mut Vec<(String, usize)>,
     rules: Rules,
 ) -> Result<(), ParseFailure> {
     let atom = classify(&token, column, rules)?;
     match &atom {
         Some(Atom::Named(name)) => {
             let repeatable = rules.allow_duplicates || (rules.allow_underscore && name == "_");
-            if names.contains(name) && !repeatable {
-                return Err((PatternErrorKind::DuplicateAxis(name.clone()), vec![column]));
+            if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
+                if !repeatable {
+                    return Err((
+                        PatternErrorKind::DuplicateAxis(name.clone()),
+                        vec![*first, column],
+                    ));
+                }
             }
-            names.push(name.clone());
+            names.push((name.clone(), column));
         }
         Some(Atom::Ellipsis) if group.is_none() => {
             side.items.push(Item::Ellipsis { column });
@@ -226,7 +231,10 @@ fn classify(token: &str, column: usize, rules: Rules) -> Result<Option<Atom>, Pa
         // Leading zeros are allowed (`01` is 1); more digits than usize holds cannot be a length.
         let length = token.parse::<usize>().unwrap_or(usize::MAX);
         return match length {
-            0 => Err((PatternErrorKind::AnonymousAxisZero, vec![column])),
+            0 => Err((
+                PatternErrorKind::AnonymousAxisZero,
+                token_columns(token, column),
+            )),
             1 => Ok(None),
             n => Ok(Some(Atom::Anonymous(n))),
         };
@@ -238,9 +246,15 @@ fn classify(token: &str, column: usize, rules: Rules) -> Result<Option<Atom>, Pa
                 token: token.to_owned(),
                 reason,
             },
-            vec![column],
+            token_columns(token, column),
         )),
     }
+}
+
+/// Every column a token covers (an ellipsis inside it, shown as `…`, covers three).
+fn token_columns(token: &str, column: usize) -> Vec<usize> {
+    let width: usize = token.chars().map(|c| if c == '…' { 3 } else { 1 }).sum();
+    (column..column + width).collect()
 }
 
 /// Why `name` is not a valid axis name, or `None` if it is one.

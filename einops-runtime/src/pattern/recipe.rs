@@ -242,6 +242,11 @@ pub fn split_arrow(pattern: &str) -> Result<(&str, &str), ParseFailure> {
     }
 }
 
+/// The three columns of an ellipsis starting at `column`.
+fn ellipsis_columns(column: usize) -> Vec<usize> {
+    (column..column + 3).collect()
+}
+
 /// A name of the pattern as the sets of messages show it (`3` for anonymous, `...`).
 fn label(atom: &Atom) -> String {
     match atom {
@@ -270,11 +275,14 @@ fn check_ellipses(left: &Side, right: &Side) -> Result<(), ParseFailure> {
             .map(|(_, c)| c);
         return Err((
             PatternErrorKind::EllipsisRightOnly,
-            column.into_iter().collect(),
+            column.map_or(vec![], ellipsis_columns),
         ));
     }
     if let Some(column) = left.grouped_ellipsis() {
-        return Err((PatternErrorKind::EllipsisParenthesizedLeft, vec![column]));
+        return Err((
+            PatternErrorKind::EllipsisParenthesizedLeft,
+            ellipsis_columns(column),
+        ));
     }
     Ok(())
 }
@@ -366,7 +374,10 @@ fn check_length_names(
     right: &Side,
     length_names: &[&str],
 ) -> Result<(), PatternErrorKind> {
-    for name in length_names {
+    for (i, name) in length_names.iter().enumerate() {
+        if length_names[..i].contains(name) {
+            return Err(PatternErrorKind::DuplicateAxisLength((*name).to_owned()));
+        }
         if identifier_problem(name, false).is_some() {
             return Err(PatternErrorKind::InvalidAxisLengthName((*name).to_owned()));
         }

@@ -1,0 +1,796 @@
+//! The benchmark report of issue 3: every performance figure of this project comes from here.
+//!
+//! ```text
+//! cargo run --release --example bench_report -- --cases tests/data/cases.json --threads 1
+//!     [--threads 1,2] [--filter SUBSTR] [--size large|small] [--repeat K] [--impls a,b,...]
+//! ```
+//!
+//! For each case of `cases.json` (inputs, keys and machine facts: `shared/bench/README.md`)
+//! and each implementation, prints one JSON line:
+//! `{"impl", "case", "threads", "median_ns", "gbps", ["gflops",] "materialised", "checksum"}`,
+//! then a readable table per case with the ratios `einops-into / memcpy` and
+//! `einops / ndarray-naive` and the targets of issue 3 (PASS / MISS).
+//!
+//! Implementations (code in `benches/common/mod.rs`, shared with the criterion benches):
+//! - `einops`: the macro with the group's literal pattern on `&input`, allocation included;
+//! - `einops-owned` (flatten): the owned input passed by value; `materialised` tells whether
+//!   the output kept the input's buffer (checked with the pointers, not assumed);
+//! - `einops-into`: the `*_into!` macros writing into an existing, already-touched output;
+//! - `ndarray-naive` (and `ndarray-naive-owned` for flatten): plain ndarray code for the same job;
+//! - `memcpy`: see [`memcpy`].
+//!
+//! Timing: one warm-up call (its output gives `checksum` and `materialised`), then samples.
+//! `large` cases: one call per sample, the output freed after the clock stops; 11 samples
+//! (fewer, at least 5, when a call is so slow that 11 would take over 3 s). `small` cases:
+//! batches of calls of about 0.5 ms per sample, each output freed inside the loop as in a
+//! program's loop, 31 samples. Owned-input jobs get fresh clones made before the clock
+//! starts, and their outputs (the inputs' buffers) are freed after it stops. `median_ns` is
+//! the median time of one call.
+//!
+//! Everything runs inside a rayon pool of `--threads` threads, so the library's parallel
+//! paths obey it. Exits non-zero when the checksum of an implementation differs from
+//! einops' beyond float tolerance, or a case contradicts the code of its group.
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use common::{Case, Impl, Skip, Visit};
+use ndarray::{Array, ArrayD, ArrayView1, Dimension};
+use rayon::prelude::*;
+
+const USAGE: &str = "\
+usage: bench_report --cases PATH [--threads N[,N...]] [--filter SUBSTR] [--size large|small]
+                    [--repeat K] [--impls NAME[,NAME...]]
+  --cases PATH     cases.json (e.g. tests/data/cases.json)
+  --threads N,...  rayon pool sizes to measure with (default 1); with 1,2 the two-thread
+                   target is checked in the same run
+  --filter SUBSTR  only cases whose id contains SUBSTR
+  --size S         only `large` or only `small` cases
+  --repeat K       K timed samples per measurement (default: large 11, at least 5 within 3 s;
+                   small 31)
+  --impls LIST     only these implementations: einops, einops-owned, einops-into,
+                   ndarray-naive, ndarray-naive-owned, memcpy (default: all)";
+
+/// `large` cases: samples per measurement, fewest samples, and the time they may take.
+const LARGE_SAMPLES: usize = 11;
+const LARGE_MIN_SAMPLES: usize = 5;
+const LARGE_BUDGET: Duration = Duration::from_secs(3);
+/// `small` cases: samples per measurement and the time of one sample (a batch of calls).
+const SMALL_SAMPLES: usize = 31;
+const SMALL_SAMPLE: Duration = Duration::from_micros(500);
+/// Most calls in one batch.
+const MAX_BATCH: usize = 1 << 24;
+/// Most calls in one batch of a job that consumes its input: the fresh inputs of a batch
+/// are made before it and must stay in the caches (64 of 4 KiB: 256 KiB, within L2), or the
+/// batch would time cache misses on the inputs rather than the calls.
+const OWNED_BATCH: usize = 64;
+
+// ---------------------------------------------------------------------------------------
+// The targets of issue 3, in one place.
+
+/// What a target requires of one case's measurements.
+#[derive(Clone, Copy, Debug)]
+enum Check {
+    /// `einops-into` GB/s at least this fraction of `memcpy` GB/s.
+    IntoVsMemcpy(f64),
+    /// `ndarray-naive` time over `einops` time at least this.
+    SpeedupVsNaive(f64),
+    /// `einops` GB/s (allocation included) at least this.
+    Gbps(f64),
+    /// `einops-owned` returns the input's buffer: nothing copied.
+    OwnedNoCopy,
+    /// `einops` time at most `ndarray-naive` time.
+    NotSlowerThanNaive,
+    /// `einops` time per call at most this many ns.
+    MaxNs(f64),
+    /// `einops-into` GB/s with 2 threads at least this many times that with 1 thread.
+    TwoThreads(f64),
+}
+
+struct Target {
+    /// Pattern groups it applies to; empty: every group.
+    groups: &'static [&'static str],
+    /// `large`, `small`, or `None` for both.
+    size: Option<&'static str>,
+    check: Check,
+}
+
+const TRANSPOSES: &[&str] = &["nchw_to_nhwc", "nhwc_to_nchw", "transpose2d"];
+const RUN_COPIES: &[&str] = &["channel_shuffle", "head_split", "head_merge", "flatten"];
+const REARRANGES: &[&str] = &[
+    "nchw_to_nhwc",
+    "nhwc_to_nchw",
+    "flatten",
+    "pixel_shuffle",
+    "channel_shuffle",
+    "head_split",
+    "head_merge",
+    "transpose2d",
+];
+
+/// Issue 3's targets: one thread, `large` cases unless said (`TwoThreads` compares the
+/// 2-thread run with the 1-thread run of the same report).
+#[rustfmt::skip]
+static TARGETS: &[Target] = &[
+    Target { groups: TRANSPOSES, size: Some("large"), check: Check::IntoVsMemcpy(0.50) },
+    Target { groups: TRANSPOSES, size: Some("large"), check: Check::SpeedupVsNaive(4.0) },
+    Target { groups: TRANSPOSES, size: Some("large"), check: Check::TwoThreads(1.6) },
+    Target { groups: &["pixel_shuffle"], size: Some("large"), check: Check::IntoVsMemcpy(0.40) },
+    Target { groups: RUN_COPIES, size: Some("large"), check: Check::IntoVsMemcpy(0.85) },
+    Target { groups: &["flatten"], size: None, check: Check::OwnedNoCopy },
+    Target { groups: &["reduce_gap_mean"], size: Some("large"), check: Check::Gbps(40.0) },
+    Target { groups: &["reduce_channel_max"], size: Some("large"), check: Check::Gbps(30.0) },
+    Target { groups: &["reduce_maxpool"], size: Some("large"), check: Check::Gbps(20.0) },
+    Target { groups: &["repeat_heads"], size: Some("large"), check: Check::Gbps(20.0) },
+    Target { groups: &["repeat_channels"], size: Some("large"), check: Check::Gbps(12.0) },
+    Target { groups: &[], size: Some("small"), check: Check::NotSlowerThanNaive },
+    Target { groups: REARRANGES, size: Some("small"), check: Check::MaxNs(150.0) },
+];
+
+impl Target {
+    fn applies(&self, case: &Case, threads: usize) -> bool {
+        let when = match self.check {
+            Check::TwoThreads(_) => threads == 2,
+            _ => threads == 1,
+        };
+        when && self.size.is_none_or(|s| s == case.size)
+            && (self.groups.is_empty() || self.groups.contains(&case.group.as_str()))
+    }
+}
+
+impl Check {
+    fn describe(self) -> String {
+        match self {
+            Check::IntoVsMemcpy(f) => format!("einops-into >= {:.0}% of memcpy GB/s", f * 100.0),
+            Check::SpeedupVsNaive(f) => format!("einops >= {f}x faster than ndarray-naive"),
+            Check::Gbps(g) => format!("einops >= {g} GB/s (allocation included)"),
+            Check::OwnedNoCopy => "einops-owned: no copy".to_string(),
+            Check::NotSlowerThanNaive => "einops time <= ndarray-naive time".to_string(),
+            Check::MaxNs(ns) => format!("einops <= {ns} ns per call"),
+            Check::TwoThreads(f) => format!("einops-into 2 threads >= {f}x 1 thread"),
+        }
+    }
+
+    /// `Some((passed, measured))`, or `None` when what it needs was not measured.
+    fn evaluate(self, rows: &Rows<'_>, case: usize, threads: usize) -> Option<(bool, String)> {
+        let get = |imp| rows.find(imp, case, threads);
+        Some(match self {
+            Check::IntoVsMemcpy(f) => {
+                let r = get(Impl::EinopsInto)?.gbps / get(Impl::Memcpy)?.gbps;
+                (r >= f, format!("{:.0}%", r * 100.0))
+            }
+            Check::SpeedupVsNaive(f) => {
+                let r = get(Impl::Naive)?.median_ns / get(Impl::Einops)?.median_ns;
+                (r >= f, format!("{r:.2}x"))
+            }
+            Check::Gbps(g) => {
+                let x = get(Impl::Einops)?.gbps;
+                (x >= g, format!("{x:.2} GB/s"))
+            }
+            Check::OwnedNoCopy => {
+                let m = get(Impl::EinopsOwned)?.materialised;
+                (!m, if m { "copied" } else { "no copy" }.to_string())
+            }
+            Check::NotSlowerThanNaive => {
+                let r = get(Impl::Einops)?.median_ns / get(Impl::Naive)?.median_ns;
+                (r <= 1.0, format!("{r:.2}x the ndarray-naive time"))
+            }
+            Check::MaxNs(ns) => {
+                let t = get(Impl::Einops)?.median_ns;
+                (t <= ns, format!("{t:.0} ns"))
+            }
+            Check::TwoThreads(f) => {
+                let r = get(Impl::EinopsInto)?.gbps / rows.find(Impl::EinopsInto, case, 1)?.gbps;
+                (r >= f, format!("{r:.2}x"))
+            }
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Measuring.
+
+/// One measured line.
+struct Row {
+    imp: Impl,
+    /// Index into the cases.
+    case: usize,
+    threads: usize,
+    median_ns: f64,
+    gbps: f64,
+    gflops: Option<f64>,
+    materialised: bool,
+    checksum: f64,
+    /// Σ |yᵢ|·((i mod 7) + 1): what the checksum tolerance is relative to.
+    scale: f64,
+}
+
+struct Rows<'c> {
+    cases: &'c [Case],
+    rows: Vec<Row>,
+}
+
+impl Rows<'_> {
+    fn find(&self, imp: Impl, case: usize, threads: usize) -> Option<&Row> {
+        self.rows
+            .iter()
+            .find(|r| r.imp == imp && r.case == case && r.threads == threads)
+    }
+}
+
+struct Measured {
+    median_ns: f64,
+    materialised: bool,
+    checksum: f64,
+    scale: f64,
+}
+
+/// Times jobs: a [`Visit`] for the shared job code.
+#[derive(Clone, Copy)]
+struct Timer<'a> {
+    small: bool,
+    repeat: Option<usize>,
+    /// The case's inputs: an output pointing into one of them is not materialised.
+    inputs: &'a [ArrayD<f32>],
+}
+
+fn contains<D: Dimension>(array: &Array<f32, D>, p: *const f32) -> bool {
+    // Addresses only, never dereferenced.
+    let start = array.as_ptr();
+    (start..start.wrapping_add(array.len())).contains(&p)
+}
+
+impl Timer<'_> {
+    fn shares_input(&self, p: *const f32) -> bool {
+        self.inputs.iter().any(|x| contains(x, p))
+    }
+
+    /// The median time of one call in ns; `batch(n)` makes `n` calls and returns how long
+    /// they took (any per-call setup happens before its clock starts).
+    ///
+    /// `small` batches hold at most `max_batch` calls.
+    fn median(&self, max_batch: usize, mut batch: impl FnMut(usize) -> Duration) -> f64 {
+        let mut per_call: Vec<f64> = if self.small {
+            // Warm-up and calibration: double the batch until it takes 1 ms.
+            let mut n = 1usize;
+            let took = loop {
+                let t = batch(n);
+                if t >= Duration::from_millis(1) || n >= max_batch {
+                    break t;
+                }
+                n = (n * 2).min(max_batch);
+            };
+            let per = took.as_secs_f64() / n as f64;
+            let n = ((SMALL_SAMPLE.as_secs_f64() / per) as usize).clamp(1, max_batch);
+            let samples = self.repeat.unwrap_or(SMALL_SAMPLES);
+            (0..samples)
+                .map(|_| batch(n).as_secs_f64() * 1e9 / n as f64)
+                .collect()
+        } else {
+            // The caller's first call (for the checksum) was the warm-up.
+            let first = batch(1).as_secs_f64();
+            let samples = self.repeat.unwrap_or_else(|| {
+                ((LARGE_BUDGET.as_secs_f64() / first) as usize)
+                    .clamp(LARGE_MIN_SAMPLES, LARGE_SAMPLES)
+            });
+            std::iter::once(first)
+                .chain((1..samples).map(|_| batch(1).as_secs_f64()))
+                .map(|s| s * 1e9)
+                .collect()
+        };
+        per_call.sort_by(f64::total_cmp);
+        let mid = per_call.len() / 2;
+        if per_call.len() % 2 == 1 {
+            per_call[mid]
+        } else {
+            (per_call[mid - 1] + per_call[mid]) / 2.0
+        }
+    }
+}
+
+impl Visit for Timer<'_> {
+    type Out = Measured;
+
+    fn call<I, D: Dimension>(self, input: &I, mut f: impl FnMut(&I) -> Array<f32, D>) -> Measured {
+        let first = f(input);
+        let (checksum, scale) = common::checksum(&first);
+        let materialised = !self.shares_input(first.as_ptr());
+        drop(first);
+        let median_ns = self.median(MAX_BATCH, |n| {
+            let start = Instant::now();
+            if self.small {
+                for _ in 0..n {
+                    drop(black_box(f(black_box(input))));
+                }
+                start.elapsed()
+            } else {
+                let out = black_box(f(black_box(input)));
+                let took = start.elapsed();
+                drop(out);
+                took
+            }
+        });
+        Measured {
+            median_ns,
+            materialised,
+            checksum,
+            scale,
+        }
+    }
+
+    fn call_owned<DI: Dimension, D: Dimension>(
+        self,
+        input: &Array<f32, DI>,
+        mut f: impl FnMut(Array<f32, DI>) -> Array<f32, D>,
+    ) -> Measured {
+        let x = input.clone();
+        let start = x.as_ptr();
+        let end = start.wrapping_add(x.len());
+        let first = f(x);
+        // Only the addresses are compared: `first` may own the clone's buffer or not.
+        let materialised = !(start..end).contains(&first.as_ptr());
+        let (checksum, scale) = common::checksum(&first);
+        drop(first);
+        let median_ns = self.median(OWNED_BATCH, |n| {
+            // Fresh owned inputs for the batch, made before the clock starts, and the outputs
+            // freed after it stops: freeing what may be the input's own buffer is not the
+            // call's work (and a batch of frees makes glibc return memory to the system).
+            let mut fresh: Vec<Array<f32, DI>> = (0..n).map(|_| input.clone()).collect();
+            let mut outputs = Vec::with_capacity(n);
+            let start = Instant::now();
+            for x in fresh.drain(..) {
+                outputs.push(black_box(f(black_box(x))));
+            }
+            let took = start.elapsed();
+            drop(outputs);
+            took
+        });
+        Measured {
+            median_ns,
+            materialised,
+            checksum,
+            scale,
+        }
+    }
+
+    fn call_into<I, D: Dimension>(
+        self,
+        input: &I,
+        mut out: Array<f32, D>,
+        mut f: impl FnMut(&mut Array<f32, D>, &I),
+    ) -> Measured {
+        f(&mut out, input);
+        let (checksum, scale) = common::checksum(&out);
+        let median_ns = self.median(MAX_BATCH, |n| {
+            let start = Instant::now();
+            for _ in 0..n {
+                f(black_box(&mut out), black_box(input));
+            }
+            start.elapsed()
+        });
+        Measured {
+            median_ns,
+            materialised: true,
+            checksum,
+            scale,
+        }
+    }
+}
+
+/// `memcpy`: `copy_from_slice` of `bytes_total / 2` bytes from one already-touched buffer
+/// into another. That reads and writes `bytes_total` bytes in all, the traffic the case
+/// counts, so its `gbps` (bytes_total over the time) is the bandwidth of a plain copy and
+/// ratios to it compare directly. For the rearrange cases (bytes read = bytes written) this
+/// is exactly a copy of `bytes_written` bytes; reductions (mostly reading) and repeats
+/// (mostly writing) get a copy of the same total traffic. With several threads and at least
+/// 1 MiB, the copy is split into one chunk per thread (rayon), like a parallel kernel.
+///
+/// The source starts at page offset 0 and the destination at page offset 2048: glibc's
+/// `rep movsb` path on this AMD CPU is 20-30x slower when the destination is a few bytes past
+/// the source modulo 4 KiB (two 4 KiB vectors allocated one after the other: 4 KiB copied in
+/// about 3 us instead of 100 ns), and the baseline is meant to be a good copy.
+fn memcpy(case: &Case, timer: Timer<'_>, threads: usize) -> Measured {
+    let n = (case.bytes_total / 2 / 4) as usize;
+    let values = common::input(&[n], 0);
+    let mut src_buffer = vec![0.0f32; n + PAGE_FLOATS];
+    let mut dst_buffer = vec![1.0f32; n + PAGE_FLOATS];
+    let src = at_page_offset(&mut src_buffer, 0, n);
+    src.copy_from_slice(values.as_slice().expect("a new array is contiguous"));
+    let src = &*src;
+    let dst = at_page_offset(&mut dst_buffer, 2048, n);
+    let copy = |dst: &mut [f32], src: &[f32]| {
+        if threads > 1 && dst.len() * 4 >= 1 << 20 {
+            let chunk = dst.len().div_ceil(threads);
+            dst.par_chunks_mut(chunk)
+                .zip(src.par_chunks(chunk))
+                .for_each(|(d, s)| d.copy_from_slice(s));
+        } else {
+            dst.copy_from_slice(src);
+        }
+    };
+    copy(dst, src);
+    let (checksum, scale) = common::checksum(&ArrayView1::from(&*dst));
+    let median_ns = timer.median(MAX_BATCH, |k| {
+        let start = Instant::now();
+        for _ in 0..k {
+            copy(black_box(&mut *dst), black_box(src));
+        }
+        start.elapsed()
+    });
+    Measured {
+        median_ns,
+        materialised: true,
+        checksum,
+        scale,
+    }
+}
+
+const PAGE_FLOATS: usize = 4096 / 4;
+
+/// The `n` floats of `buffer` (`n + PAGE_FLOATS` long) that start at byte `offset` of a 4 KiB page.
+fn at_page_offset(buffer: &mut [f32], offset: usize, n: usize) -> &mut [f32] {
+    let address = buffer.as_ptr() as usize;
+    let skip = (offset + 4096 - address % 4096) % 4096 / 4;
+    &mut buffer[skip..skip + n]
+}
+
+/// Runs nothing: tells whether the group of a case has code.
+struct Probe;
+
+impl Visit for Probe {
+    type Out = ();
+    fn call<I, D: Dimension>(self, _: &I, _: impl FnMut(&I) -> Array<f32, D>) {}
+    fn call_owned<DI: Dimension, D: Dimension>(
+        self,
+        _: &Array<f32, DI>,
+        _: impl FnMut(Array<f32, DI>) -> Array<f32, D>,
+    ) {
+    }
+    fn call_into<I, D: Dimension>(
+        self,
+        _: &I,
+        _: Array<f32, D>,
+        _: impl FnMut(&mut Array<f32, D>, &I),
+    ) {
+    }
+}
+
+fn measure(
+    case: &Case,
+    inputs: &[ArrayD<f32>],
+    imp: Impl,
+    timer: Timer<'_>,
+    threads: usize,
+) -> Result<Measured, Skip> {
+    match imp {
+        Impl::Memcpy => Ok(memcpy(case, timer, threads)),
+        _ => common::run(case, inputs, imp, timer),
+    }
+}
+
+fn json_number(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:?}")
+    } else {
+        "null".to_string()
+    }
+}
+
+fn print_json(row: &Row, case: &Case) {
+    let gflops = row.gflops.map_or(String::new(), |g| {
+        format!("\"gflops\": {}, ", json_number((g * 1e3).round() / 1e3))
+    });
+    println!(
+        "{{\"impl\": \"{}\", \"case\": {}, \"threads\": {}, \"median_ns\": {}, \"gbps\": {}, {gflops}\"materialised\": {}, \"checksum\": {}}}",
+        row.imp.name(),
+        serde_json::Value::from(case.id.as_str()),
+        row.threads,
+        json_number((row.median_ns * 10.0).round() / 10.0),
+        json_number((row.gbps * 1e3).round() / 1e3),
+        row.materialised,
+        json_number(row.checksum),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Options and the run.
+
+struct Options {
+    cases: PathBuf,
+    threads: Vec<usize>,
+    filter: Option<String>,
+    size: Option<String>,
+    repeat: Option<usize>,
+    impls: Vec<Impl>,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut options = Options {
+        cases: PathBuf::new(),
+        threads: vec![1],
+        filter: None,
+        size: None,
+        repeat: None,
+        impls: Impl::ALL.to_vec(),
+    };
+    let mut cases = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "-h" || arg == "--help" {
+            return Err(String::new());
+        }
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--cases" => cases = Some(PathBuf::from(value()?)),
+            "--threads" => {
+                options.threads = value()?
+                    .split(',')
+                    .map(|t| t.trim().parse().ok().filter(|&n| n > 0))
+                    .collect::<Option<_>>()
+                    .ok_or("--threads takes positive integers, e.g. 1 or 1,2")?;
+            }
+            "--filter" => options.filter = Some(value()?),
+            "--size" => {
+                let size = value()?;
+                if size != "large" && size != "small" {
+                    return Err(format!("--size is large or small, not {size:?}"));
+                }
+                options.size = Some(size);
+            }
+            "--repeat" => {
+                options.repeat = Some(
+                    value()?
+                        .parse()
+                        .ok()
+                        .filter(|&k| k > 0)
+                        .ok_or("--repeat takes a positive integer")?,
+                );
+            }
+            "--impls" => {
+                options.impls = value()?
+                    .split(',')
+                    .map(|name| {
+                        Impl::from_name(name.trim()).ok_or(format!("unknown impl {name:?}"))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            _ => return Err(format!("unknown argument {arg:?}")),
+        }
+    }
+    options.cases = cases.ok_or("--cases PATH is required")?;
+    Ok(options)
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args() {
+        Ok(options) => options,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("bench_report: {message}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let cases: Vec<Case> = match common::load_cases(&options.cases) {
+        Ok(cases) => cases
+            .into_iter()
+            .filter(|c| {
+                options
+                    .filter
+                    .as_ref()
+                    .is_none_or(|f| c.id.contains(f.as_str()))
+            })
+            .filter(|c| options.size.as_ref().is_none_or(|s| &c.size == s))
+            .collect(),
+        Err(message) => {
+            eprintln!("bench_report: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut pools = Vec::new();
+    for &threads in &options.threads {
+        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) => pools.push((threads, pool)),
+            Err(e) => {
+                eprintln!("bench_report: thread pool of {threads}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+
+    let mut rows = Rows {
+        cases: &cases,
+        rows: Vec::new(),
+    };
+    let mut failed = false;
+    for (index, case) in cases.iter().enumerate() {
+        let inputs = case.inputs();
+        if let Err(Skip::UnknownGroup) = common::run(case, &inputs, Impl::Naive, Probe) {
+            eprintln!(
+                "bench_report: skipping {}: no code for group `{}`",
+                case.id, case.group
+            );
+            continue;
+        }
+        let timer = Timer {
+            small: case.size == "small",
+            repeat: options.repeat,
+            inputs: &inputs,
+        };
+        'threads: for (threads, pool) in &pools {
+            for &imp in &options.impls {
+                let result = pool.install(|| measure(case, &inputs, imp, timer, *threads));
+                let m = match result {
+                    Ok(m) => m,
+                    Err(Skip::NotApplicable) => continue,
+                    Err(Skip::UnknownGroup) => break 'threads,
+                    Err(Skip::Invalid(message)) => {
+                        eprintln!("bench_report: ERROR: {message}");
+                        failed = true;
+                        break 'threads;
+                    }
+                };
+                let row = Row {
+                    imp,
+                    case: index,
+                    threads: *threads,
+                    median_ns: m.median_ns,
+                    gbps: case.bytes_total as f64 / m.median_ns,
+                    gflops: case.flops.map(|f| f / m.median_ns),
+                    materialised: m.materialised,
+                    checksum: m.checksum,
+                    scale: m.scale,
+                };
+                print_json(&row, case);
+                rows.rows.push(row);
+            }
+        }
+    }
+
+    failed |= !checksums_agree(&rows);
+    print_tables(&rows, &options.threads);
+    let took = started.elapsed().as_secs_f64();
+    println!("\nwhole run: {took:.1} s");
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Compares every implementation's checksum with einops' (or the first one measured) on the
+/// same case: exactly for copies and max (same values, same summation order), within
+/// 1e-5 of Σ|yᵢ|·wᵢ for sums, means and einsums.
+fn checksums_agree(rows: &Rows<'_>) -> bool {
+    let mut agree = true;
+    for row in rows.rows.iter().filter(|r| r.imp != Impl::Memcpy) {
+        let case = &rows.cases[row.case];
+        let reference = rows
+            .find(Impl::Einops, row.case, row.threads)
+            .or_else(|| {
+                rows.rows.iter().find(|r| {
+                    r.case == row.case && r.threads == row.threads && r.imp != Impl::Memcpy
+                })
+            })
+            .expect("the row itself qualifies");
+        let inexact = case.op == "einsum"
+            || matches!(
+                case.reduction.as_deref(),
+                Some("mean") | Some("sum") | Some("prod")
+            );
+        let relative = if inexact { 1e-5 } else { 1e-12 };
+        let tolerance = relative * row.scale.max(reference.scale);
+        if (row.checksum - reference.checksum).abs() > tolerance || row.checksum.is_nan() {
+            eprintln!(
+                "bench_report: WARNING: checksum of {} on {} ({} threads) is {:?}, {} has {:?} (tolerance {:e})",
+                row.imp.name(),
+                case.id,
+                row.threads,
+                row.checksum,
+                reference.imp.name(),
+                reference.checksum,
+                tolerance
+            );
+            agree = false;
+        }
+    }
+    agree
+}
+
+// ---------------------------------------------------------------------------------------
+// The readable tables.
+
+fn time_text(ns: f64) -> String {
+    if ns < 1e3 {
+        format!("{ns:.1} ns")
+    } else if ns < 1e6 {
+        format!("{:.2} us", ns / 1e3)
+    } else if ns < 1e9 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
+    }
+}
+
+fn print_tables(rows: &Rows<'_>, threads: &[usize]) {
+    let (mut passed, mut missed, mut unmeasured) = (0, 0, 0);
+    let mut misses = Vec::new();
+    for (index, case) in rows.cases.iter().enumerate() {
+        for &t in threads {
+            let block: Vec<&Row> = rows
+                .rows
+                .iter()
+                .filter(|r| r.case == index && r.threads == t)
+                .collect();
+            if block.is_empty() {
+                continue;
+            }
+            let shapes: Vec<String> = case.input_shapes.iter().map(|s| format!("{s:?}")).collect();
+            println!(
+                "\n{} · {} · {} -> {:?} · {} thread{} · {:.1} MiB moved",
+                case.id,
+                case.pattern,
+                shapes.join(", "),
+                case.output_shape,
+                t,
+                if t == 1 { "" } else { "s" },
+                case.bytes_total as f64 / (1 << 20) as f64
+            );
+            println!(
+                "  {:<20} {:>12} {:>10}  materialised",
+                "impl", "median", "GB/s"
+            );
+            for row in &block {
+                let gflops = row
+                    .gflops
+                    .map_or(String::new(), |g| format!("  {g:.1} GFLOP/s"));
+                println!(
+                    "  {:<20} {:>12} {:>10.2}  {}{gflops}",
+                    row.imp.name(),
+                    time_text(row.median_ns),
+                    row.gbps,
+                    if row.materialised { "yes" } else { "no" },
+                );
+            }
+            let get = |imp| rows.find(imp, index, t);
+            let into_memcpy = match (get(Impl::EinopsInto), get(Impl::Memcpy)) {
+                (Some(i), Some(m)) => format!("{:.0}%", 100.0 * i.gbps / m.gbps),
+                _ => "n/a".to_string(),
+            };
+            let speedup = match (get(Impl::Einops), get(Impl::Naive)) {
+                (Some(e), Some(n)) => format!("{:.2}x", n.median_ns / e.median_ns),
+                _ => "n/a".to_string(),
+            };
+            println!("  einops-into / memcpy: {into_memcpy}    einops speedup over ndarray-naive: {speedup}");
+            for target in TARGETS.iter().filter(|tg| tg.applies(case, t)) {
+                let text = target.check.describe();
+                match target.check.evaluate(rows, index, t) {
+                    Some((true, measured)) => {
+                        passed += 1;
+                        println!("  target {text}: PASS ({measured})");
+                    }
+                    Some((false, measured)) => {
+                        missed += 1;
+                        println!("  target {text}: MISS ({measured})");
+                        misses.push(format!("{} ({t} thr): {text}: {measured}", case.id));
+                    }
+                    None => {
+                        unmeasured += 1;
+                        println!("  target {text}: n/a (not measured)");
+                    }
+                }
+            }
+        }
+    }
+    println!("\ntargets: {passed} PASS, {missed} MISS, {unmeasured} not measured");
+    for miss in misses {
+        println!("  MISS {miss}");
+    }
+}
