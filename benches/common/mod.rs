@@ -517,95 +517,129 @@ fn into_job<V: Visit>(case: &Case, inputs: &[ArrayD<f32>], v: V) -> Result<V::Ou
     match case.group.as_str() {
         "nchw_to_nhwc" => {
             case.expect("b c h w -> b h w c", None)?;
-            Ok(v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
-                rearrange_into!(&mut *out, x, "b c h w -> b h w c").unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
+                    rearrange_into!(&mut *out, x, "b c h w -> b h w c").unwrap()
+                }),
+            )
         }
         "nhwc_to_nchw" => {
             case.expect("b h w c -> b c h w", None)?;
-            Ok(v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
-                rearrange_into!(&mut *out, x, "b h w c -> b c h w").unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
+                    rearrange_into!(&mut *out, x, "b h w c -> b c h w").unwrap()
+                }),
+            )
         }
         "flatten" => {
             case.expect("b c h w -> b (c h w)", None)?;
-            Ok(v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix2>(case)?, |out, x| {
-                rearrange_into!(&mut *out, x, "b c h w -> b (c h w)").unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix2>(case)?, |out, x| {
+                    rearrange_into!(&mut *out, x, "b c h w -> b (c h w)").unwrap()
+                }),
+            )
         }
         "pixel_shuffle" => {
             case.expect("b (c h2 w2) h w -> b c (h h2) (w w2)", None)?;
             let (h2, w2) = (case.length("h2")?, case.length("w2")?);
-            Ok(v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
-                rearrange_into!(
-                    &mut *out,
-                    x,
-                    "b (c h2 w2) h w -> b c (h h2) (w w2)",
-                    h2 = h2,
-                    w2 = w2
-                )
-                .unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
+                    rearrange_into!(
+                        &mut *out,
+                        x,
+                        "b (c h2 w2) h w -> b c (h h2) (w w2)",
+                        h2 = h2,
+                        w2 = w2
+                    )
+                    .unwrap()
+                }),
+            )
         }
         "channel_shuffle" => {
             case.expect("b (c1 c2) h w -> b (c2 c1) h w", None)?;
             let c1 = case.length("c1")?;
-            Ok(v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
-                rearrange_into!(&mut *out, x, "b (c1 c2) h w -> b (c2 c1) h w", c1 = c1).unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
+                    rearrange_into!(&mut *out, x, "b (c1 c2) h w -> b (c2 c1) h w", c1 = c1)
+                        .unwrap()
+                }),
+            )
         }
         "head_split" => {
             case.expect("b t (h d) -> b h t d", None)?;
             let heads = case.length("h")?;
-            Ok(v.call_into(&view::<Ix3>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
-                rearrange_into!(&mut *out, x, "b t (h d) -> b h t d", h = heads).unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix3>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
+                    rearrange_into!(&mut *out, x, "b t (h d) -> b h t d", h = heads).unwrap()
+                }),
+            )
         }
         "head_merge" => {
             case.expect("b h t d -> b t (h d)", None)?;
-            Ok(v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix3>(case)?, |out, x| {
-                rearrange_into!(&mut *out, x, "b h t d -> b t (h d)").unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix3>(case)?, |out, x| {
+                    rearrange_into!(&mut *out, x, "b h t d -> b t (h d)").unwrap()
+                }),
+            )
         }
         "transpose2d" => {
             case.expect("h w -> w h", None)?;
-            Ok(v.call_into(&view::<Ix2>(inputs, 0)?, output::<Ix2>(case)?, |out, x| {
-                rearrange_into!(&mut *out, x, "h w -> w h").unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix2>(inputs, 0)?, output::<Ix2>(case)?, |out, x| {
+                    rearrange_into!(&mut *out, x, "h w -> w h").unwrap()
+                }),
+            )
         }
         "reduce_gap_mean" => {
             case.expect("b c h w -> b c", Some("mean"))?;
-            Ok(v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix2>(case)?, |out, x| {
-                reduce_into!(&mut *out, x, "b c h w -> b c", mean).unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix2>(case)?, |out, x| {
+                    reduce_into!(&mut *out, x, "b c h w -> b c", mean).unwrap()
+                }),
+            )
         }
         "reduce_channel_max" => {
             case.expect("b c h w -> b h w", Some("max"))?;
-            Ok(v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix3>(case)?, |out, x| {
-                reduce_into!(&mut *out, x, "b c h w -> b h w", max).unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix3>(case)?, |out, x| {
+                    reduce_into!(&mut *out, x, "b c h w -> b h w", max).unwrap()
+                }),
+            )
         }
         "reduce_maxpool" => {
             case.expect("b (h h2) (w w2) c -> b h w c", Some("max"))?;
             let (h2, w2) = (case.length("h2")?, case.length("w2")?);
-            Ok(v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
-                reduce_into!(&mut *out, x, "b (h h2) (w w2) c -> b h w c", max, h2 = h2, w2 = w2)
+            Ok(
+                v.call_into(&view::<Ix4>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
+                    reduce_into!(
+                        &mut *out,
+                        x,
+                        "b (h h2) (w w2) c -> b h w c",
+                        max,
+                        h2 = h2,
+                        w2 = w2
+                    )
                     .unwrap()
-            }))
+                }),
+            )
         }
         "repeat_channels" => {
             case.expect("h w -> h w c", None)?;
             let c = case.length("c")?;
-            Ok(v.call_into(&view::<Ix2>(inputs, 0)?, output::<Ix3>(case)?, |out, x| {
-                repeat_into!(&mut *out, x, "h w -> h w c", c = c).unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix2>(inputs, 0)?, output::<Ix3>(case)?, |out, x| {
+                    repeat_into!(&mut *out, x, "h w -> h w c", c = c).unwrap()
+                }),
+            )
         }
         "repeat_heads" => {
             case.expect("b t d -> b t r d", None)?;
             let r = case.length("r")?;
-            Ok(v.call_into(&view::<Ix3>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
-                repeat_into!(&mut *out, x, "b t d -> b t r d", r = r).unwrap()
-            }))
+            Ok(
+                v.call_into(&view::<Ix3>(inputs, 0)?, output::<Ix4>(case)?, |out, x| {
+                    repeat_into!(&mut *out, x, "b t d -> b t r d", r = r).unwrap()
+                }),
+            )
         }
         _ => Err(Skip::UnknownGroup),
     }
