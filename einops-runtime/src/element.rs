@@ -2,14 +2,15 @@
 
 /// An element type that `reduce` can fold: every number type and `bool`.
 ///
-/// Integer `sum` and `prod` wrap on overflow, as numpy does. `any` and `all` give the
-/// element type's one or zero (`true`/`false` for `bool`). On `bool`, `sum` is a logical
-/// or and `prod` a logical and.
+/// Integer `sum` and `prod` wrap on overflow, as numpy does. `f32` sums accumulate in
+/// `f64`, so they are at least as accurate as numpy's pairwise sums. `any` and `all`
+/// give the element type's one or zero (`true`/`false` for `bool`). On `bool`, `sum` is
+/// a logical or and `prod` a logical and.
 ///
 /// ```
 /// use einops_runtime::Reducible;
-/// assert_eq!(i8::add(100, 100), -56);
-/// assert!(!f32::IS_FLOAT || f32::mean(6.0, 4) == Some(1.5));
+/// assert_eq!(i8::from_sum(i8::add_sums(100, 100)), -56);
+/// assert_eq!(f32::mean(f32::add_sums(2.0f32.to_sum(), 4.0f32.to_sum()), 2), Some(3.0));
 /// ```
 pub trait Reducible: Copy + PartialOrd + 'static {
     /// Whether `mean` is defined (floating-point types).
@@ -20,12 +21,18 @@ pub trait Reducible: Copy + PartialOrd + 'static {
     const ZERO: Self;
     /// The neutral element of `prod`.
     const ONE: Self;
+    /// The type sums accumulate in.
+    type Sum: Copy + Send + Sync;
+    /// The value as a sum.
+    fn to_sum(self) -> Self::Sum;
     /// `a + b`, wrapping for integers.
-    fn add(a: Self, b: Self) -> Self;
+    fn add_sums(a: Self::Sum, b: Self::Sum) -> Self::Sum;
+    /// A sum as a value of this type.
+    fn from_sum(sum: Self::Sum) -> Self;
     /// `a * b`, wrapping for integers.
     fn mul(a: Self, b: Self) -> Self;
     /// `sum / count`, or `None` for types without a mean.
-    fn mean(sum: Self, count: usize) -> Option<Self>;
+    fn mean(sum: Self::Sum, count: usize) -> Option<Self>;
     /// Whether the value counts as true for `any` / `all`.
     fn is_true(self) -> bool {
         self != Self::ZERO
@@ -54,7 +61,7 @@ pub trait Reducible: Copy + PartialOrd + 'static {
 /// Floating-point element types, the ones `mean` is defined for.
 #[diagnostic::on_unimplemented(
     message = "`mean` needs floating-point elements, but the array holds `{Self}`",
-    label = "integer array reduced with `mean`",
+    label = "not a floating-point element type",
     note = "convert first, e.g. `x.mapv(|v| v as f64)`, or use `sum`"
 )]
 pub trait Float: Reducible {}
@@ -66,7 +73,10 @@ macro_rules! integers {
             const NAME: &'static str = stringify!($t);
             const ZERO: Self = 0;
             const ONE: Self = 1;
-            fn add(a: Self, b: Self) -> Self { a.wrapping_add(b) }
+            type Sum = Self;
+            fn to_sum(self) -> Self { self }
+            fn add_sums(a: Self, b: Self) -> Self { a.wrapping_add(b) }
+            fn from_sum(sum: Self) -> Self { sum }
             fn mul(a: Self, b: Self) -> Self { a.wrapping_mul(b) }
             fn mean(_: Self, _: usize) -> Option<Self> { None }
         }
@@ -81,9 +91,12 @@ macro_rules! floats {
             const NAME: &'static str = stringify!($t);
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
-            fn add(a: Self, b: Self) -> Self { a + b }
+            type Sum = f64;
+            fn to_sum(self) -> f64 { self.into() }
+            fn add_sums(a: f64, b: f64) -> f64 { a + b }
+            fn from_sum(sum: f64) -> Self { sum as $t }
             fn mul(a: Self, b: Self) -> Self { a * b }
-            fn mean(sum: Self, count: usize) -> Option<Self> { Some(sum / count as $t) }
+            fn mean(sum: f64, count: usize) -> Option<Self> { Some((sum / count as f64) as $t) }
         }
         impl Float for $t {}
     )*};
@@ -95,8 +108,15 @@ impl Reducible for bool {
     const NAME: &'static str = "bool";
     const ZERO: Self = false;
     const ONE: Self = true;
-    fn add(a: Self, b: Self) -> Self {
+    type Sum = bool;
+    fn to_sum(self) -> bool {
+        self
+    }
+    fn add_sums(a: bool, b: bool) -> bool {
         a | b
+    }
+    fn from_sum(sum: bool) -> bool {
+        sum
     }
     fn mul(a: Self, b: Self) -> Self {
         a & b

@@ -77,14 +77,16 @@ pub fn rearrange_into<'a, A: Clone + 'a, D: Dimension, S: DataMut<Elem = A>, O: 
     };
     let mut solution = solve(&ctx, array.strides())?;
     check_output(&ctx, &solution, out.shape())?;
+    // `as_mut_ptr` may first unshare the data into a new layout: strides only after it.
+    let dst = out.as_mut_ptr();
     solution.set_output_strides(out.strides());
     // SAFETY: the walk's source offsets address elements of `array`, its destination
     // offsets (from `out`'s own strides and the checked shape) elements of `out`; a
     // `&mut` output cannot overlap the borrowed input.
     unsafe {
         match kernel::class::<A>() {
-            Class::Drop => kernel::assign(&solution.kept, array.as_ptr(), out.as_mut_ptr()),
-            _ => kernel::copy(&solution.kept, array.as_ptr(), out.as_mut_ptr()),
+            Class::Drop => kernel::assign(&solution.kept, array.as_ptr(), dst),
+            _ => kernel::copy(&solution.kept, array.as_ptr(), dst),
         }
     }
     Ok(())
@@ -105,19 +107,22 @@ pub fn reduce_into<'a, A: Reducible, D: Dimension, S: DataMut<Elem = A>, O: Dime
     };
     let mut solution = solve(&ctx, array.strides())?;
     check_output(&ctx, &solution, out.shape())?;
+    let reduction = reduction_to_run::<A>(&ctx, &solution)?;
+    // `as_mut_ptr` may first unshare the data into a new layout: strides only after it.
+    let dst = out.as_mut_ptr();
     solution.set_output_strides(out.strides());
     // SAFETY: as in `rearrange_into`; reducible elements are `Copy`, so overwriting
     // drops nothing.
     unsafe {
-        match reduction_to_run::<A>(&ctx, &solution)? {
+        match reduction {
             Some(reduction) => kernel::reduce(
                 &solution.kept,
                 &solution.reduced,
                 reduction,
                 array.as_ptr(),
-                out.as_mut_ptr(),
+                dst,
             ),
-            None => kernel::copy(&solution.kept, array.as_ptr(), out.as_mut_ptr()),
+            None => kernel::copy(&solution.kept, array.as_ptr(), dst),
         }
     }
     Ok(())
@@ -223,7 +228,7 @@ fn move_elements<A: Clone, D: Dimension, O: Dimension>(
     array: CowArray<'_, A, D>,
     solution: &Solution,
 ) -> Array<A, O> {
-    if solution.in_order && array.is_owned() && array.is_standard_layout() {
+    if array.is_owned() && array.is_standard_layout() && solution.keeps_standard_order() {
         return array
             .into_owned()
             .into_shape_with_order(output_dim::<O>(solution))

@@ -29,12 +29,23 @@ pub(crate) struct Solution {
     pub reduced_ids: SmallVec<[usize; INLINE]>,
     /// The output's shape (groups merged).
     pub shape: SmallVec<[usize; INLINE]>,
-    /// Whether the output's elements are the input's in row-major order: then a
-    /// standard-layout input only needs a new shape.
-    pub in_order: bool,
 }
 
 impl Solution {
+    /// Whether, for a standard-layout input, the output holds the input's elements in
+    /// the same order (nothing reduced or repeated, non-unit axes in input order): then
+    /// the input only needs a new shape.
+    pub fn keeps_standard_order(&self) -> bool {
+        let mut expected = 1isize;
+        for step in self.kept.iter().rev().filter(|s| s.len != 1) {
+            if step.src != expected {
+                return false;
+            }
+            expected = expected.wrapping_mul(step.len as isize);
+        }
+        self.reduced.is_empty()
+    }
+
     /// Points the kept axes at an output with these dimension strides.
     pub fn set_output_strides(&mut self, strides: &[isize]) {
         for (step, &(dim, multiplier)) in self.kept.iter_mut().zip(&self.kept_place) {
@@ -258,22 +269,12 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
             dst: 0,
         })
         .collect();
-    let in_order = reduced.is_empty()
-        && input_order(recipe, named, ellipsis_dims)
-            .filter(|&id| length(id) != 1)
-            .map(Some)
-            .chain(std::iter::once(None))
-            .eq(output_ids(recipe, named, ellipsis_dims)
-                .filter(|&id| length(id) != 1)
-                .map(Some)
-                .chain(std::iter::once(None)));
     let mut solution = Solution {
         kept,
         kept_place,
         reduced,
         reduced_ids,
         shape: out_shape,
-        in_order,
     };
     let standard = standard_strides(&solution.shape);
     solution.set_output_strides(&standard);
@@ -296,15 +297,6 @@ fn input_order(
     ellipsis_dims: usize,
 ) -> impl Iterator<Item = usize> + '_ {
     side_order(&recipe.input, named, ellipsis_dims)
-}
-
-/// Elementary axes of the output in output order.
-fn output_ids(
-    recipe: &Recipe,
-    named: usize,
-    ellipsis_dims: usize,
-) -> impl Iterator<Item = usize> + '_ {
-    side_order(&recipe.output, named, ellipsis_dims)
 }
 
 fn side_order(

@@ -45,34 +45,34 @@ struct Any;
 struct All;
 
 impl<A: Reducible> Fold<A> for Sum {
-    type State = A;
-    fn first(x: A) -> A {
-        x
+    type State = A::Sum;
+    fn first(x: A) -> A::Sum {
+        x.to_sum()
     }
-    fn step(s: A, x: A) -> A {
-        A::add(s, x)
+    fn step(s: A::Sum, x: A) -> A::Sum {
+        A::add_sums(s, x.to_sum())
     }
-    fn combine(a: A, b: A) -> A {
-        A::add(a, b)
+    fn combine(a: A::Sum, b: A::Sum) -> A::Sum {
+        A::add_sums(a, b)
     }
-    fn finish(s: A, _: usize) -> A {
-        s
+    fn finish(s: A::Sum, _: usize) -> A {
+        A::from_sum(s)
     }
 }
 
 impl<A: Reducible> Fold<A> for Mean {
-    type State = A;
-    fn first(x: A) -> A {
-        x
+    type State = A::Sum;
+    fn first(x: A) -> A::Sum {
+        x.to_sum()
     }
-    fn step(s: A, x: A) -> A {
-        A::add(s, x)
+    fn step(s: A::Sum, x: A) -> A::Sum {
+        A::add_sums(s, x.to_sum())
     }
-    fn combine(a: A, b: A) -> A {
-        A::add(a, b)
+    fn combine(a: A::Sum, b: A::Sum) -> A::Sum {
+        A::add_sums(a, b)
     }
-    fn finish(s: A, count: usize) -> A {
-        A::mean(s, count).unwrap_or(s)
+    fn finish(s: A::Sum, count: usize) -> A {
+        A::mean(s, count).unwrap_or_else(|| A::from_sum(s))
     }
 }
 
@@ -169,7 +169,7 @@ fn empty<A: Reducible>(reduction: Reduction) -> A {
     match reduction {
         Reduction::Sum | Reduction::Any => A::ZERO,
         Reduction::Prod | Reduction::All => A::ONE,
-        Reduction::Mean => A::mean(A::ZERO, 0).unwrap_or(A::ZERO),
+        Reduction::Mean => A::mean(A::ZERO.to_sum(), 0).unwrap_or(A::ZERO),
         Reduction::Min | Reduction::Max => unreachable!("empty min/max reductions are errors"),
     }
 }
@@ -361,15 +361,18 @@ unsafe fn horizontal<A: Reducible, F: Fold<A>>(src: *const A, len: usize) -> F::
     total.expect("runs have at least one element")
 }
 
-/// Folds `len` (≥ 1) elements `stride` apart.
+/// Folds `len` (≥ 1) elements `stride` apart, in blocks of [`BLOCK`].
 ///
 /// # Safety
 /// Those elements must be readable.
 unsafe fn strided<A: Reducible, F: Fold<A>>(src: *const A, len: usize, stride: isize) -> F::State {
     // SAFETY (reads): the caller guarantees the elements are readable.
-    let mut state = F::first(unsafe { src.read() });
-    for k in 1..len as isize {
-        state = F::step(state, unsafe { src.offset(k * stride).read() });
+    let read = |k: usize| unsafe { src.offset(k as isize * stride).read() };
+    let mut total: Option<F::State> = None;
+    for start in (0..len).step_by(BLOCK) {
+        let part = (start + 1..len.min(start + BLOCK))
+            .fold(F::first(read(start)), |s, k| F::step(s, read(k)));
+        total = Some(total.map_or(part, |t| F::combine(t, part)));
     }
-    state
+    total.expect("runs have at least one element")
 }
