@@ -41,7 +41,7 @@
 //!   something (also when only an ellipsis is reduced).
 
 pub use einops_runtime::dynamic;
-pub use einops_runtime::{Error, Operand, Reducible, Stage};
+pub use einops_runtime::{Error, Float, Operand, Reducible, Stage};
 
 #[doc(hidden)]
 pub mod __private {
@@ -51,7 +51,9 @@ pub mod __private {
         reduce as reduce_call, reduce_into as reduce_into_call,
     };
     pub use einops_runtime::pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
-    pub use einops_runtime::rank::{AnyElement, AtLeast, AtLeastDyn, Exact, ExactDyn, FloatOnly, Shift};
+    pub use einops_runtime::rank::{
+        AnyElement, AtLeast, AtLeastDyn, Exact, ExactDyn, FloatOnly, Shift,
+    };
     pub use std::borrow::Cow;
 }
 
