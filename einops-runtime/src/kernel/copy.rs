@@ -10,16 +10,27 @@
 //!   with a register-transposing micro-kernel;
 //! - anything else: a plain strided loop.
 
-use super::transpose;
 use super::walk::{for_each, Step};
+use super::{stream, transpose};
 
-/// Copies every element of the walk from `src` to `dst`.
+/// Copies every element of the walk from `src` to `dst`; `STREAM` writes contiguous
+/// runs with non-temporal stores (see [`stream`]).
 ///
 /// # Safety
 /// Every offset the walk produces must address a readable element of `src` and a
 /// writable element of `dst`, the two regions must not overlap, and the destination
 /// offsets must be distinct.
-pub(crate) unsafe fn copy<T: Copy>(steps: &[Step], src: *const T, dst: *mut T) {
+pub(crate) unsafe fn copy<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, dst: *mut T) {
+    // SAFETY: forwarded from the caller.
+    unsafe { copy_walk::<T, STREAM>(steps, src, dst) };
+    if STREAM {
+        stream::fence();
+    }
+}
+
+/// # Safety
+/// As for [`copy`].
+unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, dst: *mut T) {
     let Some((&inner, outer)) = steps.split_last() else {
         // SAFETY: a walk with no loops visits offset 0 of both.
         unsafe { dst.write(src.read()) };
@@ -28,7 +39,11 @@ pub(crate) unsafe fn copy<T: Copy>(steps: &[Step], src: *const T, dst: *mut T) {
     // SAFETY (all closures): offsets come from the walk, as the caller guarantees.
     if inner.dst == 1 && inner.src == 1 {
         for_each(outer, |s, d| unsafe {
-            std::ptr::copy_nonoverlapping(src.offset(s), dst.offset(d), inner.len)
+            if STREAM {
+                stream::copy_run(src.offset(s), dst.offset(d), inner.len)
+            } else {
+                copy_run(src.offset(s), dst.offset(d), inner.len)
+            }
         });
         return;
     }
@@ -50,14 +65,18 @@ pub(crate) unsafe fn copy<T: Copy>(steps: &[Step], src: *const T, dst: *mut T) {
                 dst_row_stride: outer[p].dst,
             };
             for_each(&rest, |s, d| unsafe {
-                transpose::blocked(&tile, src.offset(s), dst.offset(d))
+                transpose::blocked::<T, STREAM>(&tile, src.offset(s), dst.offset(d))
             });
             return;
         }
     }
     if inner.src == 0 && inner.dst == 1 {
         for_each(outer, |s, d| unsafe {
-            std::slice::from_raw_parts_mut(dst.offset(d), inner.len).fill(src.offset(s).read())
+            if STREAM {
+                stream::fill_run(dst.offset(d), inner.len, src.offset(s).read())
+            } else {
+                std::slice::from_raw_parts_mut(dst.offset(d), inner.len).fill(src.offset(s).read())
+            }
         });
         return;
     }
@@ -67,6 +86,39 @@ pub(crate) unsafe fn copy<T: Copy>(steps: &[Step], src: *const T, dst: *mut T) {
                 .write(src.offset(s + k * inner.src).read());
         }
     });
+}
+
+/// Runs shorter than this many bytes are copied inline: a call into the C library's
+/// `memcpy` costs more than moving a few cache lines.
+const SHORT_RUN: usize = 1024;
+
+/// Copies `len` contiguous elements.
+///
+/// # Safety
+/// Both ranges must be valid and must not overlap.
+#[inline(always)]
+unsafe fn copy_run<T: Copy>(src: *const T, dst: *mut T, len: usize) {
+    // SAFETY (all): the caller guarantees both ranges.
+    if len * std::mem::size_of::<T>() >= SHORT_RUN {
+        return unsafe { std::ptr::copy_nonoverlapping(src, dst, len) };
+    }
+    let mut k = 0;
+    // Moves of 64 bytes at a time, which the compiler emits as inline vector moves.
+    type Line = [u8; 64];
+    let per_line = (64 / std::mem::size_of::<T>().max(1)).max(1);
+    if std::mem::size_of::<T>() <= 64 && 64 % std::mem::size_of::<T>().max(1) == 0 {
+        while k + per_line <= len {
+            unsafe {
+                let line = src.add(k).cast::<Line>().read_unaligned();
+                dst.add(k).cast::<Line>().write_unaligned(line);
+            }
+            k += per_line;
+        }
+    }
+    while k < len {
+        unsafe { dst.add(k).write(src.add(k).read()) };
+        k += 1;
+    }
 }
 
 /// The walk without loop `p`.

@@ -12,6 +12,7 @@
 mod copy;
 mod parallel;
 mod reduce;
+mod stream;
 mod transpose;
 mod walk;
 
@@ -93,9 +94,17 @@ pub(crate) unsafe fn copy<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) 
 unsafe fn copy_plain<T: Copy>(steps: &[Step], src: *const T, dst: *mut T) {
     let (src, dst) = (parallel::Shared(src.cast_mut()), parallel::Shared(dst));
     let bytes = count(steps) * std::mem::size_of::<T>();
+    let streaming = bytes >= stream::STREAM_BYTES;
     parallel::chunks(steps, bytes, |chunk, s, d| {
+        let (src, dst) = (src.ptr().offset(s), dst.ptr().offset(d));
         // SAFETY: chunks of the outermost loop write disjoint parts of the walk.
-        unsafe { copy::copy(chunk, src.ptr().offset(s), dst.ptr().offset(d)) }
+        unsafe {
+            if streaming {
+                copy::copy::<T, true>(chunk, src, dst)
+            } else {
+                copy::copy::<T, false>(chunk, src, dst)
+            }
+        }
     });
 }
 

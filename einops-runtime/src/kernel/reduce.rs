@@ -21,7 +21,7 @@ use crate::pattern::Reduction;
 const BLOCK: usize = 128;
 /// Output lanes folded together in the vertical kernel: wide enough that each source
 /// row read is a long contiguous stream, small enough to stay in L1.
-const LANES: usize = 256;
+const LANES: usize = 1024;
 /// Independent accumulators of the horizontal kernel: enough vector registers' worth
 /// to hide the latency of floating-point adds.
 const ACCUMULATORS: usize = 32;

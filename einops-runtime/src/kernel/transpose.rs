@@ -14,34 +14,42 @@ pub(crate) struct Tile {
     pub dst_row_stride: isize,
 }
 
-/// Side of a cache block, in elements.
-const BLOCK: usize = 32;
+/// Rows (source-contiguous) of a cache block: a block reads `BLOCK_COLS` source
+/// segments of this many elements, whole rows when the tile is narrow.
+const BLOCK_ROWS: usize = 64;
+/// Columns (destination-contiguous) of a cache block.
+const BLOCK_COLS: usize = 64;
 
-/// Transposes `tile` from `src` to `dst`.
+/// Transposes `tile` from `src` to `dst`; `STREAM` writes with non-temporal stores.
+///
+/// Inside a block, each strip of `micro` destination rows is written left to right, so
+/// every destination cache line is completed by consecutive stores (what streaming
+/// stores need), while the block's source lines stay in L1 across strips.
 ///
 /// # Safety
 /// Every offset of the tile must address a readable element of `src` and a writable
 /// element of `dst`, and the two must not overlap.
-pub(crate) unsafe fn blocked<T: Copy>(tile: &Tile, src: *const T, dst: *mut T) {
+pub(crate) unsafe fn blocked<T: Copy, const STREAM: bool>(tile: &Tile, src: *const T, dst: *mut T) {
     let micro = micro_size::<T>();
-    for i0 in (0..tile.rows).step_by(BLOCK) {
-        let i_end = (i0 + BLOCK).min(tile.rows);
-        for j0 in (0..tile.cols).step_by(BLOCK) {
-            let j_end = (j0 + BLOCK).min(tile.cols);
-            let mut j = j0;
-            while j + micro <= j_end {
-                let mut i = i0;
-                while i + micro <= i_end {
+    for i0 in (0..tile.rows).step_by(BLOCK_ROWS) {
+        let i_end = (i0 + BLOCK_ROWS).min(tile.rows);
+        for j0 in (0..tile.cols).step_by(BLOCK_COLS) {
+            let j_end = (j0 + BLOCK_COLS).min(tile.cols);
+            let j_micro_end = j0 + (j_end - j0) / micro * micro;
+            let mut i = i0;
+            while i + micro <= i_end {
+                let mut j = j0;
+                while j < j_micro_end {
                     // SAFETY: the micro tile lies inside the tile, as the caller guarantees.
-                    unsafe { micro_kernel(tile, src, dst, i, j) };
-                    i += micro;
+                    unsafe { micro_kernel::<T, STREAM>(tile, src, dst, i, j) };
+                    j += micro;
                 }
                 // SAFETY: inside the tile.
-                unsafe { scalar(tile, src, dst, i..i_end, j..j + micro) };
-                j += micro;
+                unsafe { scalar(tile, src, dst, i..i + micro, j_micro_end..j_end) };
+                i += micro;
             }
             // SAFETY: inside the tile.
-            unsafe { scalar(tile, src, dst, i0..i_end, j..j_end) };
+            unsafe { scalar(tile, src, dst, i..i_end, j0..j_end) };
         }
     }
 }
@@ -85,7 +93,13 @@ fn micro_size<T>() -> usize {
 /// # Safety
 /// The square must lie inside `tile`.
 #[inline(always)]
-unsafe fn micro_kernel<T: Copy>(tile: &Tile, src: *const T, dst: *mut T, i: usize, j: usize) {
+unsafe fn micro_kernel<T: Copy, const STREAM: bool>(
+    tile: &Tile,
+    src: *const T,
+    dst: *mut T,
+    i: usize,
+    j: usize,
+) {
     let (i, j) = (i as isize, j as isize);
     let from = src.wrapping_offset(j * tile.src_col_stride + i);
     let to = dst.wrapping_offset(i * tile.dst_row_stride + j);
@@ -93,13 +107,13 @@ unsafe fn micro_kernel<T: Copy>(tile: &Tile, src: *const T, dst: *mut T, i: usiz
     // SAFETY: the square lies inside the tile (caller); SSE2 is part of x86_64.
     unsafe {
         match std::mem::size_of::<T>() {
-            4 => x86::transpose4x4(
+            4 => x86::transpose4x4::<STREAM>(
                 from.cast(),
                 tile.src_col_stride,
                 to.cast(),
                 tile.dst_row_stride,
             ),
-            8 => x86::transpose2x2(
+            8 => x86::transpose2x2::<STREAM>(
                 from.cast(),
                 tile.src_col_stride,
                 to.cast(),
@@ -131,13 +145,29 @@ unsafe fn micro_kernel<T: Copy>(tile: &Tile, src: *const T, dst: *mut T, i: usiz
 mod x86 {
     use std::arch::x86_64::*;
 
+    /// Stores a vector, streaming when asked and the address allows it.
+    ///
+    /// # Safety
+    /// `to` must be valid for 16 bytes.
+    #[inline(always)]
+    unsafe fn store<const STREAM: bool>(to: *mut __m128i, value: __m128i) {
+        // SAFETY: the caller guarantees 16 writable bytes; streaming needs alignment.
+        unsafe {
+            if STREAM && (to as usize) % 16 == 0 {
+                _mm_stream_si128(to, value)
+            } else {
+                _mm_storeu_si128(to, value)
+            }
+        }
+    }
+
     /// Transposes a 4×4 square of 32-bit elements: source rows `src + j * src_stride`,
     /// destination rows `dst + i * dst_stride`.
     ///
     /// # Safety
     /// The 16 source and 16 destination elements must be valid.
     #[inline(always)]
-    pub unsafe fn transpose4x4(
+    pub unsafe fn transpose4x4<const STREAM: bool>(
         src: *const u32,
         src_stride: isize,
         dst: *mut u32,
@@ -151,7 +181,7 @@ mod x86 {
             let t1 = _mm_unpacklo_epi32(r2, r3);
             let t2 = _mm_unpackhi_epi32(r0, r1);
             let t3 = _mm_unpackhi_epi32(r2, r3);
-            let store = |i: isize, v| _mm_storeu_si128(dst.offset(i * dst_stride).cast(), v);
+            let store = |i: isize, v| store::<STREAM>(dst.offset(i * dst_stride).cast(), v);
             store(0, _mm_unpacklo_epi64(t0, t1));
             store(1, _mm_unpackhi_epi64(t0, t1));
             store(2, _mm_unpacklo_epi64(t2, t3));
@@ -164,7 +194,7 @@ mod x86 {
     /// # Safety
     /// The 4 source and 4 destination elements must be valid.
     #[inline(always)]
-    pub unsafe fn transpose2x2(
+    pub unsafe fn transpose2x2<const STREAM: bool>(
         src: *const u64,
         src_stride: isize,
         dst: *mut u64,
@@ -174,8 +204,8 @@ mod x86 {
         unsafe {
             let r0 = _mm_loadu_si128(src.cast());
             let r1 = _mm_loadu_si128(src.offset(src_stride).cast());
-            _mm_storeu_si128(dst.cast(), _mm_unpacklo_epi64(r0, r1));
-            _mm_storeu_si128(dst.offset(dst_stride).cast(), _mm_unpackhi_epi64(r0, r1));
+            store::<STREAM>(dst.cast(), _mm_unpacklo_epi64(r0, r1));
+            store::<STREAM>(dst.offset(dst_stride).cast(), _mm_unpackhi_epi64(r0, r1));
         }
     }
 }
