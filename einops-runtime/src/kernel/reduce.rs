@@ -10,8 +10,6 @@
 //! Floating-point sums are blocked (partial folds of at most [`BLOCK`] elements are
 //! combined), which keeps the error close to pairwise summation.
 
-use smallvec::{smallvec, SmallVec};
-
 use super::parallel::{self, Shared};
 use super::walk::{count, for_each, simplify, Step, Steps};
 use crate::element::Reducible;
@@ -21,7 +19,7 @@ use crate::pattern::Reduction;
 const BLOCK: usize = 128;
 /// Output lanes folded together in the vertical kernel: wide enough that each source
 /// row read is a long contiguous stream, small enough to stay in L1.
-const LANES: usize = 1024;
+const LANES: usize = 4096;
 /// Independent accumulators of the horizontal kernel: enough vector registers' worth
 /// to hide the latency of floating-point adds.
 const ACCUMULATORS: usize = 32;
@@ -236,12 +234,11 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
     dst: *mut A,
 ) {
     let count: usize = reduced.iter().map(|s| s.len).product();
-    let offsets = |visit: &mut dyn FnMut(isize)| for_each(reduced, |s, _| visit(s));
     match kept.split_last() {
         // SAFETY (all arms): offsets come from the walks, as the caller guarantees.
         Some((&inner, outer)) if inner.src == 1 && inner.dst == 1 => {
             for_each(outer, |s, d| unsafe {
-                vertical::<A, F>(src.offset(s), dst.offset(d), inner.len, count, &offsets)
+                vertical::<A, F>(src.offset(s), dst.offset(d), inner.len, reduced, count)
             });
         }
         _ => {
@@ -265,10 +262,9 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
     }
 }
 
-/// Calls its argument with every reduced source offset.
-type Offsets<'a> = &'a dyn Fn(&mut dyn FnMut(isize));
-
-/// Folds `lanes` contiguous lanes over every reduced offset, [`LANES`] at a time.
+/// Folds `lanes` contiguous lanes over every reduced offset: each reduced offset
+/// contributes one contiguous source run, folded element-wise into a block of lane
+/// states on the stack (small for short lanes, so per-call set-up stays cheap).
 ///
 /// # Safety
 /// `src + r + k` must be readable for every reduced offset `r` and `k < lanes`, and
@@ -277,53 +273,77 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
     src: *const A,
     dst: *mut A,
     lanes: usize,
+    reduced: &[Step],
     count: usize,
-    offsets: Offsets<'_>,
 ) {
+    // SAFETY (both): forwarded from the caller, block by block.
+    if lanes <= SHORT_LANES {
+        return unsafe { lane_block::<A, F, SHORT_LANES>(src, dst, lanes, reduced, count) };
+    }
     for start in (0..lanes).step_by(LANES) {
         let width = LANES.min(lanes - start);
-        let lane_src = src.wrapping_add(start);
-        // Placeholder states (the first reduced row is readable); overwritten before use.
-        // SAFETY: offset 0 is the first reduced offset.
-        let seed = F::first(unsafe { lane_src.read() });
-        let mut total: SmallVec<[F::State; LANES]> = smallvec![seed; width];
-        let mut partial = total.clone();
-        let (mut have_total, mut in_block) = (false, 0);
-        let mut flush = |total: &mut [F::State], partial: &[F::State]| {
-            if have_total {
-                for (t, &p) in total.iter_mut().zip(partial) {
-                    *t = F::combine(*t, p);
-                }
-            } else {
-                total.copy_from_slice(partial);
-                have_total = true;
+        unsafe { lane_block::<A, F, LANES>(src.add(start), dst.add(start), width, reduced, count) };
+    }
+}
+
+/// Lane blocks of at most this many lanes use a small stack buffer.
+const SHORT_LANES: usize = 64;
+
+/// Folds `width ≤ N` lanes; partial folds of at most [`BLOCK`] rows are combined into a
+/// total, which keeps long float sums accurate.
+///
+/// # Safety
+/// As for [`vertical`] with `lanes = width`.
+#[inline(always)]
+unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
+    src: *const A,
+    dst: *mut A,
+    width: usize,
+    reduced: &[Step],
+    count: usize,
+) {
+    // Placeholder states (the first reduced row is readable); overwritten before use.
+    // SAFETY: offset 0 is the first reduced offset.
+    let seed = F::first(unsafe { src.read() });
+    let mut partial = [seed; N];
+    let mut total = [seed; N];
+    let (mut have_total, mut in_block) = (false, 0);
+    let partial = &mut partial[..width];
+    let total = &mut total[..width];
+    let mut flush = |total: &mut [F::State], partial: &[F::State]| {
+        if have_total {
+            for (t, &p) in total.iter_mut().zip(partial) {
+                *t = F::combine(*t, p);
             }
-        };
-        offsets(&mut |r| {
-            // SAFETY: `r` is a reduced offset and every lane `k < width` is readable (caller).
-            let row = unsafe { std::slice::from_raw_parts(lane_src.offset(r), width) };
-            if in_block == 0 {
-                for (p, &x) in partial.iter_mut().zip(row) {
-                    *p = F::first(x);
-                }
-            } else {
-                for (p, &x) in partial.iter_mut().zip(row) {
-                    *p = F::step(*p, x);
-                }
-            }
-            in_block += 1;
-            if in_block == BLOCK {
-                flush(&mut total, &partial);
-                in_block = 0;
-            }
-        });
-        if in_block > 0 {
-            flush(&mut total, &partial);
+        } else {
+            total.copy_from_slice(partial);
+            have_total = true;
         }
-        for (k, &state) in total.iter().take(width).enumerate() {
-            // SAFETY: `start + k < lanes` (caller).
-            unsafe { dst.add(start + k).write(F::finish(state, count)) };
+    };
+    for_each(reduced, |r, _| {
+        // SAFETY: `r` is a reduced offset and every lane `k < width` is readable (caller).
+        let row = unsafe { std::slice::from_raw_parts(src.offset(r), width) };
+        if in_block == 0 {
+            for (p, &x) in partial.iter_mut().zip(row) {
+                *p = F::first(x);
+            }
+        } else {
+            for (p, &x) in partial.iter_mut().zip(row) {
+                *p = F::step(*p, x);
+            }
         }
+        in_block += 1;
+        if in_block == BLOCK {
+            flush(total, partial);
+            in_block = 0;
+        }
+    });
+    if in_block > 0 {
+        flush(total, partial);
+    }
+    for (k, &state) in total.iter().enumerate() {
+        // SAFETY: `k < width` (caller).
+        unsafe { dst.add(k).write(F::finish(state, count)) };
     }
 }
 
