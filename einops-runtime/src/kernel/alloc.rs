@@ -57,6 +57,10 @@ impl<A> OutputBuffer<A> {
     pub unsafe fn finish<D: Dimension>(mut self, shape: D) -> Array<A, D> {
         // SAFETY: the padding was zeroed in `new` and the caller wrote the rest.
         unsafe { self.vec.set_len(self.pad + self.len) };
+        if self.pad == 0 {
+            return Array::from_shape_vec(shape, self.vec)
+                .expect("the buffer holds exactly the shape's elements");
+        }
         let array = Array1::from_vec(self.vec).slice_move(s![self.pad..]);
         array
             .into_shape_with_order(shape)
