@@ -36,7 +36,9 @@
 //! ## Differences from Python einops
 //! - Pattern errors are compile errors; for `dynamic` they are reported before rank errors.
 //! - `any`/`all` return the input's element type (one/zero, `true`/`false` for `bool`).
-//! - `repeat!` always returns a new array.
+//! - `repeat!` never returns a view aliasing its input (einops with torch does): it returns
+//!   an owned array, reusing the buffer only of an owned input passed by value when no
+//!   element moves.
 //! - `mean` of an integer array is a compile error whenever the pattern reduces
 //!   something (also when only an ellipsis is reduced).
 

@@ -1,8 +1,8 @@
 //! The procedural macros of `einops`. Use them through the `einops` crate, whose
 //! `rearrange!`, `reduce!` and `repeat!` forward here with the crate's own path.
 //!
-//! Each macro runs the pipeline parse ([`ast`]) → validate ([`valid`], with the runtime's
-//! own pattern parser) → emit ([`expand`]): a static recipe plus one runtime call.
+//! Each macro runs the pipeline parse (`ast`) → validate (`valid`, with the runtime's
+//! own pattern parser) → emit (`expand`): a static recipe plus one runtime call.
 
 use einops_runtime::pattern::Operation;
 use proc_macro::TokenStream;
