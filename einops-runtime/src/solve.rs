@@ -2,7 +2,7 @@
 //! that produces the output.
 //!
 //! Elementary axes are numbered like the recipe's axes, followed by one per dimension
-//! matched by the ellipsis. Everything lives on the stack for patterns of up to 16
+//! matched by the ellipsis. Everything lives on the stack for patterns of up to 8
 //! elementary axes.
 
 use smallvec::{smallvec, SmallVec};
@@ -12,7 +12,7 @@ use crate::kernel::{standard_strides, Step, Steps};
 use crate::pattern::{Length, Recipe, Slot, Term};
 
 /// Inline capacity for per-axis data; larger patterns spill to the heap.
-pub(crate) const INLINE: usize = 16;
+pub(crate) const INLINE: usize = 8;
 
 /// What one call does, resolved against the input.
 pub(crate) struct Solution {
@@ -185,64 +185,55 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
     }
     let length = |id: usize| lengths[id].expect("every output axis has a length after solving");
 
+    let step = |id: usize| Step {
+        len: length(id),
+        src: axis_strides[id],
+        dst: 0,
+    };
     let mut kept = Steps::new();
-    let mut kept_place = SmallVec::new();
+    let mut kept_place: SmallVec<[(usize, usize); INLINE]> = SmallVec::new();
     let mut out_shape: SmallVec<[usize; INLINE]> = SmallVec::new();
-    let mut output_has_ellipsis = false;
+    let output_has_ellipsis = recipe.output.iter().any(|term| match term {
+        Term::Ellipsis => true,
+        Term::Group(slots) => slots.contains(&Slot::Ellipsis),
+    });
     for term in recipe.output.iter() {
-        let mut ids: SmallVec<[usize; INLINE]> = SmallVec::new();
-        let grouped = match term {
+        match term {
             Term::Ellipsis => {
-                output_has_ellipsis = true;
-                ids.extend(named..named + ellipsis_dims);
-                false
+                for id in named..named + ellipsis_dims {
+                    kept.push(step(id));
+                    kept_place.push((out_shape.len(), 1));
+                    out_shape.push(length(id));
+                }
             }
             Term::Group(slots) => {
+                let first = kept.len();
                 for slot in slots.iter() {
-                    match *slot {
-                        Slot::Axis(id) => ids.push(id),
-                        Slot::Ellipsis => {
-                            output_has_ellipsis = true;
-                            ids.extend(named..named + ellipsis_dims);
-                        }
+                    let ids = match *slot {
+                        Slot::Axis(id) => id..id + 1,
+                        Slot::Ellipsis => named..named + ellipsis_dims,
+                    };
+                    for id in ids {
+                        kept.push(step(id));
+                        kept_place.push((0, 0));
                     }
                 }
-                true
+                // Row-major within the group: an axis's multiplier is the product of the
+                // lengths after it.
+                let mut multiplier = 1usize;
+                for k in (first..kept.len()).rev() {
+                    kept_place[k] = (out_shape.len(), multiplier);
+                    multiplier =
+                        multiplier
+                            .checked_mul(kept[k].len)
+                            .ok_or_else(|| Error::Overflow {
+                                call: ctx.call(),
+                                what: format!("output dimension {}", out_shape.len()),
+                            })?;
+                }
+                out_shape.push(multiplier);
             }
-        };
-        if !grouped {
-            for &id in &ids {
-                kept_place.push((out_shape.len(), 1));
-                out_shape.push(length(id));
-                kept.push(Step {
-                    len: length(id),
-                    src: axis_strides[id],
-                    dst: 0,
-                });
-            }
-            continue;
         }
-        // Row-major within the group: the multiplier of an axis is the product of the
-        // lengths after it.
-        let mut multiplier = 1usize;
-        let first = kept.len();
-        for &id in ids.iter().rev() {
-            kept_place.push((out_shape.len(), multiplier));
-            kept.push(Step {
-                len: length(id),
-                src: axis_strides[id],
-                dst: 0,
-            });
-            multiplier = multiplier
-                .checked_mul(length(id))
-                .ok_or_else(|| Error::Overflow {
-                    call: ctx.call(),
-                    what: format!("output dimension {}", out_shape.len()),
-                })?;
-        }
-        kept[first..].reverse();
-        kept_place[first..].reverse();
-        out_shape.push(multiplier);
     }
     out_shape
         .iter()
@@ -252,23 +243,22 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
             what: "the output".to_owned(),
         })?;
 
-    let reduced_ids: SmallVec<[usize; INLINE]> = input_order(recipe, named, ellipsis_dims)
-        .filter(|&id| {
-            if id < named {
-                !recipe.axes[id].in_output
-            } else {
-                !output_has_ellipsis
+    // Reduced: input axes missing on the right (the ellipsis's when the right lacks it).
+    let mut reduced = Steps::new();
+    let mut reduced_ids: SmallVec<[usize; INLINE]> = SmallVec::new();
+    for term in recipe.input.iter() {
+        match term {
+            Term::Ellipsis if !output_has_ellipsis => {
+                reduced_ids.extend(named..named + ellipsis_dims);
             }
-        })
-        .collect();
-    let reduced: Steps = reduced_ids
-        .iter()
-        .map(|&id| Step {
-            len: length(id),
-            src: axis_strides[id],
-            dst: 0,
-        })
-        .collect();
+            Term::Ellipsis => {}
+            Term::Group(slots) => reduced_ids.extend(slots.iter().filter_map(|slot| match *slot {
+                Slot::Axis(id) if !recipe.axes[id].in_output => Some(id),
+                _ => None,
+            })),
+        }
+    }
+    reduced.extend(reduced_ids.iter().map(|&id| step(id)));
     let mut solution = Solution {
         kept,
         kept_place,
@@ -288,32 +278,6 @@ fn explicit_before_ellipsis(recipe: &Recipe) -> usize {
         .iter()
         .take_while(|t| !matches!(t, Term::Ellipsis))
         .count()
-}
-
-/// Elementary axes of the input in input order.
-fn input_order(
-    recipe: &Recipe,
-    named: usize,
-    ellipsis_dims: usize,
-) -> impl Iterator<Item = usize> + '_ {
-    side_order(&recipe.input, named, ellipsis_dims)
-}
-
-fn side_order(
-    terms: &[Term],
-    named: usize,
-    ellipsis_dims: usize,
-) -> impl Iterator<Item = usize> + '_ {
-    terms.iter().flat_map(move |term| {
-        let slots: &[Slot] = match term {
-            Term::Ellipsis => &[Slot::Ellipsis],
-            Term::Group(slots) => slots,
-        };
-        slots.iter().flat_map(move |slot| match *slot {
-            Slot::Axis(id) => id..id + 1,
-            Slot::Ellipsis => named..named + ellipsis_dims,
-        })
-    })
 }
 
 /// Checks input dimension `dim` against its group and infers the group's unknown axis.
