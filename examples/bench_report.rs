@@ -1,4 +1,4 @@
-//! The benchmark report of issue 3: every performance figure of this project comes from here.
+//! The benchmark report of issues 3 and 4: every performance figure of this project comes from here.
 //!
 //! ```text
 //! cargo run --release --example bench_report -- --cases tests/data/cases.json --threads 1
@@ -9,14 +9,17 @@
 //! and each implementation, prints one JSON line:
 //! `{"impl", "case", "threads", "median_ns", "gbps", ["gflops",] "materialised", "checksum"}`,
 //! then a readable table per case with the ratios `einops-into / memcpy` and
-//! `einops / ndarray-naive` and the targets of issue 3 (PASS / MISS).
+//! `einops / ndarray-naive` and the targets of issues 3 and 4 (PASS / MISS).
 //!
 //! Implementations (code in `benches/common/mod.rs`, shared with the criterion benches):
 //! - `einops`: the macro with the group's literal pattern on `&input`, allocation included;
 //! - `einops-owned` (flatten): the owned input passed by value; `materialised` tells whether
 //!   the output kept the input's buffer (checked with the pointers, not assumed);
 //! - `einops-into`: the `*_into!` macros writing into an existing, already-touched output;
-//! - `ndarray-naive` (and `ndarray-naive-owned` for flatten): plain ndarray code for the same job;
+//! - `ndarray-naive` (and `ndarray-naive-owned` for flatten): plain ndarray code for the same job
+//!   (for einsum: a loop of `general_mat_mul` over the batch, allocation included);
+//! - `matrixmultiply` (einsum): matrixmultiply's `sgemm` called directly per batch index on the
+//!   same M, N, K, allocation included;
 //! - `memcpy`: see [`memcpy`].
 //!
 //! Timing: one warm-up call (its output gives `checksum` and `materialised`), then samples.
@@ -54,7 +57,7 @@ usage: bench_report --cases PATH [--threads N[,N...]] [--filter SUBSTR] [--size 
   --repeat K       K timed samples per measurement (default: large 11, at least 5 within 3 s;
                    small 31)
   --impls LIST     only these implementations: einops, einops-owned, einops-into,
-                   ndarray-naive, ndarray-naive-owned, memcpy (default: all)";
+                   ndarray-naive, ndarray-naive-owned, memcpy, matrixmultiply (default: all)";
 
 /// `large` cases: samples per measurement, fewest samples, and the time they may take.
 const LARGE_SAMPLES: usize = 11;
@@ -90,6 +93,8 @@ enum Check {
     MaxNs(f64),
     /// `einops-into` GB/s with 2 threads at least this many times that with 1 thread.
     TwoThreads(f64),
+    /// `einops` GFLOP/s (allocation included) at least this fraction of `matrixmultiply`'s.
+    VsSgemm(f64),
 }
 
 struct Target {
@@ -113,7 +118,7 @@ const REARRANGES: &[&str] = &[
     "transpose2d",
 ];
 
-/// Issue 3's targets: one thread, `large` cases unless said (`TwoThreads` compares the
+/// Issue 3's and 4's targets: one thread, `large` cases unless said (`TwoThreads` compares the
 /// 2-thread run with the 1-thread run of the same report).
 #[rustfmt::skip]
 static TARGETS: &[Target] = &[
@@ -130,6 +135,9 @@ static TARGETS: &[Target] = &[
     Target { groups: &["repeat_channels"], size: Some("large"), check: Check::Gbps(12.0) },
     Target { groups: &[], size: Some("small"), check: Check::NotSlowerThanNaive },
     Target { groups: REARRANGES, size: Some("small"), check: Check::MaxNs(150.0) },
+    // Issue 4 (einsum); the `small` target above covers the small einsum cases.
+    Target { groups: &["einsum_gram"], size: Some("large"), check: Check::VsSgemm(0.85) },
+    Target { groups: &["einsum_attn"], size: Some("large"), check: Check::SpeedupVsNaive(1.0) },
 ];
 
 impl Target {
@@ -153,6 +161,7 @@ impl Check {
             Check::NotSlowerThanNaive => "einops time <= ndarray-naive time".to_string(),
             Check::MaxNs(ns) => format!("einops <= {ns} ns per call"),
             Check::TwoThreads(f) => format!("einops-into 2 threads >= {f}x 1 thread"),
+            Check::VsSgemm(f) => format!("einops >= {:.0}% of plain sgemm GFLOP/s", f * 100.0),
         }
     }
 
@@ -187,6 +196,10 @@ impl Check {
             Check::TwoThreads(f) => {
                 let r = get(Impl::EinopsInto)?.gbps / rows.find(Impl::EinopsInto, case, 1)?.gbps;
                 (r >= f, format!("{r:.2}x"))
+            }
+            Check::VsSgemm(f) => {
+                let r = get(Impl::Matrixmultiply)?.median_ns / get(Impl::Einops)?.median_ns;
+                (r >= f, format!("{:.0}%", r * 100.0))
             }
         })
     }

@@ -41,8 +41,15 @@
 //!   element moves.
 //! - `mean` of an integer array is a compile error whenever the pattern reduces
 //!   something (also when only an ellipsis is reduced).
+//! - [`einsum!`] accepts grouped axes (`"b (h d), h d e -> b h e", h = 8`); einops rejects
+//!   any group. A group whose lengths cannot be determined is still the pattern error
+//!   `einsum_composite_axis`. All operands have one element type (numpy would promote), a
+//!   named axis of length 1 does not broadcast against a longer one (numpy's accident; only
+//!   `...` dimensions broadcast), and `...` in the output needs `...` in an operand.
 
 pub use einops_runtime::dynamic;
+pub use einops_runtime::{ArrayList, HasShape, PackedShape, PackedShapes};
+pub use einops_runtime::{EinsumCall, EinsumProblem, LengthOrigin};
 pub use einops_runtime::{Error, Float, Operand, Reducible, Stage};
 
 #[doc(hidden)]
@@ -57,6 +64,25 @@ pub mod __private {
         AnyElement, AtLeast, AtLeastDyn, Exact, ExactDyn, FloatOnly, Shift,
     };
     pub use std::borrow::Cow;
+
+    pub use einops_macros::{check_shape, pack, parse_shape, unpack};
+    pub use einops_runtime::macro_support::{
+        pack as pack_call, parse_shape as parse_shape_call, unpack as unpack_call,
+    };
+    pub use einops_runtime::pattern::{PackPlan, ShapeDim, ShapeOperation, ShapePlan};
+    pub use std::clone::Clone;
+    pub use std::cmp::{Eq, PartialEq};
+    pub use std::fmt::Debug;
+    pub use std::hash::Hash;
+    pub use std::marker::Copy;
+    pub use std::option::Option;
+
+    pub use einops_macros::{einsum, einsum_into};
+    pub use einops_runtime::macro_support::{
+        einsum as einsum_call, einsum_broadcast, einsum_into as einsum_into_call, einsum_operand,
+        einsum_rank, einsum_view,
+    };
+    pub use einops_runtime::pattern::EinsumPlan;
 }
 
 /// Reorders, splits, merges, adds and removes unit axes: `rearrange!(x, "pattern", name = len, ...)`.
@@ -142,4 +168,195 @@ macro_rules! reduce_into {
 #[macro_export]
 macro_rules! repeat_into {
     ($($args:tt)*) => { $crate::__private::repeat_into!($crate; $($args)*) };
+}
+
+/// Multiplies operands and sums over the axes the output lacks:
+/// `einsum!(a, b, ..., "pattern", name = len, ...)`, operands first, pattern last.
+///
+/// The pattern names each operand's axes, operands separated by `,`, then `->` and the
+/// output's axes: `"b i d, b j d -> b i j"`. Names are separated by spaces and may have
+/// several letters; `_` is a name. A name repeated within an operand takes the diagonal
+/// (`"i i -> i"`; the trace is `"i i ->"`), and `...` matches any number of dimensions,
+/// broadcast across operands as in numpy. Beyond Python einops, operands and output may
+/// group axes, `(h d)`: a grouped axis whose length no other operand tells needs
+/// `name = len`.
+///
+/// Pattern errors (the number of operands included) and fixed-rank operands of the wrong
+/// rank are compile errors; lengths that disagree are a run-time [`Error`]
+/// ([`Error::Einsum`], naming the operand, dimension and axis).
+///
+/// Each operand is any ndarray array, by value or by reference; all have the same element
+/// type (a number type or `bool`). The result is a new standard-layout `Array`, of fixed
+/// rank whenever the rank is known at compile time. Two operands become a (batched) matrix
+/// product, through matrixmultiply's GEMM for `f32`/`f64`, reading the operands in place
+/// when their strides allow (a copy otherwise); three or more are contracted pairwise,
+/// smallest intermediate first; one operand is a copy (permutation, diagonal) or a sum.
+///
+/// ```
+/// use einops::einsum;
+/// use ndarray::{Array2, Array3};
+///
+/// let q = Array3::<f32>::ones((2, 5, 4)); // b i d
+/// let k = Array3::<f32>::ones((2, 6, 4)); // b j d
+/// let scores = einsum!(&q, &k, "b i d, b j d -> b i j").unwrap(); // Array3<f32>
+/// assert_eq!(scores.shape(), &[2, 5, 6]);
+/// assert_eq!(scores[[0, 0, 0]], 4.0);
+///
+/// let x = Array2::<i64>::ones((3, 8)); // b (h d)
+/// let per_head = einsum!(&x, "b (h d) -> b h", h = 2).unwrap();
+/// assert_eq!(per_head, Array2::from_elem((3, 2), 4));
+/// ```
+#[macro_export]
+macro_rules! einsum {
+    ($($args:tt)*) => { $crate::__private::einsum!($crate; $($args)*) };
+}
+
+/// [`einsum!`] writing into an existing array: `einsum_into!(&mut out, a, b, "pattern", ...)`.
+///
+/// `out` is any mutable array (any strides) whose shape is the result's; a fixed-rank
+/// `out` of the wrong rank is a compile error, a wrong shape a run-time [`Error`].
+/// Returns `Result<(), Error>`.
+///
+/// ```
+/// use einops::einsum_into;
+/// let a = ndarray::arr2(&[[1.0, 2.0], [3.0, 4.0]]);
+/// let mut out = ndarray::Array2::zeros((2, 2));
+/// einsum_into!(&mut out, &a, &a, "i j, j k -> i k").unwrap();
+/// assert_eq!(out, a.dot(&a));
+/// ```
+#[macro_export]
+macro_rules! einsum_into {
+    ($($args:tt)*) => { $crate::__private::einsum_into!($crate; $($args)*) };
+}
+
+/// Concatenates arrays along the dimensions `*` stands for: `pack!([a, b, ...], "b * c")`.
+///
+/// Every array has the dimensions the pattern names before and after `*` (here one
+/// leading `b` and one trailing `c`), all of the same lengths; whatever dimensions each
+/// array has in between (none, one or several) are flattened row-major into one and
+/// concatenated. Returns `Result<(Array<A, D>, PackedShapes<E>), Error>`: the packed array,
+/// whose rank is the number of names plus one (`D` is `Ix1`–`Ix6`, `IxDyn` beyond), and
+/// the shapes [`unpack!`] needs to split it again, typed by the arrays' own dimension
+/// type `E`. Packing always copies, each element once.
+///
+/// The arrays are an array literal, a `Vec` or a slice of any array form (`Array`, `&Array`,
+/// views), all of the same type. The pattern is split on any whitespace (tabs too, as in
+/// einops). A pattern that is not names and exactly one `*`, or a fixed-rank array with
+/// fewer dimensions than the pattern names, is a compile error; an `IxDyn` array with too
+/// few dimensions, arrays whose named dimensions differ, or an empty list are a run-time
+/// [`Error`].
+///
+/// ```
+/// use einops::{pack, unpack};
+/// use ndarray::{Array2, Array3};
+///
+/// # fn main() -> Result<(), einops::Error> {
+/// let patches = Array3::<f32>::zeros((2, 16, 8)); // b n d
+/// let class = Array3::<f32>::ones((2, 1, 8));     // b 1 d
+/// let (tokens, shapes) = pack!([&class, &patches], "b * d")?; // Array3<f32>
+/// assert_eq!(tokens.shape(), &[2, 17, 8]);
+/// let [class2, patches2]: [Array3<f32>; 2] = unpack!(tokens, &shapes, "b * d")?
+///     .try_into()
+///     .unwrap();
+/// assert_eq!((class2, patches2), (class, patches));
+///
+/// // Arrays of different ranks: `*` may stand for no dimension or for several.
+/// let (packed, shapes) = pack!(
+///     [Array2::<u8>::zeros((2, 3)).into_dyn(), Array3::<u8>::zeros((2, 3, 4)).into_dyn()],
+///     "h w *"
+/// )?;
+/// assert_eq!(packed.shape(), &[2, 3, 1 + 4]);
+/// assert_eq!(shapes.to_string(), "[[], [4]]");
+/// # Ok(())
+/// # }
+/// ```
+#[macro_export]
+macro_rules! pack {
+    ($($args:tt)*) => { $crate::__private::pack!($crate; $($args)*) };
+}
+
+/// Splits a packed array back into arrays: `unpack!(packed, &shapes, "b * c")`, the
+/// inverse of [`pack!`].
+///
+/// `shapes` is a [`PackedShapes`]: the one [`pack!`] returned, or one built by hand, in
+/// which one shape may have an unknown dimension ([`PackedShape::unknown`], einops' `-1`)
+/// that is inferred from the packed length. Returns `Result<Vec<Array<A, E>>, Error>`
+/// where `E` is the dimension type of the shapes: the arrays' own type for shapes from
+/// `pack!`, `IxDyn` for hand-built ones. Each output is a new array.
+///
+/// A packed array of fixed rank other than the number of names plus one is a compile
+/// error; otherwise the rank, shapes that do not add up to the packed length, more than
+/// one unknown shape, or a shape whose rank does not fit `E` are a run-time [`Error`].
+/// Unlike Python einops, which slices without checking (inconsistent shapes can give
+/// overlapping or empty parts, and no shapes give `[]` for any input), the shapes must
+/// cover the packed dimension exactly.
+///
+/// ```
+/// use einops::{unpack, PackedShape, PackedShapes};
+/// let x = ndarray::Array::from_shape_vec((2, 5), (0..10).collect::<Vec<i32>>()).unwrap();
+/// let shapes = PackedShapes::new([PackedShape::from([2]), PackedShape::unknown()]);
+/// let parts = unpack!(&x, &shapes, "b *").unwrap();
+/// assert_eq!(parts[0], ndarray::arr2(&[[0, 1], [5, 6]]).into_dyn());
+/// assert_eq!(parts[1].shape(), &[2, 3]);
+/// ```
+#[macro_export]
+macro_rules! unpack {
+    ($($args:tt)*) => { $crate::__private::unpack!($crate; $($args)*) };
+}
+
+/// Reads the lengths of named axes off an array's shape: `parse_shape!(x, "b c _ _")`.
+///
+/// Each item of the pattern describes one dimension: a name is reported, `_` skips a
+/// dimension, `...` any number of them, and `1`, `()` or a number must match the length.
+/// Returns `Result<S, Error>` where `S` is a struct generated for the call, with a `usize`
+/// field per name (`s.b`, `s.c`; an axis named like a keyword is `s.r#type`), deriving
+/// `Debug`, `Clone`, `Copy`, `PartialEq`, `Eq` and `Hash`. The struct has no name the
+/// caller can write; to pass the lengths around by name, use
+/// [`dynamic::parse_shape`](crate::dynamic::parse_shape).
+///
+/// The array is borrowed, never consumed. Groups of several axes or `(...)` are compile
+/// errors, as is a fixed-rank array whose rank contradicts the pattern; for `IxDyn` arrays
+/// the rank, and the lengths of `1`, `()` and numbers, are checked at run time.
+///
+/// ```
+/// use einops::{parse_shape, rearrange};
+/// let x = ndarray::Array4::<f32>::zeros((2, 3, 4, 5));
+/// let s = parse_shape!(x, "b _ h w").unwrap();
+/// assert_eq!((s.b, s.h, s.w), (2, 4, 5));
+/// let flat = rearrange!(&x, "b c h w -> b c (h w)").unwrap();
+/// let back = rearrange!(flat, "b c (h w) -> b c h w", h = s.h).unwrap();
+/// assert_eq!(back, x);
+/// ```
+#[macro_export]
+macro_rules! parse_shape {
+    ($($args:tt)*) => { $crate::__private::parse_shape!($crate; $($args)*) };
+}
+
+/// Asserts an array's shape: `check_shape!(x, "b c h w", c = 3)` (einops issue 168).
+///
+/// The pattern is that of [`parse_shape!`]; the `name = length` pairs give the lengths some
+/// named axes must have. Returns `Result<S, Error>` with the same generated struct as
+/// [`parse_shape!`], so the check also reads the other lengths; `check_shape!(...)?;`
+/// is a plain assertion.
+///
+/// A fixed-rank array of the wrong rank, and lengths given for axes the pattern does not
+/// name, are compile errors. A length that differs is a run-time [`Error`] (kind
+/// `axis_length_mismatch`) naming the dimension, the axis, the expected and the actual
+/// length.
+///
+/// ```
+/// use einops::check_shape;
+/// let x = ndarray::Array4::<f32>::zeros((2, 3, 4, 4));
+/// let s = check_shape!(&x, "b c h w", c = 3).unwrap();
+/// assert_eq!(s.h, 4);
+/// let err = check_shape!(&x, "b c h w", c = 1).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "check_shape `b c h w` on input of shape [2, 3, 4, 4] with c = 1: \
+///      dimension 1 has length 3, but group `c` has length 1"
+/// );
+/// ```
+#[macro_export]
+macro_rules! check_shape {
+    ($($args:tt)*) => { $crate::__private::check_shape!($crate; $($args)*) };
 }

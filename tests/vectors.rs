@@ -4,7 +4,8 @@
 //! recorded from Python einops 0.8.2) is run, pattern-stage errors included, since a run-time
 //! pattern must report them as `Err`. One test covers all cases so the summary per op and stage
 //! is printed in one place (`cargo test --test vectors -- --nocapture` to see it when passing);
-//! the test fails listing every non-quirk case that does not match. The compile-time macros run
+//! the test fails listing every non-quirk case that does not match. The einsum cases run in their
+//! own test, through `einops::dynamic::einsum`. The compile-time macros run
 //! the same cases in the generated `tests/vectors_macro.rs`.
 
 mod common;
@@ -22,6 +23,12 @@ fn run_case<A: Elem + einops::Reducible>(case: &Case) -> Verdict {
         Ok(l) => l,
         Err(msg) => return Verdict::Fail(format!("cannot express the case: {msg}")),
     };
+    if case.op == "einsum" {
+        return run_einsum::<A>(case, &lengths);
+    }
+    if matches!(case.op.as_str(), "pack" | "unpack" | "parse_shape") {
+        return run_pack_or_shape::<A>(case);
+    }
     if !case.list_input {
         let x = common::input_dyn::<A>(case, 0);
         return evaluate(case, &call(case, &x, &lengths), OutRank::Dynamic);
@@ -106,10 +113,6 @@ struct Tally {
 
 #[test]
 fn dynamic_api_matches_reference_vectors() {
-    let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
-    let mut failures = Vec::new();
-    let mut quirks = Vec::new();
-    let mut notes: BTreeMap<String, usize> = BTreeMap::new();
     let cases: Vec<&Case> = common::cases()
         .iter()
         .filter(|c| c.is_rearrange_family())
@@ -120,7 +123,17 @@ fn dynamic_api_matches_reference_vectors() {
         cases.len(),
         common::VECTORS
     );
-    for case in cases {
+    run_all("einops::dynamic", &cases);
+}
+
+/// Runs `cases`, prints the summary per op and stage (headed `api`) and fails listing every
+/// non-quirk case that does not match.
+fn run_all(api: &str, cases: &[&Case]) {
+    let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut quirks = Vec::new();
+    let mut notes: BTreeMap<String, usize> = BTreeMap::new();
+    for &case in cases {
         let tally = tallies
             .entry((case.op.clone(), case.stage().to_owned()))
             .or_default();
@@ -158,7 +171,7 @@ fn dynamic_api_matches_reference_vectors() {
         }
     }
 
-    println!("reference vectors, einops::dynamic:");
+    println!("reference vectors, {api}:");
     println!(
         "{:<10} {:<8} {:>6} {:>6} {:>6}  (passed with a deliberate difference)",
         "op", "stage", "passed", "failed", "quirk"
@@ -181,6 +194,105 @@ fn dynamic_api_matches_reference_vectors() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// einsum
+
+/// Every einsum case through `einops::dynamic::einsum_with_lengths`, pattern errors included
+/// (the operand count is the case's number of inputs).
+#[test]
+fn dynamic_einsum_matches_reference_vectors() {
+    let cases: Vec<&Case> = common::cases()
+        .iter()
+        .filter(|c| c.op == "einsum")
+        .collect();
+    assert!(
+        cases.len() >= 26,
+        "only {} einsum cases: is {} truncated?",
+        cases.len(),
+        common::VECTORS
+    );
+    run_all("einops::dynamic::einsum", &cases);
+}
+
+/// One einsum case: the inputs as a slice of owned arrays, and again as views.
+fn run_einsum<A: Elem + einops::Reducible>(case: &Case, lengths: &[(&str, usize)]) -> Verdict {
+    let xs = common::inputs_dyn::<A>(case);
+    let views: Vec<ArrayViewD<A>> = xs.iter().map(|x| x.view()).collect();
+    let pattern = case.pattern.as_str();
+    let owned = einops::dynamic::einsum_with_lengths(&xs, pattern, lengths);
+    let viewed = einops::dynamic::einsum_with_lengths(&views, pattern, lengths);
+    let verdict = evaluate(case, &owned, OutRank::Dynamic);
+    let again = evaluate(case, &viewed, OutRank::Dynamic);
+    if again != verdict {
+        return Verdict::Fail(format!("views give {again:?}, owned arrays {verdict:?}"));
+    }
+    verdict
+}
+
+// ---------------------------------------------------------------------------------------
+// pack, unpack, parse_shape
+
+/// Every pack, unpack and parse_shape case through `einops::dynamic`, pattern errors included.
+#[test]
+fn dynamic_pack_unpack_parse_shape_match_reference_vectors() {
+    let cases: Vec<&Case> = common::cases()
+        .iter()
+        .filter(|c| matches!(c.op.as_str(), "pack" | "unpack" | "parse_shape"))
+        .collect();
+    assert!(
+        cases.len() >= 48,
+        "only {} pack/unpack/parse_shape cases: is {} truncated?",
+        cases.len(),
+        common::VECTORS
+    );
+    run_all("einops::dynamic::{pack, unpack, parse_shape}", &cases);
+}
+
+/// One pack / unpack / parse_shape case, run twice: pack with a slice of owned arrays and a
+/// slice of views, unpack and parse_shape with the input by reference and as a view; both
+/// must agree.
+fn run_pack_or_shape<A: Elem>(case: &Case) -> Verdict {
+    use common::shapes::{evaluate_pack, evaluate_parse_shape, evaluate_unpack, packed_shapes};
+    let pattern = case.pattern.as_str();
+    let xs = common::inputs_dyn::<A>(case);
+    let views: Vec<ArrayViewD<A>> = xs.iter().map(|x| x.view()).collect();
+    let (verdict, again) = match case.op.as_str() {
+        "pack" => (
+            evaluate_pack(case, &einops::dynamic::pack(&xs, pattern), OutRank::Dynamic),
+            evaluate_pack(
+                case,
+                &einops::dynamic::pack(&views, pattern),
+                OutRank::Dynamic,
+            ),
+        ),
+        "unpack" => {
+            let shapes = packed_shapes(case);
+            (
+                evaluate_unpack(
+                    case,
+                    &einops::dynamic::unpack(&xs[0], &shapes, pattern),
+                    OutRank::Dynamic,
+                ),
+                evaluate_unpack(
+                    case,
+                    &einops::dynamic::unpack(views[0].view(), &shapes, pattern),
+                    OutRank::Dynamic,
+                ),
+            )
+        }
+        _ => (
+            evaluate_parse_shape(case, &einops::dynamic::parse_shape(&xs[0], pattern)),
+            evaluate_parse_shape(case, &einops::dynamic::parse_shape(&views[0], pattern)),
+        ),
+    };
+    if again != verdict {
+        return Verdict::Fail(format!(
+            "the second form gives {again:?}, the first {verdict:?}"
+        ));
+    }
+    verdict
 }
 
 /// `tests/data/` holds copies of the shared vector and benchmark files so that a clone is

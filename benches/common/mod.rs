@@ -8,7 +8,8 @@
 
 use std::path::Path;
 
-use ndarray::{Array, ArrayD, ArrayView, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{s, Array, Array3, Array4, ArrayD, ArrayView, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn};
 
 /// One entry of `cases.json`.
 #[derive(Clone, Debug)]
@@ -163,16 +164,20 @@ pub enum Impl {
     NaiveOwned,
     /// `copy_from_slice` of the same byte count (see the report).
     Memcpy,
+    /// einsum groups: matrixmultiply's `sgemm` called directly on the same M, N, K per batch
+    /// index, output allocation included.
+    Matrixmultiply,
 }
 
 impl Impl {
-    pub const ALL: [Impl; 6] = [
+    pub const ALL: [Impl; 7] = [
         Impl::Einops,
         Impl::EinopsOwned,
         Impl::EinopsInto,
         Impl::Naive,
         Impl::NaiveOwned,
         Impl::Memcpy,
+        Impl::Matrixmultiply,
     ];
 
     pub fn name(self) -> &'static str {
@@ -183,6 +188,7 @@ impl Impl {
             Impl::Naive => "ndarray-naive",
             Impl::NaiveOwned => "ndarray-naive-owned",
             Impl::Memcpy => "memcpy",
+            Impl::Matrixmultiply => "matrixmultiply",
         }
     }
 
@@ -194,7 +200,7 @@ impl Impl {
 /// Why [`run`] did not run a job.
 #[derive(Debug)]
 pub enum Skip {
-    /// No code for this group (e.g. einsum before `einops::einsum!` exists).
+    /// No code for this group.
     UnknownGroup,
     /// This implementation does not apply to this group (e.g. `einops-owned` of a transpose),
     /// or does not exist yet.
@@ -255,7 +261,7 @@ fn output<D: Dimension>(case: &Case) -> Result<Array<f32, D>, Skip> {
 /// One arm per pattern group. Adding a group (e.g. an einsum) is one more arm here (and
 /// one in `into_job` for its `*_into!` form).
 pub fn run<V: Visit>(case: &Case, inputs: &[ArrayD<f32>], imp: Impl, v: V) -> Result<V::Out, Skip> {
-    use einops::{rearrange, reduce, repeat};
+    use einops::{einsum, rearrange, reduce, repeat};
     if imp == Impl::EinopsInto {
         return into_job(case, inputs, v);
     }
@@ -492,7 +498,127 @@ pub fn run<V: Visit>(case: &Case, inputs: &[ArrayD<f32>], imp: Impl, v: V) -> Re
                 },
             )
         }
+        "einsum_gram" => {
+            case.expect("b c h w, b d h w -> b c d", None)?;
+            let operands = (view::<Ix4>(inputs, 0)?, view::<Ix4>(inputs, 1)?);
+            match imp {
+                Impl::Matrixmultiply => Ok(v.call(&operands, |(x, y)| {
+                    let (b, c, h, w) = x.dim();
+                    let d = y.dim().1;
+                    let k = (h * w) as isize;
+                    let mut out = Array3::<f32>::zeros((b, c, d));
+                    let (c_, d_) = (c as isize, d as isize);
+                    // SAFETY: standard-layout inputs [b, c, h*w] and [b, d, h*w]; the output is
+                    // a new standard-layout [b, c, d].
+                    unsafe {
+                        sgemm_batched(
+                            [b, c, d, h * w],
+                            (x.as_ptr(), [c_ * k, k, 1]),
+                            (y.as_ptr(), [d_ * k, 1, k]),
+                            (out.as_mut_ptr(), [c_ * d_, d_, 1]),
+                        )
+                    };
+                    out
+                })),
+                _ => pick(
+                    v,
+                    imp,
+                    &operands,
+                    |(x, y)| einsum!(x, y, "b c h w, b d h w -> b c d").unwrap(),
+                    |(x, y)| {
+                        let (b, c, h, w) = x.dim();
+                        let d = y.dim().1;
+                        let mut out = Array3::<f32>::zeros((b, c, d));
+                        for i in 0..b {
+                            let xi = x.index_axis(Axis(0), i).into_shape_with_order((c, h * w));
+                            let yi = y.index_axis(Axis(0), i).into_shape_with_order((d, h * w));
+                            let mut oi = out.index_axis_mut(Axis(0), i);
+                            general_mat_mul(1.0, &xi.unwrap(), &yi.unwrap().t(), 0.0, &mut oi);
+                        }
+                        out
+                    },
+                ),
+            }
+        }
+        "einsum_attn" => {
+            case.expect("b h i d, b h j d -> b h i j", None)?;
+            let operands = (view::<Ix4>(inputs, 0)?, view::<Ix4>(inputs, 1)?);
+            match imp {
+                Impl::Matrixmultiply => Ok(v.call(&operands, |(q, k)| {
+                    let (b, h, i, d) = q.dim();
+                    let j = k.dim().2;
+                    let mut out = Array4::<f32>::zeros((b, h, i, j));
+                    let (i_, j_, d_) = (i as isize, j as isize, d as isize);
+                    // SAFETY: standard-layout inputs [b*h, i, d] and [b*h, j, d]; the output
+                    // is a new standard-layout [b*h, i, j].
+                    unsafe {
+                        sgemm_batched(
+                            [b * h, i, j, d],
+                            (q.as_ptr(), [i_ * d_, d_, 1]),
+                            (k.as_ptr(), [j_ * d_, 1, d_]),
+                            (out.as_mut_ptr(), [i_ * j_, j_, 1]),
+                        )
+                    };
+                    out
+                })),
+                _ => pick(
+                    v,
+                    imp,
+                    &operands,
+                    |(q, k)| einsum!(q, k, "b h i d, b h j d -> b h i j").unwrap(),
+                    |(q, k)| {
+                        let (b, h, i, _) = q.dim();
+                        let j = k.dim().2;
+                        let mut out = Array4::<f32>::zeros((b, h, i, j));
+                        for x in 0..b {
+                            for y in 0..h {
+                                let qs = q.slice(s![x, y, .., ..]);
+                                let ks = k.slice(s![x, y, .., ..]);
+                                let mut os = out.slice_mut(s![x, y, .., ..]);
+                                general_mat_mul(1.0, &qs, &ks.t(), 0.0, &mut os);
+                            }
+                        }
+                        out
+                    },
+                ),
+            }
+        }
         _ => Err(Skip::UnknownGroup),
+    }
+}
+
+/// `C = A · B` for each of `batch` products of `m × k` by `k × n` with matrixmultiply's `sgemm`;
+/// `a`, `b`, `c` are pointers with [batch, row, column] strides in elements.
+///
+/// # Safety
+/// The pointers with their strides must address every element of every product; `c` must
+/// not overlap `a` or `b`.
+unsafe fn sgemm_batched(
+    [batch, m, n, k]: [usize; 4],
+    a: (*const f32, [isize; 3]),
+    b: (*const f32, [isize; 3]),
+    c: (*mut f32, [isize; 3]),
+) {
+    for i in 0..batch as isize {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            matrixmultiply::sgemm(
+                m,
+                k,
+                n,
+                1.0,
+                a.0.offset(i * a.1[0]),
+                a.1[1],
+                a.1[2],
+                b.0.offset(i * b.1[0]),
+                b.1[1],
+                b.1[2],
+                0.0,
+                c.0.offset(i * c.1[0]),
+                c.1[1],
+                c.1[2],
+            )
+        }
     }
 }
 
@@ -513,7 +639,7 @@ fn pick<V: Visit, I, D: Dimension>(
 
 /// The `einops-into` job of a group.
 fn into_job<V: Visit>(case: &Case, inputs: &[ArrayD<f32>], v: V) -> Result<V::Out, Skip> {
-    use einops::{rearrange_into, reduce_into, repeat_into};
+    use einops::{einsum_into, rearrange_into, reduce_into, repeat_into};
     match case.group.as_str() {
         "nchw_to_nhwc" => {
             case.expect("b c h w -> b h w c", None)?;
@@ -640,6 +766,20 @@ fn into_job<V: Visit>(case: &Case, inputs: &[ArrayD<f32>], v: V) -> Result<V::Ou
                     repeat_into!(&mut *out, x, "b t d -> b t r d", r = r).unwrap()
                 }),
             )
+        }
+        "einsum_gram" => {
+            case.expect("b c h w, b d h w -> b c d", None)?;
+            let operands = (view::<Ix4>(inputs, 0)?, view::<Ix4>(inputs, 1)?);
+            Ok(v.call_into(&operands, output::<Ix3>(case)?, |out, (x, y)| {
+                einsum_into!(&mut *out, x, y, "b c h w, b d h w -> b c d").unwrap()
+            }))
+        }
+        "einsum_attn" => {
+            case.expect("b h i d, b h j d -> b h i j", None)?;
+            let operands = (view::<Ix4>(inputs, 0)?, view::<Ix4>(inputs, 1)?);
+            Ok(v.call_into(&operands, output::<Ix4>(case)?, |out, (q, k)| {
+                einsum_into!(&mut *out, q, k, "b h i d, b h j d -> b h i j").unwrap()
+            }))
         }
         _ => Err(Skip::UnknownGroup),
     }

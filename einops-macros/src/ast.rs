@@ -50,13 +50,7 @@ impl Call {
             input,
             "the pattern after the input, e.g. `\"b c h w -> b (c h w)\"`",
         )?;
-        if !input.peek(LitStr) {
-            return Err(input.error(
-                "the pattern must be a string literal, so that it is checked at compile time; \
-                 for a pattern known only at run time use `einops::dynamic`",
-            ));
-        }
-        let pattern: LitStr = input.parse()?;
+        let pattern = pattern(input)?;
         let reduction = if with_reduction {
             comma(
                 input,
@@ -66,33 +60,86 @@ impl Call {
         } else {
             None
         };
-        let mut lengths = Vec::new();
-        while !input.is_empty() {
-            input.parse::<Token![,]>()?;
-            if input.is_empty() {
-                break;
-            }
-            let name = Ident::parse_any(input).map_err(|err| {
-                syn::Error::new(err.span(), "expected an axis length `name = length`")
-            })?;
-            input.parse::<Token![=]>().map_err(|err| {
-                syn::Error::new(err.span(), "expected `=` and a length after the axis name")
-            })?;
-            lengths.push((name, input.parse()?));
-        }
         Ok(Call {
             krate,
             output,
             input: array,
             pattern,
             reduction,
-            lengths,
+            lengths: lengths(input)?,
         })
     }
 }
 
+/// Parses the `, name = expr` axis lengths that end a call (a trailing comma allowed).
+pub fn lengths(input: ParseStream<'_>) -> syn::Result<Vec<(Ident, Expr)>> {
+    let mut lengths = Vec::new();
+    while !input.is_empty() {
+        input.parse::<Token![,]>()?;
+        if input.is_empty() {
+            break;
+        }
+        let name = Ident::parse_any(input).map_err(|err| {
+            syn::Error::new(err.span(), "expected an axis length `name = length`")
+        })?;
+        input.parse::<Token![=]>().map_err(|err| {
+            syn::Error::new(err.span(), "expected `=` and a length after the axis name")
+        })?;
+        lengths.push((name, input.parse()?));
+    }
+    Ok(lengths)
+}
+
+/// A call with a fixed list of arguments before the pattern:
+/// `$crate; argument, ..., "pattern" [, name = expr]*` (`pack!`, `unpack!`,
+/// `parse_shape!`, `check_shape!`).
+pub struct Args {
+    /// Path of the facade crate (`$crate`).
+    pub krate: TokenTree,
+    /// The arguments before the pattern.
+    pub args: Vec<Expr>,
+    /// The pattern literal.
+    pub pattern: LitStr,
+    /// `name = expr` axis lengths, in call order.
+    pub lengths: Vec<(Ident, Expr)>,
+}
+
+impl Args {
+    /// Parses a call with one argument per entry of `expected`, each entry saying what the
+    /// argument is (for messages when it is missing); `example` is a pattern for messages.
+    pub fn parse(input: ParseStream<'_>, expected: &[&str], example: &str) -> syn::Result<Args> {
+        let krate: TokenTree = input.parse()?;
+        input.parse::<Token![;]>()?;
+        let mut args = Vec::new();
+        for (i, what) in expected.iter().enumerate() {
+            if i > 0 {
+                comma(input, what)?;
+            }
+            args.push(expression(input, what)?);
+        }
+        comma(input, &format!("the pattern, e.g. `{example:?}`"))?;
+        Ok(Args {
+            krate,
+            args,
+            pattern: pattern(input)?,
+            lengths: lengths(input)?,
+        })
+    }
+}
+
+/// Parses the pattern, which must be a string literal.
+pub fn pattern(input: ParseStream<'_>) -> syn::Result<LitStr> {
+    if !input.peek(LitStr) {
+        return Err(input.error(
+            "the pattern must be a string literal, so that it is checked at compile time; \
+             for a pattern known only at run time use `einops::dynamic`",
+        ));
+    }
+    input.parse()
+}
+
 /// Parses an expression, or explains which argument is missing.
-fn expression(input: ParseStream<'_>, what: &str) -> syn::Result<Expr> {
+pub fn expression(input: ParseStream<'_>, what: &str) -> syn::Result<Expr> {
     if input.is_empty() {
         return Err(input.error(format!("expected {what}")));
     }
@@ -100,7 +147,7 @@ fn expression(input: ParseStream<'_>, what: &str) -> syn::Result<Expr> {
 }
 
 /// Parses the comma before the next argument, or explains which argument is missing.
-fn comma(input: ParseStream<'_>, next: &str) -> syn::Result<()> {
+pub fn comma(input: ParseStream<'_>, next: &str) -> syn::Result<()> {
     input
         .parse::<Token![,]>()
         .map(drop)

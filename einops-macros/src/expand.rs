@@ -18,9 +18,10 @@
 //! written with tokens spanned at the pattern literal, so a rank or element-type error
 //! points at the pattern.
 
-use einops_runtime::pattern::{Length, Operation, Recipe, Reduction, Slot, Term};
+use einops_runtime::pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
+use syn::LitStr;
 
 use crate::ast::Call;
 
@@ -28,14 +29,10 @@ use crate::ast::Call;
 pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
     let krate = &call.krate;
     let private = quote!(#krate::__private);
-    // Hygienic names located at the pattern, so errors about them point there too.
-    let site = Span::mixed_site().located_at(call.pattern.span());
-    let hidden = |name: &str| syn::Ident::new(name, site);
+    let hidden = |name: &str| hidden(&call.pattern, name);
     let (recipe_ident, input_ident, output_ident) =
         (hidden("RECIPE"), hidden("input"), hidden("output"));
-    let length_idents: Vec<syn::Ident> = (0..call.lengths.len())
-        .map(|i| format_ident!("length{}", i, span = site))
-        .collect();
+    let length_idents = numbered(&call.pattern, "length", call.lengths.len());
     let input = &call.input;
     // The output (if any) is evaluated first: arguments are evaluated left to right.
     let (output_expr, output_binding) = match &call.output {
@@ -68,6 +65,19 @@ pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
             }
         }
     }
+}
+
+/// A hygienic name located at the pattern, so errors about it point there: the caller's
+/// items of the same name stay visible to the arguments.
+pub fn hidden(pattern: &LitStr, name: &str) -> syn::Ident {
+    syn::Ident::new(name, Span::mixed_site().located_at(pattern.span()))
+}
+
+/// Hygienic names `{prefix}0`, `{prefix}1`, ... located at the pattern.
+pub fn numbered(pattern: &LitStr, prefix: &str, count: usize) -> Vec<syn::Ident> {
+    (0..count)
+        .map(|i| hidden(pattern, &format!("{prefix}{i}")))
+        .collect()
 }
 
 /// The rank rule: what the input's rank must be and what the output's is.
@@ -124,23 +134,7 @@ fn recipe_tokens(private: &TokenStream, recipe: &Recipe) -> TokenStream {
     };
     let pattern = &*recipe.pattern;
     let names = recipe.length_names.iter().map(|n| &**n);
-    let axes = recipe.axes.iter().map(|axis| {
-        let name = &*axis.name;
-        let length = match axis.length {
-            Length::Fixed(n) => quote!(#private::Length::Fixed(#n)),
-            Length::Given(i) => quote!(#private::Length::Given(#i)),
-            Length::Inferred => quote!(#private::Length::Inferred),
-        };
-        let (in_input, in_output) = (axis.in_input, axis.in_output);
-        quote! {
-            #private::Axis {
-                name: #private::Cow::Borrowed(#name),
-                length: #length,
-                in_input: #in_input,
-                in_output: #in_output,
-            }
-        }
-    });
+    let axes = recipe.axes.iter().map(|axis| axis_tokens(private, axis));
     let input = terms_tokens(private, &recipe.input);
     let output = terms_tokens(private, &recipe.output);
     quote! {
@@ -155,7 +149,27 @@ fn recipe_tokens(private: &TokenStream, recipe: &Recipe) -> TokenStream {
     }
 }
 
-fn terms_tokens(private: &TokenStream, terms: &[Term]) -> TokenStream {
+/// An elementary axis as a constant expression.
+pub fn axis_tokens(private: &TokenStream, axis: &Axis) -> TokenStream {
+    let name = &*axis.name;
+    let length = match axis.length {
+        Length::Fixed(n) => quote!(#private::Length::Fixed(#n)),
+        Length::Given(i) => quote!(#private::Length::Given(#i)),
+        Length::Inferred => quote!(#private::Length::Inferred),
+    };
+    let (in_input, in_output) = (axis.in_input, axis.in_output);
+    quote! {
+        #private::Axis {
+            name: #private::Cow::Borrowed(#name),
+            length: #length,
+            in_input: #in_input,
+            in_output: #in_output,
+        }
+    }
+}
+
+/// The terms of a side as a constant `Cow::Borrowed(&[...])`.
+pub fn terms_tokens(private: &TokenStream, terms: &[Term]) -> TokenStream {
     let terms = terms.iter().map(|term| match term {
         Term::Ellipsis => quote!(#private::Term::Ellipsis),
         Term::Group(slots) => {

@@ -2,18 +2,16 @@
 //! become compile errors pointing at the offending argument.
 
 use einops_runtime::pattern::{Operation, PatternError, PatternErrorKind, Recipe};
+use proc_macro2::Span;
 use syn::ext::IdentExt;
+use syn::{Expr, Ident, LitStr};
 
 use crate::ast::Call;
 
 /// Validates a call's pattern for `operation` (`None` for `reduce!`, whose reduction is
 /// taken from the call).
 pub fn recipe(call: &Call, operation: Option<Operation>) -> syn::Result<Recipe> {
-    let names: Vec<String> = call
-        .lengths
-        .iter()
-        .map(|(name, _)| name.unraw().to_string())
-        .collect();
+    let names = length_names(&call.lengths);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let pattern = call.pattern.value();
     let result = match (operation, &call.reduction) {
@@ -24,19 +22,39 @@ pub fn recipe(call: &Call, operation: Option<Operation>) -> syn::Result<Recipe> 
     result.map_err(|err| to_syn(call, err))
 }
 
+/// The names of `name = expr` axis lengths as the pattern spells them (`r#type` is `type`).
+pub fn length_names(lengths: &[(Ident, Expr)]) -> Vec<String> {
+    lengths
+        .iter()
+        .map(|(name, _)| name.unraw().to_string())
+        .collect()
+}
+
 /// Points the error at the argument it is about.
 fn to_syn(call: &Call, err: PatternError) -> syn::Error {
+    let reduction = call.reduction.as_ref().map(|r| r.span);
+    error_at(&call.pattern, &call.lengths, reduction, err)
+}
+
+/// Points a pattern error at the argument it is about: the reduction, an axis length's
+/// name, or else the pattern.
+pub fn error_at(
+    pattern: &LitStr,
+    lengths: &[(Ident, Expr)],
+    reduction: Option<Span>,
+    err: PatternError,
+) -> syn::Error {
     let length_span = |name: &str| {
-        call.lengths
+        lengths
             .iter()
             .find(|(ident, _)| ident.unraw() == name)
             .map(|(ident, _)| ident.span())
     };
     let span = match &err.kind {
-        PatternErrorKind::UnknownReduction(_) => call.reduction.as_ref().map(|r| r.span),
+        PatternErrorKind::UnknownReduction(_) => reduction,
         PatternErrorKind::InvalidAxisLengthName(name)
         | PatternErrorKind::UnusedAxisLength(name) => length_span(name),
         _ => None,
     };
-    syn::Error::new(span.unwrap_or_else(|| call.pattern.span()), err)
+    syn::Error::new(span.unwrap_or_else(|| pattern.span()), err)
 }

@@ -4,13 +4,17 @@
 //! error is an [`Error::Pattern`] carrying the text the macro would have printed.
 //! Results are `IxDyn` arrays.
 
-use ndarray::{Array, ArrayBase, DataMut, Dimension, IxDyn};
+use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension, IxDyn};
 
 use crate::element::Reducible;
 use crate::error::Error;
-use crate::input::Operand;
+use crate::input::{ArrayLike, Operand};
 use crate::ops;
-use crate::pattern::{Operation, Recipe};
+use crate::pack::{self, ArrayList, PackedShapes};
+use crate::pattern::{Operation, PackOperation, PackPlan, Recipe, ShapeOperation, ShapePlan};
+use crate::shape::{self, HasShape};
+
+pub use crate::einsum::dynamic::{einsum, einsum_with_lengths};
 
 /// Names and values of axis lengths, e.g. `&[("h", 2), ("w", 2)]`.
 pub type Lengths<'l> = &'l [(&'l str, usize)];
@@ -163,4 +167,119 @@ where
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
     ops::rearrange_into(out, input.into_input(), &recipe, &values)
+}
+
+/// Concatenates `arrays` along the dimensions `*` stands for (`"b * c"`): every array has
+/// the same dimensions for the names before and after `*`, and those in between are
+/// flattened into one and concatenated. Returns the packed array and the shapes that
+/// [`unpack`] needs to split it again.
+///
+/// The pattern is split on any whitespace (tabs included, as in einops).
+///
+/// ```
+/// use ndarray::{Array2, Array3};
+/// let image = Array3::<f32>::zeros((2, 3, 4));     // b h w
+/// let token = Array2::<f32>::zeros((2, 4));        // b w
+/// let (packed, shapes) =
+///     einops_runtime::dynamic::pack(&[image.view().into_dyn(), token.view().into_dyn()], "b * w")
+///         .unwrap();
+/// assert_eq!(packed.shape(), [2, 3 + 1, 4]);
+/// assert_eq!(shapes.to_string(), "[[3], []]");
+/// ```
+pub fn pack<'a, L>(arrays: L, pattern: &str) -> Result<(ArrayD<L::Elem>, PackedShapes), Error>
+where
+    L: ArrayList<'a>,
+    L::Elem: Clone,
+{
+    let plan = PackPlan::new(PackOperation::Pack, pattern)?;
+    let (packed, shapes) = pack::pack(&arrays.into_arrays(), &plan)?;
+    Ok((packed, shapes.into_dyn()))
+}
+
+/// Splits `packed` along the dimension of `*` into one array per packed shape: the
+/// inverse of [`pack`]. One shape may have an unknown dimension
+/// ([`PackedShape::unknown`](crate::PackedShape::unknown), einops' `-1`), inferred from the
+/// packed length. The shapes must cover the packed dimension exactly (einops does not check,
+/// and may return overlapping or empty parts).
+///
+/// ```
+/// use einops_runtime::{dynamic, PackedShape, PackedShapes};
+/// let x = ndarray::Array::from_shape_vec((2, 5), (0..10).collect::<Vec<i32>>()).unwrap();
+/// let shapes = PackedShapes::new([PackedShape::from([2]), PackedShape::unknown()]);
+/// let parts = dynamic::unpack(&x, &shapes, "b *").unwrap();
+/// assert_eq!(parts[0], ndarray::arr2(&[[0, 1], [5, 6]]).into_dyn());
+/// assert_eq!(parts[1].shape(), [2, 3]);
+/// ```
+pub fn unpack<'a, I, D>(
+    packed: I,
+    shapes: &PackedShapes<D>,
+    pattern: &str,
+) -> Result<Vec<ArrayD<I::Elem>>, Error>
+where
+    I: ArrayLike<'a>,
+    I::Elem: Clone,
+{
+    let plan = PackPlan::new(PackOperation::Unpack, pattern)?;
+    pack::unpack(packed.into_cow().view().into_dyn(), shapes, &plan)
+}
+
+/// The length of each named axis of `pattern` (`"b c _ _"`), in pattern order: `_`
+/// skips a dimension, `...` any number of them, `1`/`()` and numbers must match. The
+/// names borrow from `pattern`, so the result goes straight into the lengths of
+/// [`rearrange`] and friends.
+///
+/// ```
+/// let x = ndarray::Array4::<f32>::zeros((2, 3, 8, 8));
+/// let axes = einops_runtime::dynamic::parse_shape(&x, "b c _ _").unwrap();
+/// assert_eq!(axes, [("b", 2), ("c", 3)]);
+/// let y = ndarray::Array2::<f32>::zeros((2, 6));
+/// let z = einops_runtime::dynamic::rearrange(&y, "b (c r) -> b c r", &axes).unwrap();
+/// assert_eq!(z.shape(), [2, 3, 2]);
+/// ```
+pub fn parse_shape<'p, I>(input: &I, pattern: &'p str) -> Result<Vec<(&'p str, usize)>, Error>
+where
+    I: HasShape + ?Sized,
+{
+    read_shape(input, pattern, &[], ShapeOperation::ParseShape)
+}
+
+/// [`parse_shape`] that also checks the given lengths: an `Err` names the first axis
+/// whose length differs. Returns the same name → length list.
+///
+/// ```
+/// let x = ndarray::Array4::<f32>::zeros((2, 3, 8, 8));
+/// assert!(einops_runtime::dynamic::check_shape(&x, "b c h w", &[("c", 3)]).is_ok());
+/// let err = einops_runtime::dynamic::check_shape(&x, "b c h w", &[("c", 4)]).unwrap_err();
+/// assert_eq!(err.kind(), "axis_length_mismatch");
+/// ```
+pub fn check_shape<'p, I>(
+    input: &I,
+    pattern: &'p str,
+    lengths: Lengths<'_>,
+) -> Result<Vec<(&'p str, usize)>, Error>
+where
+    I: HasShape + ?Sized,
+{
+    read_shape(input, pattern, lengths, ShapeOperation::CheckShape)
+}
+
+fn read_shape<'p, I: HasShape + ?Sized>(
+    input: &I,
+    pattern: &'p str,
+    lengths: Lengths<'_>,
+    operation: ShapeOperation,
+) -> Result<Vec<(&'p str, usize)>, Error> {
+    let (names, values) = split(lengths);
+    let plan = ShapePlan::new(operation, pattern, &names)?;
+    let mut out = vec![0; plan.names().count()];
+    shape::parse(&plan, input.shape(), &values, &mut out)?;
+    // Each name is a substring of the pattern; return that substring, so the result
+    // borrows from the pattern rather than from the plan.
+    let borrowed = plan.names().map(|name| {
+        let at = pattern
+            .find(name)
+            .expect("a name of the pattern is in the pattern");
+        &pattern[at..at + name.len()]
+    });
+    Ok(borrowed.zip(out).collect())
 }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::einsum::{EinsumCall, EinsumProblem};
 use crate::pattern::PatternError;
 
 /// When a problem can be detected: from the pattern alone, or only with the input.
@@ -194,6 +195,134 @@ pub enum Error {
         /// The element type's name.
         element: &'static str,
     },
+    /// `pack` of an empty list: there is no shape to pack into.
+    #[error("pack `{pattern}`: the list of arrays is empty; there is nothing to pack")]
+    PackEmpty {
+        /// The pattern as written.
+        pattern: String,
+    },
+    /// `pack`: an array has fewer dimensions than the pattern names around `*`.
+    #[error(
+        "pack `{pattern}`: array {index} has shape {shape:?}, but the pattern needs at least \
+         {expected} dimensions"
+    )]
+    PackRank {
+        /// The pattern as written.
+        pattern: String,
+        /// Index of the array in the list.
+        index: usize,
+        /// Its shape.
+        shape: Vec<usize>,
+        /// The number of names in the pattern.
+        expected: usize,
+    },
+    /// `pack`: an array differs from array 0 in a dimension outside `*`.
+    #[error(
+        "pack `{pattern}`: axis `{axis}` has length {actual} in array {index}, but {expected} in \
+         array 0; only the dimensions of `*` may differ"
+    )]
+    PackShapesDiffer {
+        /// The pattern as written.
+        pattern: String,
+        /// The pattern's name for the dimension.
+        axis: String,
+        /// Index of the array in the list.
+        index: usize,
+        /// The dimension's length in array `index`.
+        actual: usize,
+        /// The dimension's length in array 0.
+        expected: usize,
+    },
+    /// `unpack`: the input does not have one dimension per name plus one for `*`.
+    #[error("{call}: the pattern expects {expected} dimensions, but the input has {actual}")]
+    UnpackRank {
+        /// The failing call.
+        call: Box<Call>,
+        /// The names of the pattern plus one.
+        expected: usize,
+        /// The input's number of dimensions.
+        actual: usize,
+    },
+    /// `unpack`: more than one packed shape has an unknown length.
+    #[error(
+        "{call}: more than one of the packed shapes {shapes} has an unknown length; \
+         at most one can be inferred"
+    )]
+    UnpackUnknowns {
+        /// The failing call.
+        call: Box<Call>,
+        /// The packed shapes, e.g. `[[2], [?], [?]]`.
+        shapes: String,
+    },
+    /// `unpack`: the packed shapes do not add up to the packed dimension.
+    #[error(
+        "{call}: dimension {dim} of length {length} cannot be split into the packed shapes \
+         {shapes}: {reason}"
+    )]
+    UnpackSplit {
+        /// The failing call.
+        call: Box<Call>,
+        /// Index of the packed dimension (the position of `*`).
+        dim: usize,
+        /// Its length.
+        length: usize,
+        /// The packed shapes, e.g. `[[2, 1], [5]]`.
+        shapes: String,
+        /// What does not fit.
+        reason: String,
+    },
+    /// `unpack`: a packed shape makes an output of another rank than the packed shapes'
+    /// dimension type (shapes from a `pack!` of `Array3`s unpacked with another pattern).
+    #[error(
+        "{call}: packed shape {shape} makes output {index} {actual}-dimensional, but the \
+         packed shapes are for {expected}-dimensional arrays"
+    )]
+    UnpackOutputRank {
+        /// The failing call.
+        call: Box<Call>,
+        /// Index of the output.
+        index: usize,
+        /// Its packed shape, e.g. `[2, 3]`.
+        shape: String,
+        /// The output's number of dimensions.
+        actual: usize,
+        /// The packed shapes' number of dimensions.
+        expected: usize,
+    },
+    /// `parse_shape` / `check_shape`: the input has a number of dimensions the pattern
+    /// cannot describe.
+    #[error("{call}: the pattern expects {expected} dimensions, but the input has {actual}")]
+    ParseShapeRank {
+        /// The failing call.
+        call: Box<Call>,
+        /// `4`, or `at least 3` for patterns with an ellipsis.
+        expected: String,
+        /// The input's number of dimensions.
+        actual: usize,
+    },
+    /// `parse_shape` / `check_shape`: a dimension the pattern writes as `1`, `()` or a
+    /// number has another length.
+    #[error(
+        "{call}: dimension {dim} has length {actual}, but the pattern writes it as {expected}"
+    )]
+    FixedLength {
+        /// The failing call.
+        call: Box<Call>,
+        /// Index of the input dimension.
+        dim: usize,
+        /// The dimension's length.
+        actual: usize,
+        /// The length the pattern writes (1 for `1` and `()`).
+        expected: usize,
+    },
+    /// An einsum whose operands do not fit its pattern (stage rank or shape).
+    #[error("{call}: {problem}")]
+    Einsum {
+        /// The failing call.
+        call: Box<EinsumCall>,
+        /// What does not fit.
+        problem: Box<EinsumProblem>,
+    },
 }
 
 impl Error {
@@ -209,7 +338,12 @@ impl Error {
         match self {
             Error::Pattern(_) => Stage::Pattern,
             Error::Rank { .. } => Stage::Rank,
+            Error::PackRank { .. }
+            | Error::UnpackRank { .. }
+            | Error::UnpackOutputRank { .. }
+            | Error::ParseShapeRank { .. } => Stage::Rank,
             Error::MeanOfInteger { .. } => Stage::Dtype,
+            Error::Einsum { problem, .. } => problem.stage(),
             _ => Stage::Shape,
         }
     }
@@ -237,6 +371,20 @@ impl Error {
             Error::EmptyReduction { .. } => "empty_reduction",
             Error::OutputShape { .. } => "output_shape",
             Error::MeanOfInteger { .. } => "mean_of_integer",
+            Error::PackEmpty { .. } => "empty_list",
+            Error::PackRank { .. } => "pack_too_few_dims",
+            Error::PackShapesDiffer { .. } => "pack_shapes_differ",
+            Error::UnpackRank { .. } => "unpack_wrong_ndim",
+            Error::UnpackUnknowns { .. } => "unpack_multiple_unknown",
+            Error::UnpackSplit { .. } => "unpack_split_failed",
+            Error::UnpackOutputRank { .. } => "unpack_output_rank",
+            Error::ParseShapeRank { expected, .. } if expected.starts_with("at least") => {
+                "parse_shape_too_few_dims"
+            }
+            Error::ParseShapeRank { .. } => "parse_shape_wrong_ndim",
+            Error::FixedLength { expected: 1, .. } => "parse_shape_unit_axis_length",
+            Error::FixedLength { .. } => "parse_shape_anonymous_axis_length",
+            Error::Einsum { problem, .. } => problem.kind(),
         }
     }
 }

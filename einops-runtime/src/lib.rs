@@ -4,6 +4,7 @@
 //! Users depend on the `einops` crate, which re-exports what is public here.
 
 pub mod dynamic;
+mod einsum;
 mod element;
 mod error;
 mod input;
@@ -11,11 +12,16 @@ mod kernel;
 #[doc(hidden)]
 pub mod macro_support;
 mod ops;
+mod pack;
 pub mod pattern;
 #[doc(hidden)]
 pub mod rank;
+mod shape;
 mod solve;
 
+pub use einsum::{EinsumCall, EinsumProblem, LengthOrigin};
 pub use element::{Float, Reducible};
 pub use error::{Call, Error, Stage};
 pub use input::{ArrayLike, Input, Operand};
+pub use pack::{ArrayList, PackedShape, PackedShapes};
+pub use shape::HasShape;

@@ -7,10 +7,18 @@ use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::element::Reducible;
 use crate::error::Error;
-use crate::input::Operand;
+use crate::input::{ArrayLike, Operand};
 use crate::ops;
-use crate::pattern::Recipe;
+use crate::pack::{self, ArrayList, PackedShapes};
+use crate::pattern::{PackPlan, Recipe, ShapePlan};
 use crate::rank::{ElementRule, OutputFits, RankRule};
+use crate::shape::{self, HasShape};
+
+pub use crate::einsum::rank as einsum_rank;
+pub use crate::einsum::support::{
+    einsum, einsum_broadcast, einsum_into, einsum_operand, einsum_view,
+};
+pub use crate::einsum::Strided;
 
 /// Output array type of a macro call.
 pub type Output<'a, R, I> =
@@ -107,4 +115,53 @@ impl<T: AxisLength + Copy> AxisLength for &T {
 /// Converts one axis-length argument.
 pub fn length(value: impl AxisLength) -> i128 {
     value.to_i128()
+}
+
+/// What `pack!` returns: the packed array (dimension type from the rank rule `R`) and the
+/// packed shapes (typed by the arrays' dimension type).
+pub type Packed<'a, R, L> = (
+    Array<<L as ArrayList<'a>>::Elem, <R as RankRule<<L as ArrayList<'a>>::Dim>>::Output>,
+    PackedShapes<<L as ArrayList<'a>>::Dim>,
+);
+
+/// `pack!`: `R` checks each array's rank and names the packed array's dimension type.
+pub fn pack<'a, R, L>(arrays: L, plan: &PackPlan) -> Result<Packed<'a, R, L>, Error>
+where
+    L: ArrayList<'a>,
+    L::Elem: Clone,
+    R: RankRule<L::Dim>,
+{
+    pack::pack(&arrays.into_arrays(), plan)
+}
+
+/// `unpack!`: `R` checks the packed array's rank, `S` that the arrays' dimension type `D`
+/// has room for the pattern's names.
+pub fn unpack<'a, R, S, I, D>(
+    packed: I,
+    shapes: &PackedShapes<D>,
+    plan: &PackPlan,
+) -> Result<Vec<Array<I::Elem, D>>, Error>
+where
+    I: ArrayLike<'a>,
+    I::Elem: Clone,
+    R: RankRule<I::Dim>,
+    S: RankRule<D>,
+    D: Dimension,
+{
+    pack::unpack(packed.into_cow().view().into_dyn(), shapes, plan)
+}
+
+/// `parse_shape!` and `check_shape!`: the lengths of the `K` named axes, in pattern order.
+pub fn parse_shape<R, I, const K: usize>(
+    input: &I,
+    plan: &ShapePlan,
+    lengths: &[i128],
+) -> Result<[usize; K], Error>
+where
+    I: HasShape + ?Sized,
+    R: RankRule<I::Dim>,
+{
+    let mut out = [0; K];
+    shape::parse(plan, input.shape(), lengths, &mut out)?;
+    Ok(out)
 }

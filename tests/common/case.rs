@@ -28,6 +28,8 @@ pub struct Case {
     pub inputs: Vec<InputSpec>,
     /// Whether the inputs are passed as a list (stacked on a new axis 0).
     pub list_input: bool,
+    /// unpack: the packed-shapes argument, `-1` for an unknown dimension.
+    pub packed_shapes: Option<Vec<Vec<i64>>>,
     /// The `expected` object of a success case, undecoded because its shape depends on `op`.
     pub expected: Option<Value>,
     /// The expected error of an error case.
@@ -95,27 +97,84 @@ impl Case {
         let Some(exp) = &self.expected else {
             return Ok(None);
         };
-        let ctx = |what: &str| format!("{}: expected.{what}", self.id);
-        let shape = usize_list(field(exp, "shape").map_err(|e| ctx(&e))?).map_err(|e| ctx(&e))?;
-        let dtype = string(field(exp, "dtype").map_err(|e| ctx(&e))?).map_err(|e| ctx(&e))?;
-        let values = field(exp, "values")
-            .map_err(|e| ctx(&e))?
-            .as_array()
-            .ok_or_else(|| ctx("values is not an array"))?
-            .clone();
-        let len: usize = shape.iter().product();
-        if values.len() != len {
-            return Err(ctx(&format!(
-                "values has {} entries for shape {shape:?}",
-                values.len()
-            )));
-        }
-        Ok(Some(ExpectedArray {
-            shape,
-            dtype,
-            values,
-        }))
+        array(exp)
+            .map(Some)
+            .map_err(|e| format!("{}: expected.{e}", self.id))
     }
+
+    /// unpack: the arrays of `expected.outputs`.
+    pub fn expected_outputs(&self) -> Result<Option<Vec<ExpectedArray>>, String> {
+        let Some(exp) = &self.expected else {
+            return Ok(None);
+        };
+        let ctx = |e: String| format!("{}: expected.outputs: {e}", self.id);
+        field(exp, "outputs")
+            .map_err(ctx)?
+            .as_array()
+            .ok_or_else(|| ctx("not an array".into()))?
+            .iter()
+            .map(|output| array(output).map_err(ctx))
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    /// pack: `expected.packed_shapes`.
+    pub fn expected_packed_shapes(&self) -> Result<Option<Vec<Vec<usize>>>, String> {
+        let Some(exp) = &self.expected else {
+            return Ok(None);
+        };
+        let ctx = |e: String| format!("{}: expected.packed_shapes: {e}", self.id);
+        field(exp, "packed_shapes")
+            .map_err(ctx)?
+            .as_array()
+            .ok_or_else(|| ctx("not an array".into()))?
+            .iter()
+            .map(|shape| usize_list(shape).map_err(ctx))
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    /// parse_shape: `expected.axes` as (name, length) pairs (serde_json orders them by name).
+    pub fn expected_axes(&self) -> Result<Option<Vec<(String, usize)>>, String> {
+        let Some(exp) = &self.expected else {
+            return Ok(None);
+        };
+        let ctx = |e: String| format!("{}: expected.axes: {e}", self.id);
+        field(exp, "axes")
+            .map_err(ctx)?
+            .as_object()
+            .ok_or_else(|| ctx("not an object".into()))?
+            .iter()
+            .map(|(name, n)| {
+                let n = n.as_u64().and_then(|n| usize::try_from(n).ok());
+                n.map(|n| (name.clone(), n))
+                    .ok_or_else(|| ctx(format!("{name} is not a length")))
+            })
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+}
+
+/// Decodes an array encoding `{"shape", "dtype", "values"}`.
+fn array(v: &Value) -> Result<ExpectedArray, String> {
+    let shape = usize_list(field(v, "shape")?).map_err(|e| format!("shape: {e}"))?;
+    let dtype = string(field(v, "dtype")?).map_err(|e| format!("dtype: {e}"))?;
+    let values = field(v, "values")?
+        .as_array()
+        .ok_or("values is not an array")?
+        .clone();
+    let len: usize = shape.iter().product();
+    if values.len() != len {
+        return Err(format!(
+            "values has {} entries for shape {shape:?}",
+            values.len()
+        ));
+    }
+    Ok(ExpectedArray {
+        shape,
+        dtype,
+        values,
+    })
 }
 
 /// Parses a whole `public.jsonl`; errors name the 1-based line.
@@ -190,6 +249,10 @@ pub fn parse_case(line: &str) -> Result<Case, String> {
             })
             .transpose()?
             .unwrap_or(false),
+        packed_shapes: v
+            .get("packed_shapes")
+            .map(|p| int_lists(p).map_err(ctx))
+            .transpose()?,
         expected,
         expected_error,
         quirk: v.get("quirk").map(|q| string(q).map_err(ctx)).transpose()?,
@@ -216,5 +279,15 @@ fn usize_list(v: &Value) -> Result<Vec<usize>, String> {
                 .and_then(|n| usize::try_from(n).ok())
                 .ok_or_else(|| format!("{n} is not a length"))
         })
+        .collect()
+}
+
+fn int_lists(v: &Value) -> Result<Vec<Vec<i64>>, String> {
+    let ints =
+        |list: &Value| -> Option<Vec<i64>> { list.as_array()?.iter().map(Value::as_i64).collect() };
+    v.as_array()
+        .ok_or_else(|| format!("{v} is not an array"))?
+        .iter()
+        .map(|list| ints(list).ok_or_else(|| format!("{list} is not a list of integers")))
         .collect()
 }

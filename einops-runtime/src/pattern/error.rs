@@ -61,6 +61,41 @@ pub enum PatternErrorKind {
     DuplicateAxisLength(String),
     /// A left group with more than one axis of unknown length.
     CannotInferSizes(Vec<String>),
+    /// A word repeated in a pack / unpack pattern (a second `*` included).
+    PackDuplicateAxes(String),
+    /// A pack / unpack pattern without `*`.
+    PackNoStar,
+    /// A word of a pack / unpack pattern that is neither `*` nor an axis name.
+    PackInvalidAxisName {
+        /// The word as written.
+        token: String,
+        /// Why it is not an axis name.
+        reason: &'static str,
+    },
+    /// A group of several axes in a parse_shape / check_shape pattern.
+    ParseShapeCompositeAxis,
+    /// `(...)` in a parse_shape / check_shape pattern.
+    ParseShapeParenthesizedEllipsis,
+    /// An einsum pattern without `->`.
+    EinsumNoArrow,
+    /// A unit axis `()` or `1` in an einsum pattern.
+    EinsumUnitAxis,
+    /// An einsum group with more than one axis whose length is neither given nor known
+    /// from another operand.
+    EinsumCompositeAxis(Vec<String>),
+    /// A number ≥ 2 in an einsum pattern.
+    EinsumAnonymousAxis,
+    /// More distinct axis names than numpy's einsum has letters (52).
+    EinsumTooManyAxes(usize),
+    /// An einsum output axis that no operand has.
+    EinsumUnknownOutputAxis(String),
+    /// A number of operands that differs from the pattern's.
+    EinsumOperandCount {
+        /// Operands the pattern describes.
+        expected: usize,
+        /// Operands given.
+        given: usize,
+    },
 }
 
 impl PatternErrorKind {
@@ -96,6 +131,18 @@ impl PatternErrorKind {
             UnusedAxisLength(_) => "unused_axis_length",
             DuplicateAxisLength(_) => "duplicate_axis_length",
             CannotInferSizes(_) => "cannot_infer_sizes",
+            PackDuplicateAxes(_) => "pack_duplicate_axes",
+            PackNoStar => "pack_no_star",
+            PackInvalidAxisName { .. } => "pack_invalid_axis_name",
+            ParseShapeCompositeAxis => "parse_shape_composite_axis",
+            ParseShapeParenthesizedEllipsis => "parse_shape_parenthesized_ellipsis",
+            EinsumNoArrow => "einsum_no_arrow",
+            EinsumUnitAxis => "einsum_unit_axis",
+            EinsumCompositeAxis(_) => "einsum_composite_axis",
+            EinsumAnonymousAxis => "einsum_anonymous_axis",
+            EinsumTooManyAxes(_) => "einsum_too_many_axes",
+            EinsumUnknownOutputAxis(_) => "einsum_unknown_output_axis",
+            EinsumOperandCount { .. } => "einsum_operand_count",
         }
     }
 }
@@ -165,6 +212,51 @@ impl fmt::Display for PatternErrorKind {
                 f,
                 "cannot infer the lengths of {} from one input dimension; give all but one with `name = length`",
                 list(axes)
+            ),
+            PackDuplicateAxes(word) if word == "*" => {
+                f.write_str("`*` appears twice; the pattern needs exactly one")
+            }
+            PackDuplicateAxes(word) => write!(f, "axis `{word}` appears twice"),
+            PackNoStar => f.write_str(
+                "the pattern needs one `*` for the dimensions that differ, e.g. `b * c`",
+            ),
+            PackInvalidAxisName { token, reason } => write!(
+                f,
+                "`{token}` is neither `*` nor an axis name: {reason}"
+            ),
+            ParseShapeCompositeAxis => f.write_str(
+                "a group of several axes cannot be read from one length; \
+                 name each dimension on its own",
+            ),
+            ParseShapeParenthesizedEllipsis => {
+                f.write_str("`...` cannot be inside a group here; write it bare")
+            }
+            EinsumNoArrow => f.write_str(
+                "einsum needs `->` followed by the output axes (there is no implicit output)",
+            ),
+            EinsumUnitAxis => f.write_str("einsum has no unit axes: remove `()` and `1`"),
+            EinsumCompositeAxis(axes) => write!(
+                f,
+                "cannot infer the lengths of {} in this group: give all but one with \
+                 `name = length`, or use them alone in another operand",
+                list(axes)
+            ),
+            EinsumAnonymousAxis => {
+                f.write_str("einsum has no anonymous axes: name the axis instead of the number")
+            }
+            EinsumTooManyAxes(count) => write!(
+                f,
+                "einsum supports at most 52 distinct axis names (as numpy); this pattern has {count}"
+            ),
+            EinsumUnknownOutputAxis(name) => write!(
+                f,
+                "output axis `{name}` is in no operand (axis names are separated by spaces)"
+            ),
+            EinsumOperandCount { expected, given } => write!(
+                f,
+                "the pattern describes {expected} operand{}, but {given} {} given",
+                if *expected == 1 { "" } else { "s" },
+                if *given == 1 { "is" } else { "are" }
             ),
         }
     }

@@ -4,9 +4,15 @@
 //! It depends on nothing else in the runtime: parse ([`parse`]) → validate and plan
 //! ([`Recipe`]). Everything shape-dependent happens later, per call.
 
+mod einsum;
 mod error;
+mod pack;
 pub mod parse;
 mod recipe;
+mod shape;
 
+pub use einsum::EinsumPlan;
 pub use error::{PatternError, PatternErrorKind};
+pub use pack::{PackOperation, PackPlan};
 pub use recipe::{split_arrow, Axis, Length, List, Operation, Recipe, Reduction, Slot, Term, Text};
+pub use shape::{ShapeDim, ShapeOperation, ShapePlan};

@@ -369,7 +369,7 @@ fn check_inference(left: &Side, length_names: &[&str]) -> Result<(), ParseFailur
 }
 
 /// Every given length must name an axis of the pattern.
-fn check_length_names(
+pub(super) fn check_length_names(
     left: &Side,
     right: &Side,
     length_names: &[&str],

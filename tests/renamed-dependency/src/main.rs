@@ -1,7 +1,7 @@
 //! Uses the macros through `my_einops`, the facade under another name; `einops` does not
 //! resolve here, so an expansion naming `einops` or `::einops` would not compile.
 
-use my_einops::{rearrange, reduce, repeat};
+use my_einops::{einsum, rearrange, reduce, repeat};
 use ndarray::{Array1, Array2, Array3};
 
 fn main() -> Result<(), my_einops::Error> {
@@ -10,6 +10,8 @@ fn main() -> Result<(), my_einops::Error> {
     assert_eq!(y[[1, 1, 2]], 11);
     let s: Array1<u32> = reduce!(&x, "b f -> b", sum)?;
     assert_eq!(s.to_vec(), [15, 51]);
+    let g: Array2<u32> = einsum!(&x, &x, "b f, c f -> b c")?;
+    assert_eq!(g[[0, 1]], 145);
     let r: Array3<u32> = repeat!(x, "b f -> b f c", c = 2)?;
     assert_eq!(r.shape(), &[2, 6, 2]);
     let e: my_einops::Error = rearrange!(&y, "b h w -> b (h w)", h = 3).unwrap_err();

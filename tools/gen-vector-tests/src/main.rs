@@ -143,6 +143,28 @@ fn generate(cases: &[Case]) -> Result<String, String> {
             }
         }
     }
+    for case in cases.iter().filter(|c| is_pack_or_shape(c)) {
+        if case.stage() == "pattern" {
+            continue;
+        }
+        let name = test_name(&case.id);
+        if !names.insert(name.clone()) {
+            return Err(format!("two case ids map to the test name `{name}`"));
+        }
+        body.push_str(&pack_or_shape_test_fn(case, &name, &mut uses)?);
+        tests += 1;
+    }
+    for case in cases.iter().filter(|c| c.op == "einsum") {
+        if case.stage() == "pattern" {
+            continue;
+        }
+        let name = test_name(&case.id);
+        if !names.insert(name.clone()) {
+            return Err(format!("two case ids map to the test name `{name}`"));
+        }
+        body.push_str(&einsum_test_fn(case, &name, &mut uses)?);
+        tests += 1;
+    }
 
     let mut out = String::new();
     out.push_str(&header(tests));
@@ -174,7 +196,10 @@ fn header(tests: usize) -> String {
 //! macro with the case's literal pattern and lengths, once on an `IxDyn` input (by reference)
 //! and once on a fixed-rank input (by value; a list case passes an array literal of fixed-rank
 //! arrays), and checks shape, values and dimension type, or the error's stage and kind, with
-//! the helpers of `tests/common/mod.rs` that `tests/vectors.rs` also uses.
+//! the helpers of `tests/common/mod.rs` that `tests/vectors.rs` also uses. pack, unpack and
+//! parse_shape cases call `pack!`, `unpack!` and `parse_shape!` the same way and are judged by
+//! `tests/common/shapes.rs`. einsum cases call `einsum!` with every input as an operand, each
+//! fixed-rank operand of its own rank.
 //!
 //! Not here: pattern-stage errors (compile errors for the macros, covered by the trybuild tests
 //! under `tests/ui/`), dtype-stage cases, `mean` of `i64` (a compile error) and lengths whose
@@ -269,6 +294,211 @@ fn test_fn(case: &Case, name: &str, uses: &mut Uses) -> Result<String, String> {
     }
     f.push_str("}\n");
     Ok(f)
+}
+
+/// Whether the case is a pack, unpack or parse_shape case.
+fn is_pack_or_shape(case: &Case) -> bool {
+    matches!(case.op.as_str(), "pack" | "unpack" | "parse_shape")
+}
+
+/// One `#[test]` for a pack, unpack or parse_shape case: the macro on `IxDyn` inputs (by
+/// reference), then on fixed-rank inputs (by value) unless `fixed_skip_reason` says otherwise.
+fn pack_or_shape_test_fn(case: &Case, name: &str, uses: &mut Uses) -> Result<String, String> {
+    let ty = rust_type(case.input_dtype().unwrap_or_default())
+        .ok_or_else(|| format!("{}: unknown dtype", case.id))?;
+    let pattern = format!("{:?}", case.pattern);
+    let ranks: BTreeSet<usize> = case.inputs.iter().map(|i| i.shape.len()).collect();
+    let fixed = match (fixed_skip_reason(case, &ranks), ranks.first()) {
+        (None, Some(&rank)) => Ok(format!("Ix{rank}")),
+        (Some(reason), _) => Err(reason),
+        (None, None) => return Err(format!("{}: no inputs", case.id)),
+    };
+    let mut f = String::new();
+    writeln!(f, "\n/// `{}`: `{}`", case.id, case.pattern.escape_debug()).unwrap();
+    writeln!(f, "#[test]\nfn {name}() {{").unwrap();
+    writeln!(f, "let c = case({:?});", case.id).unwrap();
+    // `dyn_call` / `fixed_call`: the call on the `IxDyn` / fixed-rank input(s), judged.
+    let (dyn_call, fixed_call) = match case.op.as_str() {
+        "pack" => {
+            uses.macros.insert("pack");
+            uses.helpers.extend(["inputs_dyn", "shapes::check_pack"]);
+            // The packed rank is the names of the pattern plus one, whatever the inputs.
+            let packed_rank = case.pattern.split_whitespace().count();
+            let out = match packed_rank <= MAX_FIXED_RANK {
+                true => "Fixed",
+                false => "Dynamic",
+            };
+            writeln!(f, "let xs = inputs_dyn::<{ty}>(c);").unwrap();
+            let n = case.inputs.len();
+            let names: Vec<String> = (0..n).map(|k| format!("x{k}")).collect();
+            let names = names.join(", ");
+            (
+                format!("check_pack(c, pack!(&xs[..], {pattern}), OutRank::{out});"),
+                format!(
+                    "let [{names}] = inputs_fixed::<{ty}, {{dim}}, {n}>(c);\n\
+                     check_pack(c, pack!([{names}], {pattern}), OutRank::{out});"
+                ),
+            )
+        }
+        "unpack" => {
+            uses.macros.insert("unpack");
+            uses.helpers
+                .extend(["input_dyn", "shapes::check_unpack", "shapes::packed_shapes"]);
+            writeln!(f, "let shapes = packed_shapes(c);").unwrap();
+            writeln!(f, "let x = input_dyn::<{ty}>(c, 0);").unwrap();
+            // Hand-built packed shapes are `IxDyn`, so are the outputs.
+            (
+                format!("check_unpack(c, unpack!(&x, &shapes, {pattern}), OutRank::Dynamic);"),
+                format!(
+                    "let x = input_fixed::<{ty}, {{dim}}>(c, 0);\n\
+                     check_unpack(c, unpack!(x, &shapes, {pattern}), OutRank::Dynamic);"
+                ),
+            )
+        }
+        _ => {
+            uses.macros.insert("parse_shape");
+            uses.helpers
+                .extend(["input_dyn", "shapes::check_parse_shape"]);
+            let names = shape_names(&case.pattern);
+            if let Some(name) = names.iter().find(|n| !is_rust_ident(n)) {
+                writeln!(
+                    f,
+                    "// Skipped: axis `{name}` cannot be a Rust field name.\n}}"
+                )
+                .unwrap();
+                return Ok(f);
+            }
+            let read = match names.is_empty() {
+                true => "|_| vec![]".to_owned(),
+                false => {
+                    let pairs: Vec<String> =
+                        names.iter().map(|n| format!("({n:?}, s.{n})")).collect();
+                    format!("|s| vec![{}]", pairs.join(", "))
+                }
+            };
+            writeln!(f, "let x = input_dyn::<{ty}>(c, 0);").unwrap();
+            (
+                format!("check_parse_shape(c, parse_shape!(&x, {pattern}).map({read}));"),
+                format!(
+                    "let x = input_fixed::<{ty}, {{dim}}>(c, 0);\n\
+                     check_parse_shape(c, parse_shape!(x, {pattern}).map({read}));"
+                ),
+            )
+        }
+    };
+    writeln!(f, "{dyn_call}").unwrap();
+    match fixed {
+        Ok(dim) => {
+            uses.helpers.insert(match case.op.as_str() {
+                "pack" => "inputs_fixed",
+                _ => "input_fixed",
+            });
+            writeln!(f, "{}", fixed_call.replace("{dim}", &dim)).unwrap();
+            uses.dims.insert(dim);
+        }
+        Err(reason) => writeln!(f, "// No fixed-rank call: {reason}.").unwrap(),
+    }
+    f.push_str("}\n");
+    Ok(f)
+}
+
+/// The axis names a valid parse_shape pattern reports, in order (`_`, `...`, numbers and
+/// parentheses left out).
+fn shape_names(pattern: &str) -> Vec<String> {
+    pattern
+        .split([' ', '(', ')'])
+        .filter(|t| !t.is_empty() && *t != "_" && *t != "...")
+        .filter(|t| !t.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// One `#[test]` for an einsum case: `einsum!` on the `IxDyn` inputs (by reference), then on
+/// fixed-rank inputs of each operand's own rank (by value), except for rank errors (a compile
+/// error with fixed-rank operands) and ranks above 6.
+fn einsum_test_fn(case: &Case, name: &str, uses: &mut Uses) -> Result<String, String> {
+    uses.macros.insert("einsum");
+    uses.helpers.insert("inputs_dyn");
+    let ty = rust_type(case.input_dtype().unwrap_or_default())
+        .ok_or_else(|| format!("{}: unknown or mixed dtypes", case.id))?;
+    let pattern = format!("{:?}", case.pattern);
+    let n = case.inputs.len();
+    let ranks: Vec<usize> = case.inputs.iter().map(|i| i.shape.len()).collect();
+    let mut f = String::new();
+    writeln!(f, "\n/// `{}`: `{}`", case.id, case.pattern.escape_debug()).unwrap();
+    writeln!(f, "#[test]\nfn {name}() {{").unwrap();
+    writeln!(f, "let c = case({:?});", case.id).unwrap();
+    writeln!(f, "let xs = inputs_dyn::<{ty}>(c);").unwrap();
+    let refs: Vec<String> = (0..n).map(|k| format!("&xs[{k}]")).collect();
+    let out = einsum_out_rank(case, None)?;
+    let refs = refs.join(", ");
+    writeln!(f, "check(c, einsum!({refs}, {pattern}), OutRank::{out});").unwrap();
+    let skip = match ranks.iter().find(|&&r| r > MAX_FIXED_RANK) {
+        _ if case.stage() == "rank" => {
+            Some("a fixed-rank operand of the wrong rank is a compile error".to_owned())
+        }
+        Some(rank) => Some(format!(
+            "ndarray has no fixed dimension type for rank {rank}"
+        )),
+        None => None,
+    };
+    if let Some(reason) = skip {
+        writeln!(f, "// No fixed-rank call: {reason}.").unwrap();
+    } else {
+        uses.helpers.insert("input_fixed");
+        for (k, rank) in ranks.iter().enumerate() {
+            let dim = format!("Ix{rank}");
+            writeln!(f, "let x{k} = input_fixed::<{ty}, {dim}>(c, {k});").unwrap();
+            uses.dims.insert(dim);
+        }
+        let names: Vec<String> = (0..n).map(|k| format!("x{k}")).collect();
+        let out = einsum_out_rank(case, Some(&ranks))?;
+        let names = names.join(", ");
+        writeln!(f, "check(c, einsum!({names}, {pattern}), OutRank::{out});").unwrap();
+    }
+    f.push_str("}\n");
+    Ok(f)
+}
+
+/// The dimension type `einsum!` promises (`OutRank` variant name): fixed unless the output has
+/// a bare ellipsis whose dimensions only run time knows (`IxDyn` operands), or more than 6
+/// dimensions. `ranks` holds each fixed-rank operand's rank, `None` for `IxDyn` operands.
+fn einsum_out_rank(case: &Case, ranks: Option<&[usize]>) -> Result<&'static str, String> {
+    let (left, right) = case
+        .pattern
+        .split_once("->")
+        .ok_or_else(|| format!("{}: no arrow in a non-pattern-error case", case.id))?;
+    let (right_items, right_ellipsis) = top_level_items(right);
+    let rank = match (right_ellipsis, ranks) {
+        (false, _) => Some(right_items),
+        (true, None) => None,
+        (true, Some(ranks)) => {
+            // The ellipsis covers as many dimensions as the most any operand's matches.
+            let covered = left
+                .split(',')
+                .zip(ranks)
+                .filter_map(|(operand, &rank)| match top_level_items(operand) {
+                    (items, true) => Some(rank.saturating_sub(items)),
+                    (_, false) => None,
+                })
+                .max()
+                .unwrap_or(0);
+            Some(right_items + covered)
+        }
+    };
+    if let (Some(rank), Some(expected)) = (rank, case.expected_array()?) {
+        if rank != expected.shape.len() {
+            return Err(format!(
+                "{}: computed output rank {rank}, the vector says {}",
+                case.id,
+                expected.shape.len()
+            ));
+        }
+    }
+    Ok(match rank {
+        Some(rank) if rank <= MAX_FIXED_RANK => "Fixed",
+        _ => "Dynamic",
+    })
 }
 
 /// Why a case gets no call with fixed-rank (`Ix0`..`Ix6`) inputs, if it does not.

@@ -1,0 +1,233 @@
+//! `einsum!` and `einsum_into!`: the call `$crate; [&mut output,] operand, ..., "pattern"
+//! [, name = expr]*`, validated with the runtime's [`EinsumPlan`] (which also checks the
+//! operand count) and expanded to a static plan plus one runtime call.
+//!
+//! `einsum!(a, b, "b c t, b t l -> b c l")` expands to
+//!
+//! ```text
+//! match (a, b,) {
+//!     (operand0, operand1,) => {
+//!         static PLAN: einops::__private::EinsumPlan = einops::__private::EinsumPlan { ... };
+//!         use einops::__private::{
+//!             einsum_operand as einsum_operand, einsum_rank as einsum_rank,
+//!             einsum_view as einsum_view,
+//!         };
+//!         let (operand0, ellipsis0) = einsum_operand::<einsum_rank::Exact<3>, _>(operand0);
+//!         let (operand1, ellipsis1) = einsum_operand::<einsum_rank::Exact<3>, _>(operand1);
+//!         let ellipsis = einops::__private::einsum_broadcast(ellipsis0, ellipsis1);
+//!         einops::__private::einsum_call::<einops::__private::einsum_rank::Fixed<3>, _, _>(
+//!             ellipsis, &[einsum_view(&operand0), einsum_view(&operand1)], &PLAN, &[])
+//!     }
+//! }
+//! ```
+//!
+//! Each operand is converted under its own rank rule, spanned at the operand (the hygienic
+//! names `einsum_operand`, `einsum_rank`, `einsum_view` and `operandK` are located there), so a fixed-rank operand of the
+//! wrong rank, or of another element type, is a compile error pointing at it. The output's
+//! dimension type follows from the ellipses of the operands (see the runtime's
+//! `einsum::rank`).
+
+use einops_runtime::pattern::EinsumPlan;
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::parse::ParseStream;
+use syn::spanned::Spanned;
+use syn::{Expr, Ident, LitStr, Token};
+
+use crate::ast::{comma, expression, lengths};
+use crate::expand::{axis_tokens, terms_tokens};
+use crate::valid::error_at;
+
+/// A parsed `einsum!` / `einsum_into!` call.
+pub struct Call {
+    /// Path of the facade crate (`$crate`).
+    krate: TokenTree,
+    /// The output expression of `einsum_into!`.
+    output: Option<Expr>,
+    /// The operand expressions.
+    operands: Vec<Expr>,
+    /// The pattern literal.
+    pattern: LitStr,
+    /// `name = expr` axis lengths, in call order.
+    lengths: Vec<(Ident, Expr)>,
+}
+
+impl Call {
+    /// Parses a call; `into` for `einsum_into!`.
+    pub fn parse(input: ParseStream<'_>, into: bool) -> syn::Result<Call> {
+        let krate: TokenTree = input.parse()?;
+        input.parse::<Token![;]>()?;
+        let output = if into {
+            let output = expression(input, "the output array first, e.g. `&mut out`")?;
+            comma(input, "the operands after the output")?;
+            Some(output)
+        } else {
+            None
+        };
+        let mut operands: Vec<Expr> = Vec::new();
+        while !input.peek(LitStr) {
+            let operand = expression(
+                input,
+                "the operands, then the pattern, e.g. `einsum!(a, b, \"i j, j k -> i k\")`",
+            )?;
+            if input.is_empty() {
+                return Err(syn::Error::new(
+                    operand.span(),
+                    "expected the pattern last, as a string literal, so that it is checked at \
+                     compile time; for a pattern known only at run time use \
+                     `einops::dynamic::einsum`",
+                ));
+            }
+            comma(input, "a comma between the operands and before the pattern")?;
+            operands.push(operand);
+        }
+        let pattern: LitStr = input.parse()?;
+        if operands.is_empty() {
+            return Err(syn::Error::new(
+                pattern.span(),
+                "einsum needs at least one operand before the pattern",
+            ));
+        }
+        Ok(Call {
+            krate,
+            output,
+            operands,
+            pattern,
+            lengths: lengths(input)?,
+        })
+    }
+
+    /// Validates the pattern with the call's operand count and length names.
+    pub fn plan(&self) -> syn::Result<EinsumPlan> {
+        let names: Vec<String> = self
+            .lengths
+            .iter()
+            .map(|(name, _)| name.unraw().to_string())
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        EinsumPlan::new(&self.pattern.value(), self.operands.len(), &names)
+            .map_err(|err| error_at(&self.pattern, &self.lengths, None, err))
+    }
+
+    /// The static plan, the operands' conversions and the runtime call.
+    pub fn expand(&self, plan: &EinsumPlan) -> TokenStream {
+        let krate = &self.krate;
+        let private = quote!(#krate::__private);
+        let rank = quote!(#private::einsum_rank);
+        // Hygienic names located at the pattern, so errors about them point there too.
+        let site = Span::mixed_site().located_at(self.pattern.span());
+        let plan_ident = Ident::new("PLAN", site);
+        let output_ident = Ident::new("output", site);
+        // Located at each operand, so type errors about an operand point at it.
+        let at = |expr: &Expr| Span::mixed_site().located_at(expr.span());
+        let operand_idents: Vec<Ident> = self
+            .operands
+            .iter()
+            .enumerate()
+            .map(|(k, expr)| format_ident!("operand{}", k, span = at(expr)))
+            .collect();
+        let (convert, rules, view) = (
+            Ident::new("einsum_operand", site),
+            Ident::new("einsum_rank", site),
+            Ident::new("einsum_view", site),
+        );
+        // Each operand passed as a view, located at the operand (element type mismatches).
+        let views: Vec<TokenStream> = self
+            .operands
+            .iter()
+            .zip(&operand_idents)
+            .map(|(expr, operand)| {
+                let view = Ident::new("einsum_view", at(expr));
+                quote_spanned!(expr.span()=> #view(&#operand))
+            })
+            .collect();
+        let ellipsis_idents: Vec<Ident> = (0..self.operands.len())
+            .map(|k| format_ident!("ellipsis{}", k, span = site))
+            .collect();
+        let length_idents: Vec<Ident> = (0..self.lengths.len())
+            .map(|i| format_ident!("length{}", i, span = site))
+            .collect();
+
+        // Arguments are evaluated once, left to right, in the match head.
+        let (output_expr, output_binding) = match &self.output {
+            Some(output) => (quote!(#output,), quote!(#output_ident,)),
+            None => (quote!(), quote!()),
+        };
+        let operand_exprs = &self.operands;
+        let length_exprs = self
+            .lengths
+            .iter()
+            .map(|(_, expr)| quote!(#private::length(#expr)));
+
+        let keeps_ellipsis = plan.output_has_ellipsis();
+        let conversions = self.operands.iter().enumerate().map(|(k, expr)| {
+            let (explicit, has_ellipsis) = plan.operand_rank(k);
+            let rules = Ident::new("einsum_rank", at(expr));
+            let rule = match has_ellipsis && keeps_ellipsis {
+                true => quote_spanned!(expr.span()=> #rules::AtLeast<#explicit>),
+                false => quote_spanned!(expr.span()=> #rules::Exact<#explicit>),
+            };
+            let (operand, ellipsis) = (&operand_idents[k], &ellipsis_idents[k]);
+            let convert = Ident::new("einsum_operand", at(expr));
+            quote_spanned! {expr.span()=>
+                let (#operand, #ellipsis) = #convert::<#rule, _>(#operand);
+            }
+        });
+        let first = &ellipsis_idents[0];
+        let ellipsis = ellipsis_idents[1..].iter().fold(
+            quote!(#first),
+            |acc, e| quote!(#private::einsum_broadcast(#acc, #e)),
+        );
+        let output_rule = match plan.output_rank() {
+            (n, false) if n <= 6 => quote!(#rank::Fixed<#n>),
+            (n, true) if n <= 6 => quote!(#rank::Shift<#n>),
+            _ => quote!(#rank::Dynamic),
+        };
+        let invocation = match self.output {
+            None => quote_spanned! {self.pattern.span()=>
+                #private::einsum_call::<#output_rule, _, _>(
+                    #ellipsis, &[#(#views),*], &#plan_ident, &[#(#length_idents),*])
+            },
+            Some(_) => quote_spanned! {self.pattern.span()=>
+                #private::einsum_into_call::<#output_rule, _, _, _, _>(
+                    #output_ident, #ellipsis, &[#(#views),*], &#plan_ident,
+                    &[#(#length_idents),*])
+            },
+        };
+        let plan_value = plan_tokens(&private, plan);
+        quote_spanned! {self.pattern.span()=>
+            match (#output_expr #(#operand_exprs,)* #(#length_exprs,)*) {
+                (#output_binding #(#operand_idents,)* #(#length_idents,)*) => {
+                    static #plan_ident: #private::EinsumPlan = #plan_value;
+                    use #private::{
+                        einsum_operand as #convert, einsum_rank as #rules, einsum_view as #view,
+                    };
+                    #(#conversions)*
+                    #invocation
+                }
+            }
+        }
+    }
+}
+
+/// The plan as a constant expression.
+fn plan_tokens(private: &TokenStream, plan: &EinsumPlan) -> TokenStream {
+    let pattern = &*plan.pattern;
+    let names = plan.length_names.iter().map(|n| &**n);
+    let axes = plan.axes.iter().map(|axis| axis_tokens(private, axis));
+    let operands = plan
+        .operands
+        .iter()
+        .map(|terms| terms_tokens(private, terms));
+    let output = terms_tokens(private, &plan.output);
+    quote! {
+        #private::EinsumPlan {
+            pattern: #private::Cow::Borrowed(#pattern),
+            length_names: #private::Cow::Borrowed(&[#(#private::Cow::Borrowed(#names)),*]),
+            axes: #private::Cow::Borrowed(&[#(#axes),*]),
+            operands: #private::Cow::Borrowed(&[#(#operands),*]),
+            output: #output,
+        }
+    }
+}
