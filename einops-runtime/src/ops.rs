@@ -69,27 +69,16 @@ pub fn rearrange_into<'a, A: Clone + 'a, D: Dimension, S: DataMut<Elem = A>, O: 
     recipe: &Recipe,
     lengths: &[i128],
 ) -> Result<(), Error> {
-    let array = stacked(input, recipe, lengths)?;
-    let ctx = Context {
-        recipe,
-        shape: array.shape(),
-        lengths,
-    };
-    let mut solution = solve(&ctx, array.strides())?;
-    check_output(&ctx, &solution, out.shape())?;
-    // `as_mut_ptr` may first unshare the data into a new layout: strides only after it.
-    let dst = out.as_mut_ptr();
-    solution.set_output_strides(out.strides());
-    // SAFETY: the walk's source offsets address elements of `array`, its destination
-    // offsets (from `out`'s own strides and the checked shape) elements of `out`; a
-    // `&mut` output cannot overlap the borrowed input.
-    unsafe {
-        match kernel::class::<A>() {
-            Class::Drop => kernel::assign(&solution.kept, array.as_ptr(), dst),
-            _ => kernel::copy(&solution.kept, array.as_ptr(), dst),
+    write_into(out, input, recipe, lengths, |_, solution, src, dst| {
+        // SAFETY: `write_into` guarantees the walk's offsets for `src` and `dst`.
+        unsafe {
+            match kernel::class::<A>() {
+                Class::Drop => kernel::assign(&solution.kept, src, dst),
+                _ => kernel::copy(&solution.kept, src, dst),
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Applies a reduce recipe, writing into `out`, whose shape must be the result's.
@@ -99,6 +88,34 @@ pub fn reduce_into<'a, A: Reducible, D: Dimension, S: DataMut<Elem = A>, O: Dime
     recipe: &Recipe,
     lengths: &[i128],
 ) -> Result<(), Error> {
+    write_into(out, input, recipe, lengths, |ctx, solution, src, dst| {
+        let reduction = reduction_to_run::<A>(ctx, solution)?;
+        // SAFETY: `write_into` guarantees the walks' offsets; reducible elements are
+        // `Copy`, so overwriting drops nothing.
+        unsafe {
+            match reduction {
+                Some(reduction) => {
+                    kernel::reduce(&solution.kept, &solution.reduced, reduction, src, dst)
+                }
+                None => kernel::copy(&solution.kept, src, dst),
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Solves the recipe against the input, checks `out`'s shape, points the walk at
+/// `out`'s strides and hands `write` the walk with the source and destination pointers:
+/// every source offset of the walks addresses an element of the input (borrowed for the
+/// call), every destination offset an element of `out`, and the two cannot overlap (a
+/// `&mut` output cannot alias the borrowed input).
+fn write_into<'a, A: Clone + 'a, D: Dimension, S: DataMut<Elem = A>, O: Dimension>(
+    out: &mut ArrayBase<S, O>,
+    input: Input<'a, A, D>,
+    recipe: &Recipe,
+    lengths: &[i128],
+    write: impl FnOnce(&Context<'_>, &Solution, *const A, *mut A) -> Result<(), Error>,
+) -> Result<(), Error> {
     let array = stacked(input, recipe, lengths)?;
     let ctx = Context {
         recipe,
@@ -107,25 +124,10 @@ pub fn reduce_into<'a, A: Reducible, D: Dimension, S: DataMut<Elem = A>, O: Dime
     };
     let mut solution = solve(&ctx, array.strides())?;
     check_output(&ctx, &solution, out.shape())?;
-    let reduction = reduction_to_run::<A>(&ctx, &solution)?;
     // `as_mut_ptr` may first unshare the data into a new layout: strides only after it.
     let dst = out.as_mut_ptr();
     solution.set_output_strides(out.strides());
-    // SAFETY: as in `rearrange_into`; reducible elements are `Copy`, so overwriting
-    // drops nothing.
-    unsafe {
-        match reduction {
-            Some(reduction) => kernel::reduce(
-                &solution.kept,
-                &solution.reduced,
-                reduction,
-                array.as_ptr(),
-                dst,
-            ),
-            None => kernel::copy(&solution.kept, array.as_ptr(), dst),
-        }
-    }
-    Ok(())
+    write(&ctx, &solution, array.as_ptr(), dst)
 }
 
 /// The reduction to run, `None` when nothing is reduced; rejects `mean` of integers and

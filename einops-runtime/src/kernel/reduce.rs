@@ -34,31 +34,21 @@ trait Fold<A: Reducible> {
     fn finish(state: Self::State, count: usize) -> A;
 }
 
-struct Sum;
-struct Mean;
+/// Sums (`MEAN = false`) and means (`MEAN = true`): both add in `A::Sum`.
+struct Additive<const MEAN: bool>;
+type Sum = Additive<false>;
+type Mean = Additive<true>;
 struct Prod;
-struct Min;
-struct Max;
-struct Any;
-struct All;
+/// Minima (`MAX = false`) and maxima (`MAX = true`).
+struct Extreme<const MAX: bool>;
+type Min = Extreme<false>;
+type Max = Extreme<true>;
+/// `any` (`ALL = false`) and `all` (`ALL = true`).
+struct Truth<const ALL: bool>;
+type Any = Truth<false>;
+type All = Truth<true>;
 
-impl<A: Reducible> Fold<A> for Sum {
-    type State = A::Sum;
-    fn first(x: A) -> A::Sum {
-        x.to_sum()
-    }
-    fn step(s: A::Sum, x: A) -> A::Sum {
-        A::add_sums(s, x.to_sum())
-    }
-    fn combine(a: A::Sum, b: A::Sum) -> A::Sum {
-        A::add_sums(a, b)
-    }
-    fn finish(s: A::Sum, _: usize) -> A {
-        A::from_sum(s)
-    }
-}
-
-impl<A: Reducible> Fold<A> for Mean {
+impl<A: Reducible, const MEAN: bool> Fold<A> for Additive<MEAN> {
     type State = A::Sum;
     fn first(x: A) -> A::Sum {
         x.to_sum()
@@ -70,7 +60,10 @@ impl<A: Reducible> Fold<A> for Mean {
         A::add_sums(a, b)
     }
     fn finish(s: A::Sum, count: usize) -> A {
-        A::mean(s, count).unwrap_or_else(|| A::from_sum(s))
+        match MEAN {
+            true => A::mean(s, count).unwrap_or_else(|| A::from_sum(s)),
+            false => A::from_sum(s),
+        }
     }
 }
 
@@ -90,68 +83,38 @@ impl<A: Reducible> Fold<A> for Prod {
     }
 }
 
-impl<A: Reducible> Fold<A> for Min {
+impl<A: Reducible, const MAX: bool> Fold<A> for Extreme<MAX> {
     type State = A;
     fn first(x: A) -> A {
         x
     }
     fn step(s: A, x: A) -> A {
-        A::min(s, x)
+        <Self as Fold<A>>::combine(s, x)
     }
     fn combine(a: A, b: A) -> A {
-        A::min(a, b)
-    }
-    fn finish(s: A, _: usize) -> A {
-        s
-    }
-}
-
-impl<A: Reducible> Fold<A> for Max {
-    type State = A;
-    fn first(x: A) -> A {
-        x
-    }
-    fn step(s: A, x: A) -> A {
-        A::max(s, x)
-    }
-    fn combine(a: A, b: A) -> A {
-        A::max(a, b)
-    }
-    fn finish(s: A, _: usize) -> A {
-        s
-    }
-}
-
-impl<A: Reducible> Fold<A> for Any {
-    type State = bool;
-    fn first(x: A) -> bool {
-        x.is_true()
-    }
-    fn step(s: bool, x: A) -> bool {
-        s | x.is_true()
-    }
-    fn combine(a: bool, b: bool) -> bool {
-        a | b
-    }
-    fn finish(s: bool, _: usize) -> A {
-        if s {
-            A::ONE
-        } else {
-            A::ZERO
+        match MAX {
+            true => A::max(a, b),
+            false => A::min(a, b),
         }
     }
+    fn finish(s: A, _: usize) -> A {
+        s
+    }
 }
 
-impl<A: Reducible> Fold<A> for All {
+impl<A: Reducible, const ALL: bool> Fold<A> for Truth<ALL> {
     type State = bool;
     fn first(x: A) -> bool {
         x.is_true()
     }
     fn step(s: bool, x: A) -> bool {
-        s & x.is_true()
+        <Self as Fold<A>>::combine(s, x.is_true())
     }
     fn combine(a: bool, b: bool) -> bool {
-        a & b
+        match ALL {
+            true => a & b,
+            false => a | b,
+        }
     }
     fn finish(s: bool, _: usize) -> A {
         if s {
