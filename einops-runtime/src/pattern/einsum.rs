@@ -12,8 +12,8 @@
 //! inferred as the one unknown axis of a group.
 
 use super::error::{PatternError, PatternErrorKind};
-use super::parse::{identifier_problem, parse_side, Atom, Item, ParseFailure, Rules, Side};
-use super::recipe::{split_arrow, Axis, Length, List, Slot, Term, Text};
+use super::parse::{parse_side, Atom, Item, ParseFailure, Rules, Side};
+use super::recipe::{check_length_names, split_arrow, Axis, Length, List, Slot, Term, Text};
 
 /// Distinct names numpy's einsum can give letters to (`a`–`z`, `A`–`Z`).
 const MAX_AXES: usize = 52;
@@ -163,7 +163,10 @@ fn check(inputs: &[Side], output: &Side, length_names: &[&str]) -> Result<(), Pa
             }
         }
     }
-    check_length_names(&names, length_names).map_err(|kind| (kind, vec![]))?;
+    check_length_names(length_names, true, |name| {
+        names.iter().any(|(n, _)| n == name)
+    })
+    .map_err(|kind| (kind, vec![]))?;
     check_groups(inputs, length_names)
 }
 
@@ -218,25 +221,6 @@ fn input_names(inputs: &[Side]) -> Vec<(String, usize)> {
         }
     }
     names
-}
-
-/// Every given length must name an axis of the operands, once.
-fn check_length_names(
-    names: &[(String, usize)],
-    length_names: &[&str],
-) -> Result<(), PatternErrorKind> {
-    for (i, name) in length_names.iter().enumerate() {
-        if length_names[..i].contains(name) {
-            return Err(PatternErrorKind::DuplicateAxisLength((*name).to_owned()));
-        }
-        if identifier_problem(name, true).is_some() {
-            return Err(PatternErrorKind::InvalidAxisLengthName((*name).to_owned()));
-        }
-        if !names.iter().any(|(n, _)| n == name) {
-            return Err(PatternErrorKind::UnusedAxisLength((*name).to_owned()));
-        }
-    }
-    Ok(())
 }
 
 /// Every axis of a group needs a length: given, used alone in some operand, or the one

@@ -222,7 +222,10 @@ impl Recipe {
         let operation = operation
             .map_err(|name| fail((PatternErrorKind::UnknownReduction(name.to_owned()), vec![])))?;
         check_sides(operation, &left, &right, length_names).map_err(fail)?;
-        check_length_names(&left, &right, length_names).map_err(|kind| fail((kind, vec![])))?;
+        check_length_names(length_names, false, |name| {
+            left.column_of(name).is_some() || right.column_of(name).is_some()
+        })
+        .map_err(|kind| fail((kind, vec![])))?;
         check_inference(&left, length_names).map_err(fail)?;
         Ok(build(operation, pattern, &left, &right, length_names))
     }
@@ -368,20 +371,21 @@ fn check_inference(left: &Side, length_names: &[&str]) -> Result<(), ParseFailur
     Ok(())
 }
 
-/// Every given length must name an axis of the pattern.
+/// Every given length must name an axis the pattern uses (`is_used`), once, with a valid
+/// axis name (`_` counts as a name where `allow_underscore`, as in einsum).
 pub(super) fn check_length_names(
-    left: &Side,
-    right: &Side,
     length_names: &[&str],
+    allow_underscore: bool,
+    is_used: impl Fn(&str) -> bool,
 ) -> Result<(), PatternErrorKind> {
     for (i, name) in length_names.iter().enumerate() {
         if length_names[..i].contains(name) {
             return Err(PatternErrorKind::DuplicateAxisLength((*name).to_owned()));
         }
-        if identifier_problem(name, false).is_some() {
+        if identifier_problem(name, allow_underscore).is_some() {
             return Err(PatternErrorKind::InvalidAxisLengthName((*name).to_owned()));
         }
-        if left.column_of(name).is_none() && right.column_of(name).is_none() {
+        if !is_used(name) {
             return Err(PatternErrorKind::UnusedAxisLength((*name).to_owned()));
         }
     }

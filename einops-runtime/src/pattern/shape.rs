@@ -142,7 +142,7 @@ fn validate(
             (column..column + 3).collect(),
         ));
     }
-    check_length_names(&side, &Default::default(), length_names)
+    check_length_names(length_names, false, |name| side.column_of(name).is_some())
         .map_err(|kind| (kind, Vec::new()))?;
     let dims = side
         .items
