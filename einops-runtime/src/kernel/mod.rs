@@ -9,6 +9,7 @@
 //! are cloned one by one in any order. Types with drop glue are cloned in output order,
 //! pushed onto the output vector, so a panicking `Clone` drops exactly what was made.
 
+mod alloc;
 mod copy;
 mod parallel;
 mod reduce;
@@ -16,13 +17,9 @@ mod stream;
 mod transpose;
 mod walk;
 
-pub(crate) use walk::{count, for_each, simplify, standard_strides, Step, Steps};
-
-mod alloc;
 pub(crate) use alloc::OutputBuffer;
-
-use crate::element::Reducible;
-use crate::pattern::Reduction;
+pub(crate) use reduce::reduce;
+pub(crate) use walk::{count, for_each, simplify, standard_strides, Step, Steps};
 
 /// How elements of a type may be moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,20 +130,4 @@ pub(crate) unsafe fn assign<A: Clone>(steps: &[Step], src: *const A, dst: *mut A
     for_each(&steps, |s, d| unsafe {
         *dst.offset(d) = (*src.offset(s)).clone()
     });
-}
-
-/// Writes the reduction of the `reduced` walk for every position of the `kept` walk.
-///
-/// # Safety
-/// As for [`copy`], for every combination of kept and reduced source offsets; an empty
-/// `min`/`max` reduction must have been rejected.
-pub(crate) unsafe fn reduce<A: Reducible>(
-    kept: &[Step],
-    reduced: &[Step],
-    reduction: Reduction,
-    src: *const A,
-    dst: *mut A,
-) {
-    // SAFETY: forwarded.
-    unsafe { reduce::reduce(kept, reduced, reduction, src, dst) }
 }

@@ -140,8 +140,8 @@ fn empty<A: Reducible>(reduction: Reduction) -> A {
 /// # Safety
 /// Every combination of a kept and a reduced source offset must address a readable
 /// element of `src`; every kept destination offset a writable element of `dst`
-/// (distinct, not overlapping `src`). `kept` and `reduced` must not contain zero
-/// lengths except that `reduced` may be empty of elements for sum, mean, prod, any, all.
+/// (distinct, not overlapping `src`). A `min`/`max` over a reduced walk with no element
+/// must have been rejected (the other reductions write their empty value).
 pub(crate) unsafe fn reduce<A: Reducible>(
     kept: &[Step],
     reduced: &[Step],
