@@ -82,17 +82,7 @@ impl Context<'_> {
 
     /// A group as written, e.g. `(h w)`, for messages.
     fn group_text(&self, slots: &[Slot]) -> String {
-        let names: Vec<&str> = slots
-            .iter()
-            .map(|slot| match slot {
-                Slot::Axis(id) => &*self.recipe.axes[*id].name,
-                Slot::Ellipsis => "...",
-            })
-            .collect();
-        match names.len() {
-            1 => names[0].to_owned(),
-            _ => format!("({})", names.join(" ")),
-        }
+        crate::pattern::group_text(slots, &self.recipe.axes)
     }
 }
 

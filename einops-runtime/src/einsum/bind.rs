@@ -82,30 +82,11 @@ impl Context<'_> {
         }
     }
 
-    /// A term as written, e.g. `(h d)` or `...`.
-    fn term_text(&self, term: &Term) -> String {
-        let slots = match term {
-            Term::Ellipsis => return "...".to_owned(),
-            Term::Group(slots) => slots,
-        };
-        let names: Vec<&str> = slots
-            .iter()
-            .map(|slot| match slot {
-                Slot::Axis(id) => &*self.plan.axes[*id].name,
-                Slot::Ellipsis => "...",
-            })
-            .collect();
-        match names.len() {
-            1 => names[0].to_owned(),
-            _ => format!("({})", names.join(" ")),
-        }
-    }
-
     /// Operand `k`'s part of the pattern, e.g. `b (h d)`.
     fn operand_text(&self, k: usize) -> String {
         let terms: Vec<String> = self.plan.operands[k]
             .iter()
-            .map(|t| self.term_text(t))
+            .map(|t| t.text(&self.plan.axes))
             .collect();
         terms.join(" ")
     }
@@ -274,7 +255,7 @@ fn infer_groups(ctx: &Context<'_>, known: &mut [Option<usize>]) -> Result<(), Er
             let (Some(axis), None) = (unknown.next(), unknown.next()) else {
                 continue;
             };
-            let group = || ctx.term_text(&Term::Group(slots.to_vec().into()));
+            let group = || crate::pattern::group_text(slots, &ctx.plan.axes);
             let others = || ids(slots).filter(move |&id| id != axis);
             let product = others().try_fold(1usize, |acc, id| {
                 acc.checked_mul(known[id].expect("only one unknown"))
@@ -316,7 +297,7 @@ fn infer_groups(ctx: &Context<'_>, known: &mut [Option<usize>]) -> Result<(), Er
 /// Checks that each group's lengths multiply to its dimension's length.
 fn check_groups(ctx: &Context<'_>, lengths: &[usize]) -> Result<(), Error> {
     for (k, dim, slots) in groups(ctx) {
-        let group = || ctx.term_text(&Term::Group(slots.to_vec().into()));
+        let group = || crate::pattern::group_text(slots, &ctx.plan.axes);
         let expected = ids(slots)
             .try_fold(1usize, |acc, id| acc.checked_mul(lengths[id]))
             .ok_or_else(|| {

@@ -14,5 +14,7 @@ mod shape;
 pub use einsum::EinsumPlan;
 pub use error::{PatternError, PatternErrorKind};
 pub use pack::{PackOperation, PackPlan};
-pub use recipe::{split_arrow, Axis, Length, List, Operation, Recipe, Reduction, Slot, Term, Text};
+pub use recipe::{
+    group_text, split_arrow, Axis, Length, List, Operation, Recipe, Reduction, Slot, Term, Text,
+};
 pub use shape::{ShapeDim, ShapeOperation, ShapePlan};

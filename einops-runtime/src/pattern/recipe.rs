@@ -139,6 +139,38 @@ pub enum Term {
     Group(List<Slot>),
 }
 
+impl Term {
+    /// The term as written, e.g. `b`, `(h w)` or `...`, with `axes` naming the slots.
+    ///
+    /// ```
+    /// use einops_runtime::pattern::{Recipe, Term};
+    /// let recipe = Recipe::rearrange("b (h w) -> b h w", &["h"]).unwrap();
+    /// assert_eq!(recipe.input[1].text(&recipe.axes), "(h w)");
+    /// assert_eq!(Term::Ellipsis.text(&recipe.axes), "...");
+    /// ```
+    pub fn text(&self, axes: &[Axis]) -> String {
+        match self {
+            Term::Ellipsis => "...".to_owned(),
+            Term::Group(slots) => group_text(slots, axes),
+        }
+    }
+}
+
+/// A group as written, e.g. `(h w)`; a single slot without parentheses.
+pub fn group_text(slots: &[Slot], axes: &[Axis]) -> String {
+    let names: Vec<&str> = slots
+        .iter()
+        .map(|slot| match slot {
+            Slot::Axis(id) => &*axes[*id].name,
+            Slot::Ellipsis => "...",
+        })
+        .collect();
+    match names.len() {
+        1 => names[0].to_owned(),
+        _ => format!("({})", names.join(" ")),
+    }
+}
+
 /// A validated rearrange / reduce / repeat pattern.
 ///
 /// ```
