@@ -329,7 +329,7 @@ impl fmt::Display for PatternErrorKind {
             ),
             EinmixUnusedAxisLength(axes) => write!(
                 f,
-                "axes {} are given lengths but are not used in the pattern or the weight",
+                "given lengths, but in neither the pattern nor the weight: {}",
                 list(axes)
             ),
             EinmixRedundantWeightAxis(axes) => write!(

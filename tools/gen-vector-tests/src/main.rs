@@ -490,7 +490,10 @@ fn einmix_test_fn(case: &Case, name: &str, uses: &mut Uses) -> Result<String, St
     }
     for (axis, length) in &case.axes_lengths {
         if !is_rust_ident(axis) {
-            return Err(format!("{}: axis `{axis}` is not a Rust identifier", case.id));
+            return Err(format!(
+                "{}: axis `{axis}` is not a Rust identifier",
+                case.id
+            ));
         }
         args.push(format!("{axis} = {length}"));
     }
