@@ -94,9 +94,9 @@ pub mod __private {
 /// Layers: a pattern checked at compile time, applied to any number of inputs.
 ///
 /// `Rearrange!`, `Reduce!` and `Repeat!` take the arguments of [`rearrange!`],
-/// [`reduce!`] and [`repeat!`] without the input and build a [`Rearrange`], [`Reduce`] or
-/// [`Repeat`] value; `EinMix!` builds an [`EinMixSpec`], which becomes an [`EinMix`] with
-/// its parameters. Pattern errors are compile errors; axis lengths are any integer
+/// [`reduce!`] and [`repeat!`] without the input and build a [`Rearrange`](struct@layers::Rearrange),
+/// [`Reduce`](struct@layers::Reduce) or [`Repeat`](struct@layers::Repeat) value; `EinMix!` builds an
+/// [`EinMixSpec`](layers::EinMixSpec), which becomes an [`EinMix`](struct@layers::EinMix) with its parameters. Pattern errors are compile errors; axis lengths are any integer
 /// expressions, evaluated once when the layer is built (a negative value is an [`Error`]
 /// when the layer is applied). The same layers can be built from strings at run time with
 /// their `new` functions. Layers are `Clone + Debug + Send + Sync` and hold their plan,
@@ -129,7 +129,7 @@ pub mod layers {
     pub use einops_runtime::layers::*;
 }
 
-/// A [`layers::Rearrange`] layer: `Rearrange!("pattern", name = len, ...)`, the pattern
+/// A [`Rearrange`](struct@layers::Rearrange) layer: `Rearrange!("pattern", name = len, ...)`, the pattern
 /// checked at compile time.
 ///
 /// ```
@@ -143,7 +143,7 @@ macro_rules! Rearrange {
     ($($args:tt)*) => { $crate::__private::rearrange_layer!($crate; $($args)*) };
 }
 
-/// A [`layers::Reduce`] layer: `Reduce!("pattern", reduction, name = len, ...)` with
+/// A [`Reduce`](struct@layers::Reduce) layer: `Reduce!("pattern", reduction, name = len, ...)` with
 /// `sum`, `mean`, `min`, `max`, `prod`, `any` or `all`, checked at compile time.
 ///
 /// ```
@@ -157,7 +157,7 @@ macro_rules! Reduce {
     ($($args:tt)*) => { $crate::__private::reduce_layer!($crate; $($args)*) };
 }
 
-/// A [`layers::Repeat`] layer: `Repeat!("pattern", name = len, ...)`, checked at compile
+/// A [`Repeat`](struct@layers::Repeat) layer: `Repeat!("pattern", name = len, ...)`, checked at compile
 /// time.
 ///
 /// ```
@@ -170,11 +170,11 @@ macro_rules! Repeat {
     ($($args:tt)*) => { $crate::__private::repeat_layer!($crate; $($args)*) };
 }
 
-/// A [`layers::EinMixSpec`]: `EinMix!("pattern", weight_shape = "axes", bias_shape =
+/// A [`EinMixSpec`](layers::EinMixSpec): `EinMix!("pattern", weight_shape = "axes", bias_shape =
 /// "axes", name = len, ...)`, checked at compile time (`bias_shape` may be left out for a
 /// layer without bias; every weight and bias axis needs its length).
 ///
-/// The spec becomes a [`layers::EinMix`] with `.seeded::<f32>(seed)`, `.init(&mut rng)` or
+/// The spec becomes a [`EinMix`](struct@layers::EinMix) with `.seeded::<f32>(seed)`, `.init(&mut rng)` or
 /// `.with_params(weight, bias)`.
 ///
 /// ```

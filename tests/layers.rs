@@ -61,7 +61,7 @@ proptest! {
         let x = filled(&[b, i], &values).into_dimensionality::<ndarray::Ix2>().unwrap();
         let weight = layer.weight().view().into_dimensionality::<ndarray::Ix2>().unwrap();
         let bias = layer.bias().unwrap().view().into_dimensionality::<ndarray::Ix2>().unwrap();
-        let expected = x.dot(&weight) + &bias;
+        let expected = x.dot(&weight) + bias;
         let got = layer.forward(&x).unwrap();
         prop_assert_eq!(got.shape(), expected.shape());
         for (g, e) in got.iter().zip(expected.iter()) {

@@ -42,6 +42,9 @@ pub struct Case {
     pub quirk: Option<String>,
 }
 
+/// einmix: the weight's shape and the bias's (`None` without bias).
+pub type ParameterShapes = (Vec<usize>, Option<Vec<usize>>);
+
 /// `{"shape": [...], "dtype": ..., "start": ...}` of one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputSpec {
@@ -124,9 +127,7 @@ impl Case {
 
     /// einmix: `expected.weight_shape` and `expected.bias_shape`, the parameter shapes the
     /// layer must create.
-    pub fn expected_parameter_shapes(
-        &self,
-    ) -> Result<Option<(Vec<usize>, Option<Vec<usize>>)>, String> {
+    pub fn expected_parameter_shapes(&self) -> Result<Option<ParameterShapes>, String> {
         let Some(exp) = &self.expected else {
             return Ok(None);
         };

@@ -180,10 +180,9 @@ impl EinMixSpec {
             })
         };
         let weight = uniform(self.weight_shape()?, (3.0 / fan_in).sqrt());
-        let bias = match self.bias_shape()? {
-            Some(shape) => Some(uniform(shape, (1.0 / fan_in).sqrt())),
-            None => None,
-        };
+        let bias = self
+            .bias_shape()?
+            .map(|shape| uniform(shape, (1.0 / fan_in).sqrt()));
         Ok(EinMix {
             spec: self,
             weight,

@@ -150,7 +150,7 @@ impl EinMixPlan {
                             _ => in_bias(failure),
                         },
                     )?;
-                Some(shape.into())
+                Some(shape)
             }
             None => None,
         };
