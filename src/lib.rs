@@ -94,13 +94,17 @@ pub mod __private {
 /// Layers: a pattern checked at compile time, applied to any number of inputs.
 ///
 /// `Rearrange!`, `Reduce!` and `Repeat!` take the arguments of [`rearrange!`],
-/// [`reduce!`] and [`repeat!`] without the input and build a [`Rearrange`](struct@layers::Rearrange),
-/// [`Reduce`](struct@layers::Reduce) or [`Repeat`](struct@layers::Repeat) value; `EinMix!` builds an
-/// [`EinMixSpec`](layers::EinMixSpec), which becomes an [`EinMix`](struct@layers::EinMix) with its parameters. Pattern errors are compile errors; axis lengths are any integer
-/// expressions, evaluated once when the layer is built (a negative value is an [`Error`]
-/// when the layer is applied). The same layers can be built from strings at run time with
-/// their `new` functions. Layers are `Clone + Debug + Send + Sync` and hold their plan,
-/// so applying one parses nothing.
+/// [`reduce!`] and [`repeat!`] without the input and build a
+/// [`Rearrange`](struct@layers::Rearrange), [`Reduce`](struct@layers::Reduce) or
+/// [`Repeat`](struct@layers::Repeat) value; `EinMix!` builds an
+/// [`EinMixSpec`](layers::EinMixSpec), which becomes an [`EinMix`](struct@layers::EinMix)
+/// with its parameters. Pattern errors are compile errors. Axis lengths are any integer
+/// expressions, evaluated once when the layer is built; a negative value is an [`Error`]
+/// when the layer is applied (EinMix: when its parameters are made). The same layers can be
+/// built from strings at run time with their `new` functions. Layers are
+/// `Clone + Debug + Send + Sync` and hold their plan (a `static` for the macros), so
+/// applying one parses nothing; `mean` of integers is a run-time [`Error`] for a
+/// `Reduce` layer, which is not tied to an element type.
 ///
 /// `forward` takes any input the matching macro takes (EinMix: one array of `f32` or
 /// `f64`) and returns `Result<ArrayD<A>, Error>`; a rank the pattern cannot describe is an
