@@ -241,6 +241,18 @@ fn loading_parameters_checks_their_shapes() {
         );
         assert!(err.to_string().contains(parameter), "{err}");
     }
+    // Parameters passed to `apply` are checked when the layer runs.
+    let odd_bias = Array::<f32, _>::zeros(vec![5]);
+    let err = spec
+        .apply(
+            Array2::<f32>::ones((4, 3)),
+            weight().view(),
+            Some(odd_bias.view()),
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), "einmix_parameter_shape");
+    assert!(err.to_string().contains("needs [1, 2]"), "{err}");
+
     let no_bias = EinMix!("b c -> b d", weight_shape = "c d", c = 3, d = 2);
     let err = no_bias.with_params(weight(), bias()).unwrap_err();
     assert!(err.to_string().contains("needs none"), "{err}");

@@ -13,6 +13,7 @@ use std::ops::Add;
 use ndarray::{Array, ArrayD, ArrayView, CowArray, IxDyn, Zip};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, RngExt, SeedableRng};
+use smallvec::SmallVec;
 
 use super::{split, write_lengths};
 use crate::dynamic::Lengths;
@@ -280,7 +281,7 @@ impl EinMixSpec {
         let input = input.into_cow();
         let flat: CowArray<'a, I::Elem, IxDyn> = match &plan.pre {
             Some(pre) => {
-                let lengths: Vec<i128> =
+                let lengths: SmallVec<[i128; 8]> =
                     plan.pre_lengths.iter().map(|&i| self.lengths[i]).collect();
                 ops::rearrange(Input::Single(input), pre, &lengths)?.into()
             }
@@ -294,16 +295,21 @@ impl EinMixSpec {
         let operands = [Strided::of(&flat), Strided::of(&weight)];
         let mut y: ArrayD<I::Elem> = einsum::einsum(einsum_plan, &operands, &self.lengths)?;
         if let Some(bias) = bias {
-            let expected = self.bias_shape()?;
-            let bias = bias
+            // The bias broadcasts from the right; a wrong shape is reported with the right one.
+            let broadcast = bias
                 .broadcast(y.raw_dim())
-                .ok_or_else(|| Error::ParameterShape {
-                    pattern: plan.pattern.to_string(),
-                    parameter: "bias",
-                    expected: shape_text(expected.as_deref()),
-                    actual: shape_text(Some(bias.shape())),
+                .ok_or_else(|| match self.bias_shape() {
+                    Ok(expected) => Error::ParameterShape {
+                        pattern: plan.pattern.to_string(),
+                        parameter: "bias",
+                        expected: shape_text(expected.as_deref()),
+                        actual: shape_text(Some(bias.shape())),
+                    },
+                    Err(err) => err,
                 })?;
-            Zip::from(&mut y).and(&bias).for_each(|y, &b| *y = *y + b);
+            Zip::from(&mut y)
+                .and(&broadcast)
+                .for_each(|y, &b| *y = *y + b);
         }
         match &plan.post {
             Some(post) => ops::rearrange(Input::Single(y.into()), post, &[]),

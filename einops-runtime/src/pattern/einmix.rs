@@ -113,10 +113,7 @@ impl EinMixPlan {
         };
         sides
             .check_axes(weight_shape)
-            .map_err(|(side, failure)| match side {
-                Where::Pattern => in_pattern(failure),
-                Where::Weight => in_weight(failure),
-            })?;
+            .map_err(|failure| failure.locate(&in_pattern, &in_weight))?;
 
         let pre = if left.items.iter().any(|item| !is_single(item)) {
             let names: Vec<&str> = length_names
@@ -135,21 +132,13 @@ impl EinMixPlan {
         };
         sides
             .check_lengths(length_names)
-            .map_err(|(side, failure)| match side {
-                Where::Pattern => in_pattern(failure),
-                Where::Weight => in_weight(failure),
-            })?;
+            .map_err(|failure| failure.locate(&in_pattern, &in_weight))?;
         let bias = match bias_shape {
             Some(text) => {
                 let in_bias = error(EINMIX_BIAS, text);
                 let bias = parse_side(text, 0, Rules::default()).map_err(&in_bias)?;
-                let shape =
-                    bias_axes(&bias, &right, length_names).map_err(
-                        |(side, failure)| match side {
-                            Where::Pattern => in_pattern(failure),
-                            _ => in_bias(failure),
-                        },
-                    )?;
+                let shape = bias_axes(&bias, &right, length_names)
+                    .map_err(|failure| failure.locate(&in_pattern, &in_bias))?;
                 Some(shape)
             }
             None => None,
@@ -206,10 +195,25 @@ impl EinMixPlan {
     }
 }
 
-/// Which text a failure's columns point into.
-enum Where {
-    Pattern,
-    Weight,
+/// A failed check, with the text its columns point into.
+enum Failure {
+    /// The layer's pattern.
+    InPattern(ParseFailure),
+    /// The weight or bias shape being checked.
+    InShape(ParseFailure),
+}
+
+impl Failure {
+    fn locate(
+        self,
+        in_pattern: impl Fn(ParseFailure) -> PatternError,
+        in_shape: impl Fn(ParseFailure) -> PatternError,
+    ) -> PatternError {
+        match self {
+            Failure::InPattern(failure) => in_pattern(failure),
+            Failure::InShape(failure) => in_shape(failure),
+        }
+    }
 }
 
 /// The parsed pattern sides and weight shape.
@@ -226,23 +230,23 @@ impl Sides<'_> {
     }
 
     /// The checks of the axes themselves, before the pre-rearrangement is built.
-    fn check_axes(&self, weight_shape: &str) -> Result<(), (Where, ParseFailure)> {
+    fn check_axes(&self, weight_shape: &str) -> Result<(), Failure> {
         let (unknown, columns): (Vec<String>, Vec<usize>) = names(self.right)
             .filter(|(name, _)| !self.is_input_or_weight(name))
             .map(|(name, column)| (name.to_owned(), column))
             .unzip();
         if !unknown.is_empty() {
             let kind = PatternErrorKind::EinmixUnknownOutputAxis(unknown);
-            return Err((Where::Pattern, (kind, columns)));
+            return Err(Failure::InPattern((kind, columns)));
         }
         if let Some(column) = ellipsis(self.weight) {
             let failure = (PatternErrorKind::EinmixWeightEllipsis, dots(column));
-            return Err((Where::Weight, failure));
+            return Err(Failure::InShape(failure));
         }
         match (ellipsis(self.left), ellipsis(self.right)) {
             (Some(column), None) | (None, Some(column)) => {
                 let failure = (PatternErrorKind::EinmixEllipsisOneSide, dots(column));
-                return Err((Where::Pattern, failure));
+                return Err(Failure::InPattern(failure));
             }
             _ => {}
         }
@@ -251,12 +255,12 @@ impl Sides<'_> {
                 PatternErrorKind::EinmixEllipsisParenthesizedLeft,
                 dots(column),
             );
-            return Err((Where::Pattern, failure));
+            return Err(Failure::InPattern(failure));
         }
         for (side, at) in [
-            (self.left, Where::Pattern),
-            (self.right, Where::Pattern),
-            (self.weight, Where::Weight),
+            (self.left, Failure::InPattern as fn(ParseFailure) -> Failure),
+            (self.right, Failure::InPattern),
+            (self.weight, Failure::InShape),
         ] {
             let columns: Vec<usize> = side
                 .atoms()
@@ -264,7 +268,7 @@ impl Sides<'_> {
                 .map(|(_, column)| column)
                 .collect();
             if !columns.is_empty() {
-                return Err((at, (PatternErrorKind::EinmixAnonymousAxis, columns)));
+                return Err(at((PatternErrorKind::EinmixAnonymousAxis, columns)));
             }
         }
         let parentheses: Vec<usize> = weight_shape
@@ -275,31 +279,31 @@ impl Sides<'_> {
             .collect();
         if !parentheses.is_empty() {
             let failure = (PatternErrorKind::EinmixWeightParentheses, parentheses);
-            return Err((Where::Weight, failure));
+            return Err(Failure::InShape(failure));
         }
         if let Some(column) = self.weight.items.iter().find_map(|item| match item {
             Item::Group { atoms, column } if atoms.is_empty() => Some(*column),
             _ => None,
         }) {
             let failure = (PatternErrorKind::EinmixWeightUnitAxis, vec![column]);
-            return Err((Where::Weight, failure));
+            return Err(Failure::InShape(failure));
         }
         Ok(())
     }
 
     /// The checks of the lengths and the weight axes, after the pre-rearrangement.
-    fn check_lengths(&self, length_names: &[&str]) -> Result<(), (Where, ParseFailure)> {
+    fn check_lengths(&self, length_names: &[&str]) -> Result<(), Failure> {
         if let Some((name, column)) =
             names(self.weight).find(|(name, _)| !length_names.contains(name))
         {
             let kind = PatternErrorKind::EinmixWeightSizeMissing(name.to_owned());
-            return Err((Where::Weight, (kind, vec![column])));
+            return Err(Failure::InShape((kind, vec![column])));
         }
         let repeated =
             (0..length_names.len()).find(|&i| length_names[..i].contains(&length_names[i]));
         if let Some(i) = repeated {
             let kind = PatternErrorKind::DuplicateAxisLength(length_names[i].to_owned());
-            return Err((Where::Pattern, (kind, vec![])));
+            return Err(Failure::InPattern((kind, vec![])));
         }
         let unused: Vec<String> = length_names
             .iter()
@@ -308,7 +312,7 @@ impl Sides<'_> {
             .collect();
         if !unused.is_empty() {
             let kind = PatternErrorKind::EinmixUnusedAxisLength(unused);
-            return Err((Where::Pattern, (kind, vec![])));
+            return Err(Failure::InPattern((kind, vec![])));
         }
         let (redundant, columns): (Vec<String>, Vec<usize>) = names(self.weight)
             .filter(|(name, _)| {
@@ -318,19 +322,18 @@ impl Sides<'_> {
             .unzip();
         if !redundant.is_empty() {
             let kind = PatternErrorKind::EinmixRedundantWeightAxis(redundant);
-            return Err((Where::Weight, (kind, columns)));
+            return Err(Failure::InShape((kind, columns)));
         }
         Ok(())
     }
 }
 
-/// The bias's shape over the flat output axes (`None` for length 1), after einops' checks;
-/// `Where::Weight` stands for the bias text here.
+/// The bias's shape over the flat output axes (`None` for length 1), after einops' checks.
 fn bias_axes<'r>(
     bias: &Side,
     right: &'r Side,
     length_names: &[&str],
-) -> Result<Vec<Option<&'r str>>, (Where, ParseFailure)> {
+) -> Result<Vec<Option<&'r str>>, Failure> {
     let in_output = |atom: &Atom| match atom {
         Atom::Named(name) => right.column_of(name).is_some(),
         Atom::Ellipsis => ellipsis(right).is_some(),
@@ -343,7 +346,7 @@ fn bias_axes<'r>(
         .unzip();
     if !missing.is_empty() {
         let kind = PatternErrorKind::EinmixBiasAxisNotInOutput(missing);
-        return Err((Where::Weight, (kind, columns)));
+        return Err(Failure::InShape((kind, columns)));
     }
     let (unsized_axes, columns): (Vec<String>, Vec<usize>) = bias
         .atoms()
@@ -354,14 +357,14 @@ fn bias_axes<'r>(
         .unzip();
     if !unsized_axes.is_empty() {
         let kind = PatternErrorKind::EinmixBiasSizeMissing(unsized_axes);
-        return Err((Where::Weight, (kind, columns)));
+        return Err(Failure::InShape((kind, columns)));
     }
     let mut shape = Vec::new();
     for (atom, column) in right.atoms() {
         match atom {
             Atom::Ellipsis if shape.iter().any(Option::is_some) => {
                 let failure = (PatternErrorKind::EinmixBiasBeforeEllipsis, dots(column));
-                return Err((Where::Pattern, failure));
+                return Err(Failure::InPattern(failure));
             }
             Atom::Ellipsis => {}
             Atom::Named(name) if bias.column_of(name).is_some() => shape.push(Some(name.as_str())),
