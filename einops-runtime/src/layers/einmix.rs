@@ -25,6 +25,14 @@ use crate::ops;
 use crate::pattern::EinMixPlan;
 
 /// Element types of EinMix parameters: `f32` and `f64`.
+///
+/// ```
+/// use einops_runtime::layers::MixElement;
+/// fn half<A: MixElement>() -> A {
+///     A::from_f64(0.5)
+/// }
+/// assert_eq!(half::<f32>(), 0.5f32);
+/// ```
 pub trait MixElement: Float + Add<Output = Self> + fmt::Debug + Send + Sync {
     /// The nearest value of this type.
     fn from_f64(value: f64) -> Self;

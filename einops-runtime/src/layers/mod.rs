@@ -125,6 +125,12 @@ impl Rearrange {
     }
 
     /// The recipe the layer applies.
+    ///
+    /// ```
+    /// let split = einops_runtime::layers::Rearrange::new("b (h w) -> b h w", &[("h", 2)]).unwrap();
+    /// assert_eq!(&*split.recipe().pattern, "b (h w) -> b h w");
+    /// assert_eq!(split.lengths(), [2]);
+    /// ```
     pub fn recipe(&self) -> &Recipe {
         &self.0.recipe
     }
