@@ -6,14 +6,14 @@
 //! ```text
 //! match (einops::__private::length(2),) {
 //!     (length0,) => {
-//!         static RECIPE: einops::__private::Recipe = einops::__private::Recipe { ... };
-//!         einops::__private::rearrange_layer(&RECIPE, &[length0])
+//!         static PLAN: einops::__private::Recipe = einops::__private::Recipe { ... };
+//!         einops::__private::rearrange_layer(&PLAN, &[length0])
 //!     }
 //! }
 //! ```
 
 use einops_runtime::pattern::{
-    EinMixPlan, Operation, PatternErrorKind, EINMIX_BIAS, EINMIX_WEIGHT,
+    EinMixPlan, PatternError, PatternErrorKind, Recipe, EINMIX_BIAS, EINMIX_WEIGHT,
 };
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
@@ -113,14 +113,11 @@ impl Call {
                 (quote!(EinMixPlan), value, quote!(einmix_spec))
             }
             kind => {
-                let recipe = match (kind, &self.reduction) {
-                    (Kind::Reduce, Some(reduction)) => {
-                        einops_runtime::pattern::Recipe::reduce(&pattern, &reduction.name, &names)
-                    }
-                    (Kind::Repeat, _) => {
-                        einops_runtime::pattern::Recipe::new(Operation::Repeat, &pattern, &names)
-                    }
-                    _ => einops_runtime::pattern::Recipe::rearrange(&pattern, &names),
+                // Only `Reduce!` parses a reduction.
+                let recipe = match (&self.reduction, kind) {
+                    (Some(reduction), _) => Recipe::reduce(&pattern, &reduction.name, &names),
+                    (None, Kind::Repeat) => Recipe::repeat(&pattern, &names),
+                    (None, _) => Recipe::rearrange(&pattern, &names),
                 }
                 .map_err(at_pattern)?;
                 let function = match kind {
@@ -149,7 +146,7 @@ impl Call {
 
     /// Points an EinMix error at the text it is about: the weight or bias shape, a
     /// length's name, or else the pattern.
-    fn einmix_error(&self, err: einops_runtime::pattern::PatternError) -> syn::Error {
+    fn einmix_error(&self, err: PatternError) -> syn::Error {
         let literal = match err.operation {
             EINMIX_WEIGHT => self.weight_shape.as_ref(),
             EINMIX_BIAS => self.bias_shape.as_ref(),
