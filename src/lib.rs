@@ -83,6 +83,120 @@ pub mod __private {
         einsum_rank, einsum_view,
     };
     pub use einops_runtime::pattern::EinsumPlan;
+
+    pub use einops_macros::{einmix_spec, rearrange_layer, reduce_layer, repeat_layer};
+    pub use einops_runtime::macro_support::{
+        einmix_spec, rearrange_layer, reduce_layer, repeat_layer,
+    };
+    pub use einops_runtime::pattern::EinMixPlan;
+}
+
+/// Layers: a pattern checked at compile time, applied to any number of inputs.
+///
+/// `Rearrange!`, `Reduce!` and `Repeat!` take the arguments of [`rearrange!`],
+/// [`reduce!`] and [`repeat!`] without the input and build a
+/// [`Rearrange`](struct@layers::Rearrange), [`Reduce`](struct@layers::Reduce) or
+/// [`Repeat`](struct@layers::Repeat) value; `EinMix!` builds an
+/// [`EinMixSpec`](layers::EinMixSpec), which becomes an [`EinMix`](struct@layers::EinMix)
+/// with its parameters. Pattern errors are compile errors. Axis lengths are any integer
+/// expressions, evaluated once when the layer is built; a negative value is an [`Error`]
+/// when the layer is applied (EinMix: when its parameters are made). The same layers can be
+/// built from strings at run time with their `new` functions. Layers are
+/// `Clone + Debug + Send + Sync` and hold their plan (a `static` for the macros), so
+/// applying one parses nothing; `mean` of integers is a run-time [`Error`] for a
+/// `Reduce` layer, which is not tied to an element type.
+///
+/// `forward` takes any input the matching macro takes (EinMix: one array of `f32` or
+/// `f64`) and returns `Result<ArrayD<A>, Error>`; a rank the pattern cannot describe is an
+/// [`Error`] of stage [`Stage::Rank`].
+///
+/// ```
+/// use einops::layers::{EinMix, Rearrange, Reduce, Repeat};
+/// use ndarray::Array4;
+///
+/// # fn main() -> Result<(), einops::Error> {
+/// let pool = Reduce!("b c (h 2) (w 2) -> b c h w", max);
+/// let flatten = Rearrange!("b c h w -> b (c h w)");
+/// let dense = EinMix!("b i -> b o", weight_shape = "i o", bias_shape = "o", i = 3 * 4 * 4, o = 10)
+///     .seeded::<f32>(0)?;
+/// let images = Array4::<f32>::ones((2, 3, 8, 8));
+/// let logits = dense.forward(flatten.forward(pool.forward(&images)?)?)?;
+/// assert_eq!(logits.shape(), &[2, 10]);
+///
+/// let channels = Repeat!("h w -> h w c", c = 3);
+/// assert_eq!(channels.forward(&ndarray::Array2::<u8>::zeros((4, 4)))?.shape(), &[4, 4, 3]);
+/// # Ok(())
+/// # }
+/// ```
+pub mod layers {
+    pub use crate::{EinMix, Rearrange, Reduce, Repeat};
+    pub use einops_runtime::layers::*;
+}
+
+/// A [`Rearrange`](struct@layers::Rearrange) layer: `Rearrange!("pattern", name = len, ...)`, the pattern
+/// checked at compile time.
+///
+/// ```
+/// use einops::layers::Rearrange;
+/// let split = Rearrange!("b (h w) -> b h w", h = 2);
+/// let x = ndarray::Array2::<i32>::zeros((3, 8));
+/// assert_eq!(split.forward(&x).unwrap().shape(), &[3, 2, 4]);
+/// ```
+#[macro_export]
+macro_rules! Rearrange {
+    ($($args:tt)*) => { $crate::__private::rearrange_layer!($crate; $($args)*) };
+}
+
+/// A [`Reduce`](struct@layers::Reduce) layer: `Reduce!("pattern", reduction, name = len, ...)` with
+/// `sum`, `mean`, `min`, `max`, `prod`, `any` or `all`, checked at compile time.
+///
+/// ```
+/// use einops::layers::Reduce;
+/// let global_mean = Reduce!("b c h w -> b c", mean);
+/// let x = ndarray::Array4::<f64>::ones((2, 3, 4, 4));
+/// assert_eq!(global_mean.forward(&x).unwrap(), ndarray::Array2::ones((2, 3)).into_dyn());
+/// ```
+#[macro_export]
+macro_rules! Reduce {
+    ($($args:tt)*) => { $crate::__private::reduce_layer!($crate; $($args)*) };
+}
+
+/// A [`Repeat`](struct@layers::Repeat) layer: `Repeat!("pattern", name = len, ...)`, checked at compile
+/// time.
+///
+/// ```
+/// use einops::layers::Repeat;
+/// let tile = Repeat!("a -> (r a)", r = 2);
+/// assert_eq!(tile.forward(&ndarray::arr1(&[1, 2])).unwrap(), ndarray::arr1(&[1, 2, 1, 2]).into_dyn());
+/// ```
+#[macro_export]
+macro_rules! Repeat {
+    ($($args:tt)*) => { $crate::__private::repeat_layer!($crate; $($args)*) };
+}
+
+/// A [`EinMixSpec`](layers::EinMixSpec): `EinMix!("pattern", weight_shape = "axes", bias_shape =
+/// "axes", name = len, ...)`, checked at compile time (`bias_shape` may be left out for a
+/// layer without bias; every weight and bias axis needs its length).
+///
+/// The spec becomes a [`EinMix`](struct@layers::EinMix) with `.seeded::<f32>(seed)`, `.init(&mut rng)` or
+/// `.with_params(weight, bias)`.
+///
+/// ```
+/// use einops::layers::EinMix;
+/// let heads = 4;
+/// let mix = EinMix!(
+///     "t b (head cin) -> t b (head cout)",
+///     weight_shape = "head cin cout",
+///     head = heads, cin = 8, cout = 2,
+/// )
+/// .seeded::<f64>(1)
+/// .unwrap();
+/// let x = ndarray::Array3::<f64>::ones((5, 2, heads * 8));
+/// assert_eq!(mix.forward(&x).unwrap().shape(), &[5, 2, heads * 2]);
+/// ```
+#[macro_export]
+macro_rules! EinMix {
+    ($($args:tt)*) => { $crate::__private::einmix_spec!($crate; $($args)*) };
 }
 
 /// Reorders, splits, merges, adds and removes unit axes: `rearrange!(x, "pattern", name = len, ...)`.

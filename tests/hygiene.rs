@@ -48,6 +48,7 @@ mod shadowed_prelude {
     mod einops_runtime {}
     mod __private {}
     static RECIPE: u8 = 0;
+    static PLAN: u8 = 0;
     macro_rules! vec {
         ($($t:tt)*) => {
             compile_error!("the user's vec! was called")
@@ -91,6 +92,29 @@ mod shadowed_prelude {
         let m: Array1<i32> = reduce!(&v, "(a b) -> a", max, b = 3).unwrap();
         assert_eq!(m.to_vec(), [3]);
     }
+
+    #[test]
+    fn layer_macros_work_with_the_prelude_and_std_shadowed() {
+        let length0 = 2usize;
+        let pool = ::einops::Reduce!("b c (h p) (w 2) -> b c h w", max, p = length0);
+        let flatten = ::einops::Rearrange!("b c h w -> b (c h w)");
+        let widen = ::einops::Repeat!("b f -> b f r", r = PLAN + 2);
+        let mix = ::einops::EinMix!(
+            "b (g i) -> b (g o)",
+            weight_shape = "g i o",
+            bias_shape = "g o",
+            g = 2,
+            i = 6,
+            o = length0
+        )
+        .seeded::<f32>(0)
+        .unwrap();
+        let x = Array4::<f32>::ones((2, 3, 4, 4));
+        let flat = flatten.forward(pool.forward(&x).unwrap()).unwrap();
+        assert_eq!(flat.shape(), &[2, 12]);
+        assert_eq!(widen.forward(&flat).unwrap().shape(), &[2, 12, 2]);
+        assert_eq!(mix.forward(&flat).unwrap().shape(), &[2, 4]);
+    }
 }
 
 /// (a) Without any prelude at all: the expansions name everything by full path.
@@ -107,6 +131,21 @@ mod without_prelude {
         ::std::assert_eq!(r.shape(), &[2, 6, 3]);
         let e = ::einops::rearrange!(&r, "b (d k) r -> b d k r", k = 4).unwrap_err();
         ::std::assert_eq!(e.stage(), ::einops::Stage::Shape);
+    }
+
+    #[test]
+    fn layer_macros_work_without_the_prelude() {
+        let x = ::ndarray::Array3::<f64>::ones((2, 3, 4));
+        let split = ::einops::Rearrange!("b c (h w) -> b c h w", h = 2);
+        ::std::assert_eq!(split.forward(&x).unwrap().shape(), &[2, 3, 2, 2]);
+        let sum = ::einops::Reduce!("b c d -> b", sum);
+        ::std::assert_eq!(sum.forward(&x).unwrap().shape(), &[2]);
+        let tile = ::einops::Repeat!("b c d -> b c d r", r = 2);
+        ::std::assert_eq!(tile.forward(x.view()).unwrap().shape(), &[2, 3, 4, 2]);
+        let mix = ::einops::EinMix!("b c d -> b e", weight_shape = "c d e", c = 3, d = 4, e = 5)
+            .seeded::<f64>(1)
+            .unwrap();
+        ::std::assert_eq!(mix.forward(&x).unwrap().shape(), &[2, 5]);
     }
 }
 

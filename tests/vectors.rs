@@ -80,6 +80,8 @@ where
 /// `Err`, never a panic) but must not hide the other cases.
 fn run(case: &Case) -> Verdict {
     let outcome = catch_unwind(AssertUnwindSafe(|| match case.input_dtype() {
+        Some("f64") if case.op == "einmix" => run_einmix::<f64>(case),
+        Some("f32") if case.op == "einmix" => run_einmix::<f32>(case),
         Some("f64") => run_case::<f64>(case),
         Some("f32") => run_case::<f32>(case),
         Some("i64") => run_case::<i64>(case),
@@ -229,6 +231,42 @@ fn run_einsum<A: Elem + einops::Reducible>(case: &Case, lengths: &[(&str, usize)
         return Verdict::Fail(format!("views give {again:?}, owned arrays {verdict:?}"));
     }
     verdict
+}
+
+// ---------------------------------------------------------------------------------------
+// EinMix
+
+/// Every einmix case through the run-time constructor `EinMixSpec::new`, pattern errors
+/// included; the weight and bias are the case's inputs 1 and 2.
+#[test]
+fn dynamic_einmix_matches_reference_vectors() {
+    let cases: Vec<&Case> = common::cases()
+        .iter()
+        .filter(|c| c.op == "einmix")
+        .collect();
+    assert!(
+        cases.len() >= 11,
+        "only {} einmix cases: is {} truncated?",
+        cases.len(),
+        common::VECTORS
+    );
+    run_all("einops::layers::EinMixSpec::new", &cases);
+}
+
+/// One einmix case.
+fn run_einmix<A: Elem + einops::layers::MixElement>(case: &Case) -> Verdict {
+    let lengths = match lengths(case) {
+        Ok(l) => l,
+        Err(msg) => return Verdict::Fail(format!("cannot express the case: {msg}")),
+    };
+    let weight = case.weight_shape.as_deref().unwrap_or_default();
+    let spec = einops::layers::EinMixSpec::new(
+        &case.pattern,
+        weight,
+        case.bias_shape.as_deref(),
+        &lengths,
+    );
+    common::einmix_verdict::<A>(case, spec)
 }
 
 // ---------------------------------------------------------------------------------------

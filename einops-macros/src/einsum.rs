@@ -212,7 +212,7 @@ impl Call {
 }
 
 /// The plan as a constant expression.
-fn plan_tokens(private: &TokenStream, plan: &EinsumPlan) -> TokenStream {
+pub fn plan_tokens(private: &TokenStream, plan: &EinsumPlan) -> TokenStream {
     let pattern = &*plan.pattern;
     let names = plan.length_names.iter().map(|n| &**n);
     let axes = plan.axes.iter().map(|axis| axis_tokens(private, axis));

@@ -123,7 +123,8 @@ fn element_rule(private: &TokenStream, recipe: &Recipe) -> TokenStream {
     }
 }
 
-fn recipe_tokens(private: &TokenStream, recipe: &Recipe) -> TokenStream {
+/// A recipe as a constant expression.
+pub fn recipe_tokens(private: &TokenStream, recipe: &Recipe) -> TokenStream {
     let operation = match recipe.operation {
         Operation::Rearrange => quote!(#private::Operation::Rearrange),
         Operation::Repeat => quote!(#private::Operation::Repeat),

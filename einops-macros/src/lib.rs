@@ -5,7 +5,8 @@
 //! own pattern parser) → emit (`expand`): a static recipe plus one runtime call.
 //! `einsum!`, whose call has any number of operands, has its own pipeline in `einsum`.
 //! `pack!`/`unpack!` (module `pack`) and `parse_shape!`/`check_shape!` (module `shape`)
-//! parse with `ast::Args` and validate with the runtime's plans.
+//! parse with `ast::Args` and validate with the runtime's plans. The layer macros
+//! (`Rearrange!`, `Reduce!`, `Repeat!`, `EinMix!`) have theirs in `layer`.
 
 use einops_runtime::pattern::{Operation, PackOperation, ShapeOperation};
 use proc_macro::TokenStream;
@@ -14,6 +15,7 @@ use syn::parse::Parser;
 mod ast;
 mod einsum;
 mod expand;
+mod layer;
 mod pack;
 mod shape;
 mod valid;
@@ -129,4 +131,37 @@ pub fn parse_shape(tokens: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn check_shape(tokens: TokenStream) -> TokenStream {
     run_shape(tokens, ShapeOperation::CheckShape)
+}
+
+fn run_layer(tokens: TokenStream, kind: layer::Kind) -> TokenStream {
+    let parse = |input: syn::parse::ParseStream<'_>| layer::Call::parse(input, kind);
+    let expanded = parse.parse(tokens).and_then(|call| call.expand());
+    expanded
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `Rearrange!($crate; "pattern", name = length, ...)`: a `Rearrange` layer.
+#[proc_macro]
+pub fn rearrange_layer(tokens: TokenStream) -> TokenStream {
+    run_layer(tokens, layer::Kind::Rearrange)
+}
+
+/// `Reduce!($crate; "pattern", reduction, name = length, ...)`: a `Reduce` layer.
+#[proc_macro]
+pub fn reduce_layer(tokens: TokenStream) -> TokenStream {
+    run_layer(tokens, layer::Kind::Reduce)
+}
+
+/// `Repeat!($crate; "pattern", name = length, ...)`: a `Repeat` layer.
+#[proc_macro]
+pub fn repeat_layer(tokens: TokenStream) -> TokenStream {
+    run_layer(tokens, layer::Kind::Repeat)
+}
+
+/// `EinMix!($crate; "pattern", weight_shape = "...", bias_shape = "...", name = length, ...)`:
+/// an `EinMixSpec`.
+#[proc_macro]
+pub fn einmix_spec(tokens: TokenStream) -> TokenStream {
+    run_layer(tokens, layer::Kind::EinMix)
 }

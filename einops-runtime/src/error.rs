@@ -315,6 +315,41 @@ pub enum Error {
         /// The length the pattern writes (1 for `1` and `()`).
         expected: usize,
     },
+    /// An EinMix layer is given a negative length or one that does not fit `usize`.
+    #[error("EinMix `{pattern}`: length {value} given for axis `{axis}` is not a valid length")]
+    EinMixLength {
+        /// The layer's pattern.
+        pattern: String,
+        /// The axis given the length.
+        axis: String,
+        /// The value as given.
+        value: i128,
+    },
+    /// An EinMix parameter would have more elements than `usize` can count.
+    #[error("EinMix `{pattern}`: the {parameter} of shape {shape:?} has too many elements")]
+    ParameterSize {
+        /// The layer's pattern.
+        pattern: String,
+        /// `weight` or `bias`.
+        parameter: &'static str,
+        /// The shape the lengths give it.
+        shape: Vec<usize>,
+    },
+    /// An EinMix parameter given to the layer does not have the shape the layer needs
+    /// (`none` stands for a missing or unexpected bias).
+    #[error(
+        "EinMix `{pattern}`: the {parameter} has shape {actual}, but the layer needs {expected}"
+    )]
+    ParameterShape {
+        /// The layer's pattern.
+        pattern: String,
+        /// `weight` or `bias`.
+        parameter: &'static str,
+        /// The shape the layer needs, e.g. `[4, 8]`, or `none`.
+        expected: String,
+        /// The shape given, or `none`.
+        actual: String,
+    },
     /// An einsum whose operands do not fit its pattern (stage rank or shape).
     #[error("{call}: {problem}")]
     Einsum {
@@ -384,6 +419,9 @@ impl Error {
             Error::ParseShapeRank { .. } => "parse_shape_wrong_ndim",
             Error::FixedLength { expected: 1, .. } => "parse_shape_unit_axis_length",
             Error::FixedLength { .. } => "parse_shape_anonymous_axis_length",
+            Error::EinMixLength { .. } => "invalid_length",
+            Error::ParameterSize { .. } => "length_overflow",
+            Error::ParameterShape { .. } => "einmix_parameter_shape",
             Error::Einsum { problem, .. } => problem.kind(),
         }
     }

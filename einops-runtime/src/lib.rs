@@ -9,6 +9,7 @@ mod element;
 mod error;
 mod input;
 mod kernel;
+pub mod layers;
 #[doc(hidden)]
 pub mod macro_support;
 mod ops;

@@ -8,9 +8,10 @@ use ndarray::{Array, ArrayBase, DataMut, Dimension};
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::{ArrayLike, Operand};
+use crate::layers::{EinMixSpec, Rearrange, Reduce, Repeat};
 use crate::ops;
 use crate::pack::{self, ArrayList, PackedShapes};
-use crate::pattern::{PackPlan, Recipe, ShapePlan};
+use crate::pattern::{EinMixPlan, PackPlan, Recipe, ShapePlan};
 use crate::rank::{ElementRule, OutputFits, RankRule};
 use crate::shape::{self, HasShape};
 
@@ -164,4 +165,24 @@ where
     let mut out = [0; K];
     shape::parse(plan, input.shape(), lengths, &mut out)?;
     Ok(out)
+}
+
+/// `Rearrange!`: the layer of a call site.
+pub fn rearrange_layer(recipe: &'static Recipe, lengths: &[i128]) -> Rearrange {
+    Rearrange::site(recipe, lengths)
+}
+
+/// `Reduce!`: the layer of a call site.
+pub fn reduce_layer(recipe: &'static Recipe, lengths: &[i128]) -> Reduce {
+    Reduce::site(recipe, lengths)
+}
+
+/// `Repeat!`: the layer of a call site.
+pub fn repeat_layer(recipe: &'static Recipe, lengths: &[i128]) -> Repeat {
+    Repeat::site(recipe, lengths)
+}
+
+/// `EinMix!`: the spec of a call site.
+pub fn einmix_spec(plan: &'static EinMixPlan, lengths: &[i128]) -> EinMixSpec {
+    EinMixSpec::site(plan, lengths)
 }

@@ -30,6 +30,10 @@ pub struct Case {
     pub list_input: bool,
     /// unpack: the packed-shapes argument, `-1` for an unknown dimension.
     pub packed_shapes: Option<Vec<Vec<i64>>>,
+    /// einmix: the layer's `weight_shape` argument.
+    pub weight_shape: Option<String>,
+    /// einmix: the layer's `bias_shape` argument (`None` also for a layer without bias).
+    pub bias_shape: Option<String>,
     /// The `expected` object of a success case, undecoded because its shape depends on `op`.
     pub expected: Option<Value>,
     /// The expected error of an error case.
@@ -37,6 +41,9 @@ pub struct Case {
     /// Set when the recorded behaviour is an accident of einops/numpy.
     pub quirk: Option<String>,
 }
+
+/// einmix: the weight's shape and the bias's (`None` without bias).
+pub type ParameterShapes = (Vec<usize>, Option<Vec<usize>>);
 
 /// `{"shape": [...], "dtype": ..., "start": ...}` of one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +123,21 @@ impl Case {
             .map(|output| array(output).map_err(ctx))
             .collect::<Result<_, _>>()
             .map(Some)
+    }
+
+    /// einmix: `expected.weight_shape` and `expected.bias_shape`, the parameter shapes the
+    /// layer must create.
+    pub fn expected_parameter_shapes(&self) -> Result<Option<ParameterShapes>, String> {
+        let Some(exp) = &self.expected else {
+            return Ok(None);
+        };
+        let ctx = |e: String| format!("{}: expected parameter shapes: {e}", self.id);
+        let weight = usize_list(field(exp, "weight_shape").map_err(ctx)?).map_err(ctx)?;
+        let bias = match field(exp, "bias_shape").map_err(ctx)? {
+            Value::Null => None,
+            shape => Some(usize_list(shape).map_err(ctx)?),
+        };
+        Ok(Some((weight, bias)))
     }
 
     /// pack: `expected.packed_shapes`.
@@ -253,6 +275,14 @@ pub fn parse_case(line: &str) -> Result<Case, String> {
             .get("packed_shapes")
             .map(|p| int_lists(p).map_err(ctx))
             .transpose()?,
+        weight_shape: v
+            .get("weight_shape")
+            .map(|w| string(w).map_err(ctx))
+            .transpose()?,
+        bias_shape: match v.get("bias_shape") {
+            None | Some(Value::Null) => None,
+            Some(b) => Some(string(b).map_err(ctx)?),
+        },
         expected,
         expected_error,
         quirk: v.get("quirk").map(|q| string(q).map_err(ctx)).transpose()?,

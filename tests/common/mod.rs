@@ -362,7 +362,7 @@ fn compare_array<A: Elem, D: Dimension>(
         ));
     }
     let tolerant = A::FLOAT
-        && (case.op == "einsum"
+        && (matches!(case.op.as_str(), "einsum" | "einmix")
             || case.op == "reduce" && matches!(reduction, "sum" | "mean" | "prod"));
     let mut bad = Vec::new();
     for (i, (g, e)) in y.iter().zip(&exp.values).enumerate() {
@@ -397,4 +397,33 @@ fn value_matches(got: Num, exp: &serde_json::Value, tol: Option<f64>) -> bool {
             }
         }
     }
+}
+
+/// Judges an EinMix layer built for `case` (by `EinMixSpec::new` or `EinMix!`): a pattern
+/// error's stage and kind, or the parameter shapes it asks for and, with the case's weight
+/// (input 1) and bias (input 2) loaded, its output on input 0.
+pub fn einmix_verdict<A: Elem + einops::layers::MixElement>(
+    case: &Case,
+    spec: Result<einops::layers::EinMixSpec, einops::Error>,
+) -> Verdict {
+    let shapes = spec.as_ref().ok().map(|spec| {
+        let weight = spec.weight_shape().map_err(|e| e.to_string())?;
+        let bias = spec.bias_shape().map_err(|e| e.to_string())?;
+        Ok::<_, String>((weight, bias))
+    });
+    if let (Some(got), Ok(Some(expected))) = (shapes, case.expected_parameter_shapes()) {
+        match got {
+            Ok(got) if got == expected => {}
+            Ok(got) => {
+                return Verdict::Fail(format!("parameter shapes {got:?}, expected {expected:?}"))
+            }
+            Err(msg) => return Verdict::Fail(msg),
+        }
+    }
+    let got = spec.and_then(|spec| {
+        let bias = case.bias_shape.as_ref().map(|_| input_dyn::<A>(case, 2));
+        let layer = spec.with_params(input_dyn::<A>(case, 1), bias)?;
+        layer.forward(&input_dyn::<A>(case, 0))
+    });
+    evaluate(case, &got, OutRank::Dynamic)
 }

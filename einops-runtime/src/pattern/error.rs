@@ -96,6 +96,33 @@ pub enum PatternErrorKind {
         /// Operands given.
         given: usize,
     },
+    /// EinMix output axes that are neither in the input nor in the weight.
+    EinmixUnknownOutputAxis(Vec<String>),
+    /// `...` in an EinMix weight shape.
+    EinmixWeightEllipsis,
+    /// `...` on one side of an EinMix pattern only.
+    EinmixEllipsisOneSide,
+    /// `...` inside a group on the left of an EinMix pattern.
+    EinmixEllipsisParenthesizedLeft,
+    /// A number ≥ 2 in an EinMix pattern or weight shape.
+    EinmixAnonymousAxis,
+    /// Parentheses in an EinMix weight shape.
+    EinmixWeightParentheses,
+    /// A unit axis `1` in an EinMix weight shape (einops fails on it with a Python
+    /// unpacking error).
+    EinmixWeightUnitAxis,
+    /// An EinMix weight axis without a length.
+    EinmixWeightSizeMissing(String),
+    /// EinMix lengths for names neither in the input nor in the weight.
+    EinmixUnusedAxisLength(Vec<String>),
+    /// EinMix weight axes in neither side of the pattern.
+    EinmixRedundantWeightAxis(Vec<String>),
+    /// EinMix bias axes that are not output axes.
+    EinmixBiasAxisNotInOutput(Vec<String>),
+    /// EinMix bias axes without a length.
+    EinmixBiasSizeMissing(Vec<String>),
+    /// An EinMix bias axis written before the output's ellipsis.
+    EinmixBiasBeforeEllipsis,
 }
 
 impl PatternErrorKind {
@@ -143,6 +170,19 @@ impl PatternErrorKind {
             EinsumTooManyAxes(_) => "einsum_too_many_axes",
             EinsumUnknownOutputAxis(_) => "einsum_unknown_output_axis",
             EinsumOperandCount { .. } => "einsum_operand_count",
+            EinmixUnknownOutputAxis(_) => "einmix_unknown_output_axis",
+            EinmixWeightEllipsis => "einmix_weight_ellipsis",
+            EinmixEllipsisOneSide => "einmix_ellipsis_one_side",
+            EinmixEllipsisParenthesizedLeft => "einmix_ellipsis_parenthesized_left",
+            EinmixAnonymousAxis => "einmix_anonymous_axis",
+            EinmixWeightParentheses => "einmix_weight_parentheses",
+            EinmixWeightUnitAxis => "einmix_weight_unit_axis",
+            EinmixWeightSizeMissing(_) => "einmix_weight_size_missing",
+            EinmixUnusedAxisLength(_) => "einmix_unused_axis_length",
+            EinmixRedundantWeightAxis(_) => "einmix_redundant_weight_axis",
+            EinmixBiasAxisNotInOutput(_) => "einmix_bias_axis_not_in_output",
+            EinmixBiasSizeMissing(_) => "einmix_bias_size_missing",
+            EinmixBiasBeforeEllipsis => "einmix_bias_before_ellipsis",
         }
     }
 }
@@ -258,6 +298,54 @@ impl fmt::Display for PatternErrorKind {
                 if *expected == 1 { "" } else { "s" },
                 if *given == 1 { "is" } else { "are" }
             ),
+            EinmixUnknownOutputAxis(axes) => write!(
+                f,
+                "unrecognized identifiers on the right side of EinMix: {} (every output axis \
+                 must be an input or a weight axis)",
+                list(axes)
+            ),
+            EinmixWeightEllipsis => f.write_str(
+                "ellipsis is not supported in weight, as its shape should be fully specified",
+            ),
+            EinmixEllipsisOneSide => {
+                f.write_str("ellipsis in EinMix should be on both sides of the pattern")
+            }
+            EinmixEllipsisParenthesizedLeft => {
+                f.write_str("ellipsis on the left side of EinMix can't be in parentheses")
+            }
+            EinmixAnonymousAxis => f.write_str(
+                "anonymous axes (numbers) are not allowed in EinMix: name the axis and give \
+                 its length",
+            ),
+            EinmixWeightParentheses => {
+                f.write_str("parentheses are not allowed in the weight shape")
+            }
+            EinmixWeightUnitAxis => f.write_str(
+                "unit axes (`1`) are not allowed in the weight shape: every weight axis needs a name",
+            ),
+            EinmixWeightSizeMissing(name) => write!(
+                f,
+                "dimension `{name}` of weight should be specified (e.g. `{name} = 4`)"
+            ),
+            EinmixUnusedAxisLength(axes) => write!(
+                f,
+                "given lengths, but in neither the pattern nor the weight: {}",
+                list(axes)
+            ),
+            EinmixRedundantWeightAxis(axes) => write!(
+                f,
+                "weight axes {} are redundant: they are on neither side of the pattern",
+                list(axes)
+            ),
+            EinmixBiasAxisNotInOutput(axes) => {
+                write!(f, "bias axes {} not present in output", list(axes))
+            }
+            EinmixBiasSizeMissing(axes) => {
+                write!(f, "sizes not provided for bias axes {}", list(axes))
+            }
+            EinmixBiasBeforeEllipsis => {
+                f.write_str("all bias dimensions should go after ellipsis in the output")
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 //! It depends on nothing else in the runtime: parse ([`parse`]) → validate and plan
 //! ([`Recipe`]). Everything shape-dependent happens later, per call.
 
+mod einmix;
 mod einsum;
 mod error;
 mod pack;
@@ -11,6 +12,7 @@ pub mod parse;
 mod recipe;
 mod shape;
 
+pub use einmix::{EinMixPlan, EINMIX, EINMIX_BIAS, EINMIX_WEIGHT};
 pub use einsum::EinsumPlan;
 pub use error::{PatternError, PatternErrorKind};
 pub use pack::{PackOperation, PackPlan};

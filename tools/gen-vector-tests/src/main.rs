@@ -165,6 +165,17 @@ fn generate(cases: &[Case]) -> Result<String, String> {
         body.push_str(&einsum_test_fn(case, &name, &mut uses)?);
         tests += 1;
     }
+    for case in cases.iter().filter(|c| c.op == "einmix") {
+        if case.stage() == "pattern" {
+            continue;
+        }
+        let name = test_name(&case.id);
+        if !names.insert(name.clone()) {
+            return Err(format!("two case ids map to the test name `{name}`"));
+        }
+        body.push_str(&einmix_test_fn(case, &name, &mut uses)?);
+        tests += 1;
+    }
 
     let mut out = String::new();
     out.push_str(&header(tests));
@@ -199,7 +210,8 @@ fn header(tests: usize) -> String {
 //! the helpers of `tests/common/mod.rs` that `tests/vectors.rs` also uses. pack, unpack and
 //! parse_shape cases call `pack!`, `unpack!` and `parse_shape!` the same way and are judged by
 //! `tests/common/shapes.rs`. einsum cases call `einsum!` with every input as an operand, each
-//! fixed-rank operand of its own rank.
+//! fixed-rank operand of its own rank. einmix cases build the layer with `EinMix!` and load
+//! the case's weight and bias (inputs 1 and 2), judged by `einmix_verdict` as in `tests/vectors.rs`.
 //!
 //! Not here: pattern-stage errors (compile errors for the macros, covered by the trybuild tests
 //! under `tests/ui/`), dtype-stage cases, `mean` of `i64` (a compile error) and lengths whose
@@ -456,6 +468,41 @@ fn einsum_test_fn(case: &Case, name: &str, uses: &mut Uses) -> Result<String, St
         let names = names.join(", ");
         writeln!(f, "check(c, einsum!({names}, {pattern}), OutRank::{out});").unwrap();
     }
+    f.push_str("}\n");
+    Ok(f)
+}
+
+/// One `#[test]` for an einmix case: the spec from `EinMix!` with the case's literal
+/// pattern, weight and bias shapes and lengths, judged like the run-time constructor's.
+fn einmix_test_fn(case: &Case, name: &str, uses: &mut Uses) -> Result<String, String> {
+    uses.macros.insert("EinMix");
+    uses.helpers.extend(["einmix_verdict", "report"]);
+    let ty = rust_type(case.input_dtype().unwrap_or_default())
+        .ok_or_else(|| format!("{}: unknown or mixed dtypes", case.id))?;
+    let mut args = vec![format!("{:?}", case.pattern)];
+    let weight = case
+        .weight_shape
+        .as_ref()
+        .ok_or_else(|| format!("{}: no weight_shape", case.id))?;
+    args.push(format!("weight_shape = {weight:?}"));
+    if let Some(bias) = &case.bias_shape {
+        args.push(format!("bias_shape = {bias:?}"));
+    }
+    for (axis, length) in &case.axes_lengths {
+        if !is_rust_ident(axis) {
+            return Err(format!(
+                "{}: axis `{axis}` is not a Rust identifier",
+                case.id
+            ));
+        }
+        args.push(format!("{axis} = {length}"));
+    }
+    let mut f = String::new();
+    writeln!(f, "\n/// `{}`: `{}`", case.id, case.pattern.escape_debug()).unwrap();
+    writeln!(f, "#[test]\nfn {name}() {{").unwrap();
+    writeln!(f, "let c = case({:?});", case.id).unwrap();
+    writeln!(f, "let spec = EinMix!({});", args.join(", ")).unwrap();
+    writeln!(f, "report(c, einmix_verdict::<{ty}>(c, Ok(spec)));").unwrap();
     f.push_str("}\n");
     Ok(f)
 }

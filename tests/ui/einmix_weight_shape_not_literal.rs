@@ -1,0 +1,9 @@
+// `weight_shape` must be a literal, checked at compile time.
+use einops::layers::{EinMix, EinMixSpec};
+
+fn layer() -> EinMixSpec {
+    let axes = "b c";
+    EinMix!("a b -> a c", weight_shape = axes, b = 2, c = 3)
+}
+
+fn main() {}
