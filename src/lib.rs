@@ -33,6 +33,32 @@
 //! stay in order (merging or splitting adjacent axes, adding or removing unit axes) keeps
 //! its buffer; every other call writes a new array.
 //!
+//! ## candle tensors (feature `candle`)
+//! With the feature `candle`, every macro but the `_into` forms also takes a
+//! [`candle_core::Tensor`] or `&Tensor` (for `pack!`, a list of them) and returns
+//! `Result<Tensor, Error>` (`pack!`: the tensor and its [`PackedShapes`]; `unpack!`:
+//! `Vec<Tensor>`). The pattern is checked at compile time as for arrays; the rank, and
+//! `mean` of an integer dtype, when the code runs. The work is done by candle's own ops on
+//! the tensor's device (see [`candle`](crate::candle)); a failure inside candle is
+//! [`Error::Backend`]. [`dynamic::candle`] has the run-time pattern forms.
+//!
+#![cfg_attr(feature = "candle", doc = "```")]
+#![cfg_attr(not(feature = "candle"), doc = "```ignore")]
+//! use candle_core::{DType, Device, Tensor};
+//! use einops::{einsum, rearrange, reduce};
+//!
+//! # fn main() -> Result<(), einops::Error> {
+//! let images = Tensor::zeros((8, 3, 32, 32), DType::F32, &Device::Cpu).unwrap();
+//! let flat = rearrange!(&images, "b c h w -> b (c h w)")?;        // Tensor
+//! assert_eq!(flat.dims(), [8, 3 * 32 * 32]);
+//! let pooled = reduce!(&images, "b c (h 2) (w 2) -> b c h w", max)?;
+//! assert_eq!(pooled.dims(), [8, 3, 16, 16]);
+//! let gram = einsum!(&flat, &flat, "b f, c f -> b c")?;
+//! assert_eq!(gram.dims(), [8, 8]);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Differences from Python einops
 //! - Pattern errors are compile errors; for `dynamic` they are reported before rank errors.
 //! - `any`/`all` return the input's element type (one/zero, `true`/`false` for `bool`).
@@ -47,6 +73,8 @@
 //!   named axis of length 1 does not broadcast against a longer one (numpy's accident; only
 //!   `...` dimensions broadcast), and `...` in the output needs `...` in an operand.
 
+#[cfg(feature = "candle")]
+pub use einops_runtime::candle;
 pub use einops_runtime::dynamic;
 pub use einops_runtime::{ArrayList, HasShape, PackedShape, PackedShapes};
 pub use einops_runtime::{EinsumCall, EinsumProblem, LengthOrigin};
