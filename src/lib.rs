@@ -35,12 +35,12 @@
 //!
 //! ## candle tensors (feature `candle`)
 //! With the feature `candle`, every macro but the `_into` forms also takes a
-//! [`candle_core::Tensor`] or `&Tensor` (for `pack!`, a list of them) and returns
+//! `candle_core::Tensor` or `&Tensor` (for `pack!`, a list of them) and returns
 //! `Result<Tensor, Error>` (`pack!`: the tensor and its [`PackedShapes`]; `unpack!`:
 //! `Vec<Tensor>`). The pattern is checked at compile time as for arrays; the rank, and
 //! `mean` of an integer dtype, when the code runs. The work is done by candle's own ops on
-//! the tensor's device (see [`candle`](crate::candle)); a failure inside candle is
-//! [`Error::Backend`]. [`dynamic::candle`] has the run-time pattern forms.
+//! the tensor's device (see `einops::candle`); a failure inside candle is
+//! [`Error::Backend`]. `einops::dynamic::candle` has the run-time pattern forms.
 //!
 #![cfg_attr(feature = "candle", doc = "```")]
 #![cfg_attr(not(feature = "candle"), doc = "```ignore")]

@@ -3,8 +3,8 @@
 //! Patterns are parsed by the same parser the macros use at compile time; a pattern
 //! error is an [`Error::Pattern`] carrying the text the macro would have printed.
 //! Results are `IxDyn` arrays. [`parse_shape`] and [`check_shape`] also read
-//! `candle_core::Tensor`s; the other operations on tensors are in [`candle`] (feature
-//! `candle`).
+//! `candle_core::Tensor`s; the other operations on tensors are in the module `candle`
+//! (feature `candle`).
 
 use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension, IxDyn};
 
