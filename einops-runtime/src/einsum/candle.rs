@@ -61,9 +61,8 @@ pub fn einsum<T: AsRef<Tensor>>(
         output.contains(&axis) || labelled[k + 1..].iter().any(|l| l.axes.contains(&axis))
     };
     let mut result: Option<Labelled> = None;
-    for k in 0..labelled.len() {
+    for (k, operand) in labelled.iter().enumerate() {
         let keep = |axis: usize| needed_after(k, axis);
-        let operand = &labelled[k];
         let next = match result.take() {
             None => sum_unneeded(operand, keep),
             Some(acc) => contract(&acc, operand, keep, lengths),
