@@ -289,8 +289,7 @@ fn read_shape<'p, I: HasShape + ?Sized>(
 /// The run-time pattern API on `candle_core::Tensor`s (feature `candle`): the same
 /// functions, patterns and errors as for arrays, computed with candle's own ops on the
 /// tensors' device (see [`crate::candle`]). Results are tensors.
-/// [`parse_shape`](super::parse_shape) and [`check_shape`](super::check_shape) take
-/// tensors directly.
+/// [`parse_shape`] and [`check_shape`] take tensors directly.
 #[cfg(feature = "candle")]
 pub mod candle {
     use candle_core::Tensor;
