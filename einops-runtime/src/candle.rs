@@ -26,7 +26,7 @@ use crate::error::Error;
 use crate::kernel::standard_strides;
 use crate::ops::reduction_for;
 use crate::pack::{pack_layout, product, unpack_layout, PackedShape, PackedShapes};
-use crate::pattern::{PackPlan, Recipe, Reduction, Slot, Term};
+use crate::pattern::{elementary, PackPlan, Recipe, Reduction};
 use crate::shape::HasShape;
 use crate::solve::{solve, Context};
 
@@ -80,29 +80,11 @@ pub fn apply(input: &Tensor, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor
     let reduction = reduction_for(&ctx, &solution, dtype.is_float(), dtype.as_str())?;
     let fail = || backend(ctx.call());
 
-    let named = recipe.axes.len();
-    let ellipsis = named..solution.lengths.len();
-    let elementary = |terms: &[Term]| -> Vec<usize> {
-        let mut ids = Vec::new();
-        for term in terms {
-            match term {
-                Term::Ellipsis => ids.extend(ellipsis.clone()),
-                Term::Group(slots) => {
-                    for slot in slots.iter() {
-                        match *slot {
-                            Slot::Axis(id) => ids.push(id),
-                            Slot::Ellipsis => ids.extend(ellipsis.clone()),
-                        }
-                    }
-                }
-            }
-        }
-        ids
-    };
+    let ellipsis = recipe.axes.len()..solution.lengths.len();
     let lengths_of =
         |ids: &[usize]| -> Vec<usize> { ids.iter().map(|&id| solution.lengths[id]).collect() };
 
-    let mut ids = elementary(&recipe.input);
+    let mut ids = elementary(&recipe.input, ellipsis.clone());
     let mut x = input.reshape(lengths_of(&ids)).map_err(fail())?;
     if let Some(reduction) = reduction {
         let reduced = &solution.reduced_ids;
@@ -122,7 +104,7 @@ pub fn apply(input: &Tensor, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor
     }
 
     // The kept axes in output order, then the axes repeat adds, broadcast from length 1.
-    let output = elementary(&recipe.output);
+    let output = elementary(&recipe.output, ellipsis);
     let present: Vec<usize> = output
         .iter()
         .copied()

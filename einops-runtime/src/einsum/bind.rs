@@ -434,27 +434,6 @@ pub(super) fn operand_elementary(
     axes
 }
 
-/// The output's elementary axes in order.
-#[cfg(feature = "candle")]
-pub(super) fn output_elementary(plan: &EinsumPlan, lengths: &[usize]) -> SmallVec<[usize; AXES]> {
-    let ellipsis = plan.axes.len()..lengths.len();
-    let mut axes = SmallVec::new();
-    for term in plan.output.iter() {
-        match term {
-            Term::Ellipsis => axes.extend(ellipsis.clone()),
-            Term::Group(slots) => {
-                for slot in slots.iter() {
-                    match *slot {
-                        Slot::Axis(id) => axes.push(id),
-                        Slot::Ellipsis => axes.extend(ellipsis.clone()),
-                    }
-                }
-            }
-        }
-    }
-    axes
-}
-
 /// Fills in the output's elementary axes (with dimension and multiplier) and its shape.
 fn output(ctx: &Context<'_>, binding: &mut Binding) -> Result<(), Error> {
     let named = ctx.plan.axes.len();

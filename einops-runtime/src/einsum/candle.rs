@@ -7,12 +7,12 @@
 use candle_core::{Tensor, D};
 use smallvec::SmallVec;
 
-use super::bind::{bind, operand_elementary, output_elementary, Context, OPERANDS};
+use super::bind::{bind, operand_elementary, Context, OPERANDS};
 use crate::candle::{backend, has_matmul};
 use crate::error::Error;
 use crate::kernel::standard_strides;
 use crate::pack::product;
-use crate::pattern::EinsumPlan;
+use crate::pattern::{elementary, EinsumPlan};
 
 /// A tensor and the elementary axis each of its dimensions is (all different).
 struct Labelled {
@@ -48,13 +48,13 @@ pub fn einsum<T: AsRef<Tensor>>(
     let strides: SmallVec<[&[isize]; OPERANDS]> = strides.iter().map(|s| &s[..]).collect();
     let binding = bind(&ctx, &strides)?;
     let lengths = &binding.lengths[..];
-    let output = output_elementary(plan, lengths);
+    let output = elementary(&plan.output, plan.axes.len()..lengths.len());
     let fail = || backend(ctx.call());
 
     let mut labelled = Vec::with_capacity(operands.len());
     for (k, operand) in operands.iter().enumerate() {
         let layout = operand_elementary(&ctx, k, lengths);
-        labelled.push(elementary(operand.as_ref(), &layout, lengths).map_err(fail())?);
+        labelled.push(label(operand.as_ref(), &layout, lengths).map_err(fail())?);
     }
     // An axis is needed after operand `k` when the output or a later operand has it.
     let needed_after = |k: usize, axis: usize| {
@@ -89,7 +89,7 @@ pub fn einsum<T: AsRef<Tensor>>(
 
 /// `operand` reshaped to its elementary axes `layout`, its diagonals taken and the
 /// ellipsis dimensions it broadcasts (length 1 where others are longer) dropped.
-fn elementary(
+fn label(
     operand: &Tensor,
     layout: &[(usize, usize)],
     lengths: &[usize],
