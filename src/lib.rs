@@ -115,6 +115,9 @@ pub mod __private {
 
 /// Reorders, splits, merges, adds and removes unit axes: `rearrange!(x, "pattern", name = len, ...)`.
 ///
+/// With the feature `candle`, the input may also be a `candle_core::Tensor` or `&Tensor`
+/// (see the crate documentation).
+///
 /// ```
 /// use einops::rearrange;
 /// let x = ndarray::Array::from_shape_vec((2, 6), (0..12).collect::<Vec<i32>>()).unwrap();
@@ -130,6 +133,9 @@ macro_rules! rearrange {
 /// Reduces the axes missing on the right: `reduce!(x, "pattern", reduction, name = len, ...)`
 /// with `sum`, `mean`, `min`, `max`, `prod`, `any` or `all`.
 ///
+/// With the feature `candle`, the input may also be a `candle_core::Tensor` or `&Tensor`
+/// (see the crate documentation).
+///
 /// ```
 /// use einops::reduce;
 /// let x = ndarray::arr2(&[[1.0, 2.0], [3.0, 4.0]]);
@@ -141,6 +147,9 @@ macro_rules! reduce {
 }
 
 /// Repeats along axes that are new on the right: `repeat!(x, "pattern", name = len, ...)`.
+///
+/// With the feature `candle`, the input may also be a `candle_core::Tensor` or `&Tensor`
+/// (see the crate documentation).
 ///
 /// ```
 /// use einops::repeat;
@@ -219,6 +228,8 @@ macro_rules! repeat_into {
 /// product, through matrixmultiply's GEMM for `f32`/`f64`, reading the operands in place
 /// when their strides allow (a copy otherwise); three or more are contracted pairwise,
 /// smallest intermediate first; one operand is a copy (permutation, diagonal) or a sum.
+/// With the feature `candle`, the operands may instead all be `candle_core::Tensor`s or
+/// `&Tensor`s (see the crate documentation).
 ///
 /// ```
 /// use einops::einsum;
@@ -272,7 +283,8 @@ macro_rules! einsum_into {
 /// einops). A pattern that is not names and exactly one `*`, or a fixed-rank array with
 /// fewer dimensions than the pattern names, is a compile error; an `IxDyn` array with too
 /// few dimensions, arrays whose named dimensions differ, or an empty list are a run-time
-/// [`Error`].
+/// [`Error`]. With the feature `candle`, the list may hold `candle_core::Tensor`s or
+/// `&Tensor`s instead (see the crate documentation).
 ///
 /// ```
 /// use einops::{pack, unpack};
