@@ -33,6 +33,32 @@
 //! stay in order (merging or splitting adjacent axes, adding or removing unit axes) keeps
 //! its buffer; every other call writes a new array.
 //!
+//! ## candle tensors (feature `candle`)
+//! With the feature `candle`, every macro but the `_into` forms also takes a
+//! `candle_core::Tensor` or `&Tensor` (for `pack!`, a list of them) and returns
+//! `Result<Tensor, Error>` (`pack!`: the tensor and its [`PackedShapes`]; `unpack!`:
+//! `Vec<Tensor>`). The pattern is checked at compile time as for arrays; the rank, and
+//! `mean` of an integer dtype, when the code runs. The work is done by candle's own ops on
+//! the tensor's device (see `einops::candle`); a failure inside candle is
+//! [`Error::Backend`]. `einops::dynamic::candle` has the run-time pattern forms.
+//!
+#![cfg_attr(feature = "candle", doc = "```")]
+#![cfg_attr(not(feature = "candle"), doc = "```ignore")]
+//! use candle_core::{DType, Device, Tensor};
+//! use einops::{einsum, rearrange, reduce};
+//!
+//! # fn main() -> Result<(), einops::Error> {
+//! let images = Tensor::zeros((8, 3, 32, 32), DType::F32, &Device::Cpu).unwrap();
+//! let flat = rearrange!(&images, "b c h w -> b (c h w)")?;        // Tensor
+//! assert_eq!(flat.dims(), [8, 3 * 32 * 32]);
+//! let pooled = reduce!(&images, "b c (h 2) (w 2) -> b c h w", max)?;
+//! assert_eq!(pooled.dims(), [8, 3, 16, 16]);
+//! let gram = einsum!(&flat, &flat, "b f, c f -> b c")?;
+//! assert_eq!(gram.dims(), [8, 8]);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Differences from Python einops
 //! - Pattern errors are compile errors; for `dynamic` they are reported before rank errors.
 //! - `any`/`all` return the input's element type (one/zero, `true`/`false` for `bool`).
@@ -47,6 +73,8 @@
 //!   named axis of length 1 does not broadcast against a longer one (numpy's accident; only
 //!   `...` dimensions broadcast), and `...` in the output needs `...` in an operand.
 
+#[cfg(feature = "candle")]
+pub use einops_runtime::candle;
 pub use einops_runtime::dynamic;
 pub use einops_runtime::{ArrayList, HasShape, PackedShape, PackedShapes};
 pub use einops_runtime::{EinsumCall, EinsumProblem, LengthOrigin};
@@ -201,6 +229,9 @@ macro_rules! EinMix {
 
 /// Reorders, splits, merges, adds and removes unit axes: `rearrange!(x, "pattern", name = len, ...)`.
 ///
+/// With the feature `candle`, the input may also be a `candle_core::Tensor` or `&Tensor`
+/// (see the crate documentation).
+///
 /// ```
 /// use einops::rearrange;
 /// let x = ndarray::Array::from_shape_vec((2, 6), (0..12).collect::<Vec<i32>>()).unwrap();
@@ -216,6 +247,9 @@ macro_rules! rearrange {
 /// Reduces the axes missing on the right: `reduce!(x, "pattern", reduction, name = len, ...)`
 /// with `sum`, `mean`, `min`, `max`, `prod`, `any` or `all`.
 ///
+/// With the feature `candle`, the input may also be a `candle_core::Tensor` or `&Tensor`
+/// (see the crate documentation).
+///
 /// ```
 /// use einops::reduce;
 /// let x = ndarray::arr2(&[[1.0, 2.0], [3.0, 4.0]]);
@@ -227,6 +261,9 @@ macro_rules! reduce {
 }
 
 /// Repeats along axes that are new on the right: `repeat!(x, "pattern", name = len, ...)`.
+///
+/// With the feature `candle`, the input may also be a `candle_core::Tensor` or `&Tensor`
+/// (see the crate documentation).
 ///
 /// ```
 /// use einops::repeat;
@@ -305,6 +342,8 @@ macro_rules! repeat_into {
 /// product, through matrixmultiply's GEMM for `f32`/`f64`, reading the operands in place
 /// when their strides allow (a copy otherwise); three or more are contracted pairwise,
 /// smallest intermediate first; one operand is a copy (permutation, diagonal) or a sum.
+/// With the feature `candle`, the operands may instead all be `candle_core::Tensor`s or
+/// `&Tensor`s (see the crate documentation).
 ///
 /// ```
 /// use einops::einsum;
@@ -358,7 +397,8 @@ macro_rules! einsum_into {
 /// einops). A pattern that is not names and exactly one `*`, or a fixed-rank array with
 /// fewer dimensions than the pattern names, is a compile error; an `IxDyn` array with too
 /// few dimensions, arrays whose named dimensions differ, or an empty list are a run-time
-/// [`Error`].
+/// [`Error`]. With the feature `candle`, the list may hold `candle_core::Tensor`s or
+/// `&Tensor`s instead (see the crate documentation).
 ///
 /// ```
 /// use einops::{pack, unpack};

@@ -663,7 +663,7 @@ fn reduce_into_wrong_output_shape() {
     assert_eq!(err.kind(), "output_shape", "{err}");
     let err = reduce_into!(&mut out.slice_mut(s![..;2]), &x, "a b -> b", max).unwrap_err();
     assert_eq!(err.kind(), "output_shape", "{err}");
-    assert_eq!(out, Array1::zeros(4), "a failed call writes nothing");
+    assert_eq!(out, Array1::<f32>::zeros(4), "a failed call writes nothing");
 }
 
 macro_rules! per_element_type {

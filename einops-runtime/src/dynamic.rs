@@ -2,7 +2,9 @@
 //!
 //! Patterns are parsed by the same parser the macros use at compile time; a pattern
 //! error is an [`Error::Pattern`] carrying the text the macro would have printed.
-//! Results are `IxDyn` arrays.
+//! Results are `IxDyn` arrays. [`parse_shape`] and [`check_shape`] also read
+//! `candle_core::Tensor`s; the other operations on tensors are in the module `candle`
+//! (feature `candle`).
 
 use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension, IxDyn};
 
@@ -282,4 +284,130 @@ fn read_shape<'p, I: HasShape + ?Sized>(
         &pattern[at..at + name.len()]
     });
     Ok(borrowed.zip(out).collect())
+}
+
+/// The run-time pattern API on `candle_core::Tensor`s (feature `candle`): the same
+/// functions, patterns and errors as for arrays, computed with candle's own ops on the
+/// tensors' device (see [`crate::candle`]). Results are tensors.
+/// [`parse_shape`] and [`check_shape`] take tensors directly.
+#[cfg(feature = "candle")]
+pub mod candle {
+    use candle_core::Tensor;
+
+    use super::{split, Lengths};
+    use crate::error::Error;
+    use crate::pack::PackedShapes;
+    use crate::pattern::{EinsumPlan, Operation, PackOperation, PackPlan, Recipe};
+
+    /// Reorders, splits and merges axes (`"b c h w -> b (c h w)"`).
+    ///
+    /// ```
+    /// use candle_core::{Device, Tensor};
+    /// let x = Tensor::arange(0u32, 6, &Device::Cpu)?.reshape((2, 3))?;
+    /// let y = einops_runtime::dynamic::candle::rearrange(&x, "a b -> b a", &[])?;
+    /// assert_eq!(y.to_vec2::<u32>()?, [[0, 3], [1, 4], [2, 5]]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rearrange(input: &Tensor, pattern: &str, lengths: Lengths<'_>) -> Result<Tensor, Error> {
+        let (names, values) = split(lengths);
+        let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
+        crate::candle::apply(input, &recipe, &values)
+    }
+
+    /// Reduces the axes missing on the right with `reduction` (`"sum"`, `"mean"`, `"min"`,
+    /// `"max"`, `"prod"`, `"any"`, `"all"`); `mean` of an integer dtype is an error.
+    ///
+    /// ```
+    /// use candle_core::{Device, Tensor};
+    /// let x = Tensor::new(&[[1f64, 2., 3.], [4., 5., 6.]], &Device::Cpu)?;
+    /// let y = einops_runtime::dynamic::candle::reduce(&x, "a b -> a", "mean", &[])?;
+    /// assert_eq!(y.to_vec1::<f64>()?, [2., 5.]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reduce(
+        input: &Tensor,
+        pattern: &str,
+        reduction: &str,
+        lengths: Lengths<'_>,
+    ) -> Result<Tensor, Error> {
+        let (names, values) = split(lengths);
+        let recipe = Recipe::reduce(pattern, reduction, &names)?;
+        crate::candle::apply(input, &recipe, &values)
+    }
+
+    /// Repeats along the axes new on the right (`"h w -> h w c"` with `c`).
+    ///
+    /// ```
+    /// use candle_core::{Device, Tensor};
+    /// let x = Tensor::new(&[1i64, 2], &Device::Cpu)?;
+    /// let y = einops_runtime::dynamic::candle::repeat(&x, "a -> (a r)", &[("r", 2)])?;
+    /// assert_eq!(y.to_vec1::<i64>()?, [1, 1, 2, 2]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn repeat(input: &Tensor, pattern: &str, lengths: Lengths<'_>) -> Result<Tensor, Error> {
+        let (names, values) = split(lengths);
+        let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
+        crate::candle::apply(input, &recipe, &values)
+    }
+
+    /// Multiplies the operands and sums over the axes the output lacks
+    /// (`"b i d, b j d -> b i j"`), with lengths for grouped axes.
+    ///
+    /// ```
+    /// use candle_core::{DType, Device, Tensor};
+    /// let q = Tensor::ones((2, 5, 4), DType::F32, &Device::Cpu)?;
+    /// let k = Tensor::ones((2, 6, 4), DType::F32, &Device::Cpu)?;
+    /// let s = einops_runtime::dynamic::candle::einsum(&[&q, &k], "b i d, b j d -> b i j", &[])?;
+    /// assert_eq!(s.dims(), [2, 5, 6]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn einsum<T: AsRef<Tensor>>(
+        operands: &[T],
+        pattern: &str,
+        lengths: Lengths<'_>,
+    ) -> Result<Tensor, Error> {
+        let (names, values) = split(lengths);
+        let plan = EinsumPlan::new(pattern, operands.len(), &names)?;
+        crate::candle::einsum(operands, &plan, &values)
+    }
+
+    /// Concatenates `tensors` along the dimensions `*` stands for (`"b * c"`); returns the
+    /// packed tensor and the shapes [`unpack`] needs.
+    ///
+    /// ```
+    /// use candle_core::{DType, Device, Tensor};
+    /// let image = Tensor::zeros((2, 3, 4), DType::F32, &Device::Cpu)?;
+    /// let token = Tensor::zeros((2, 4), DType::F32, &Device::Cpu)?;
+    /// let (packed, shapes) = einops_runtime::dynamic::candle::pack(&[image, token], "b * w")?;
+    /// assert_eq!(packed.dims(), [2, 4, 4]);
+    /// assert_eq!(shapes.to_string(), "[[3], []]");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pack<T: AsRef<Tensor>>(
+        tensors: &[T],
+        pattern: &str,
+    ) -> Result<(Tensor, PackedShapes), Error> {
+        let plan = PackPlan::new(PackOperation::Pack, pattern)?;
+        crate::candle::pack(tensors, &plan)
+    }
+
+    /// Splits `packed` into one tensor per packed shape: the inverse of [`pack`].
+    ///
+    /// ```
+    /// use candle_core::{DType, Device, Tensor};
+    /// use einops_runtime::dynamic::candle::{pack, unpack};
+    /// let a = Tensor::zeros((2, 3), DType::U8, &Device::Cpu)?;
+    /// let (packed, shapes) = pack(&[&a, &a], "b *")?;
+    /// let parts = unpack(&packed, &shapes, "b *")?;
+    /// assert_eq!(parts[1].dims(), [2, 3]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unpack<D>(
+        packed: &Tensor,
+        shapes: &PackedShapes<D>,
+        pattern: &str,
+    ) -> Result<Vec<Tensor>, Error> {
+        let plan = PackPlan::new(PackOperation::Unpack, pattern)?;
+        crate::candle::unpack(packed, shapes, &plan)
+    }
 }

@@ -17,6 +17,9 @@ pub enum Stage {
     Shape,
     /// From the element type (`mean` of integers in the run-time API).
     Dtype,
+    /// Reported by the tensor library that ran the operation (the `candle` feature): the
+    /// pattern and shapes fit, but the library failed, e.g. on an op its device lacks.
+    Backend,
 }
 
 /// The call an error happened in: operation, pattern, input shape and given lengths.
@@ -358,6 +361,17 @@ pub enum Error {
         /// What does not fit.
         problem: Box<EinsumProblem>,
     },
+    /// The tensor library failed while running the operations a call was lowered to
+    /// (the `candle` feature), e.g. tensors of different dtypes or a device without the op.
+    #[error("{call}: {backend} failed: {message}")]
+    Backend {
+        /// The failing call as messages describe it (operation, pattern, input shapes).
+        call: String,
+        /// The library, e.g. `candle`.
+        backend: &'static str,
+        /// The library's own message.
+        message: String,
+    },
 }
 
 impl Error {
@@ -379,6 +393,7 @@ impl Error {
             | Error::ParseShapeRank { .. } => Stage::Rank,
             Error::MeanOfInteger { .. } => Stage::Dtype,
             Error::Einsum { problem, .. } => problem.stage(),
+            Error::Backend { .. } => Stage::Backend,
             _ => Stage::Shape,
         }
     }
@@ -423,6 +438,7 @@ impl Error {
             Error::ParameterSize { .. } => "length_overflow",
             Error::ParameterShape { .. } => "einmix_parameter_shape",
             Error::Einsum { problem, .. } => problem.kind(),
+            Error::Backend { .. } => "backend_error",
         }
     }
 }

@@ -3,6 +3,8 @@
 //!
 //! Users depend on the `einops` crate, which re-exports what is public here.
 
+#[cfg(feature = "candle")]
+pub mod candle;
 pub mod dynamic;
 mod einsum;
 mod element;

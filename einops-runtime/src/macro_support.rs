@@ -21,9 +21,67 @@ pub use crate::einsum::support::{
 };
 pub use crate::einsum::Strided;
 
-/// Output array type of a macro call.
+/// What `rearrange!` and `repeat!` accept: every ndarray [`Operand`] (then the result is
+/// an `Array` of the rank rule's dimension type) and, with the feature `candle`, a
+/// `candle_core::Tensor` or `&Tensor` (then the result is a `Tensor`; its rank is checked
+/// when the code runs, as for `IxDyn` arrays).
+pub trait Source<'a> {
+    /// The element type the compile-time element rules see.
+    type Elem: 'a;
+    /// The dimension type the compile-time rank rules see.
+    type Dim: Dimension;
+    /// The result of an operation whose rank rule gives the dimension type `O`.
+    type Output<O: Dimension>;
+    /// Applies a rearrange or repeat recipe.
+    fn rearrange<O: Dimension>(
+        self,
+        recipe: &Recipe,
+        lengths: &[i128],
+    ) -> Result<Self::Output<O>, Error>;
+}
+
+/// What `reduce!` accepts: the [`Source`]s whose elements can be folded.
+pub trait ReduceSource<'a>: Source<'a> {
+    /// Applies a reduce recipe.
+    fn reduce<O: Dimension>(
+        self,
+        recipe: &Recipe,
+        lengths: &[i128],
+    ) -> Result<Self::Output<O>, Error>;
+}
+
+impl<'a, I: Operand<'a>> Source<'a> for I
+where
+    I::Elem: Clone,
+{
+    type Elem = I::Elem;
+    type Dim = I::Dim;
+    type Output<O: Dimension> = Array<I::Elem, O>;
+    fn rearrange<O: Dimension>(
+        self,
+        recipe: &Recipe,
+        lengths: &[i128],
+    ) -> Result<Array<I::Elem, O>, Error> {
+        ops::rearrange(self.into_input(), recipe, lengths)
+    }
+}
+
+impl<'a, I: Operand<'a>> ReduceSource<'a> for I
+where
+    I::Elem: Reducible,
+{
+    fn reduce<O: Dimension>(
+        self,
+        recipe: &Recipe,
+        lengths: &[i128],
+    ) -> Result<Array<I::Elem, O>, Error> {
+        ops::reduce(self.into_input(), recipe, lengths)
+    }
+}
+
+/// Output type of a macro call.
 pub type Output<'a, R, I> =
-    Array<<I as Operand<'a>>::Elem, <R as RankRule<<I as Operand<'a>>::Dim>>::Output>;
+    <I as Source<'a>>::Output<<R as RankRule<<I as Source<'a>>::Dim>>::Output>;
 
 /// `rearrange!` and `repeat!`.
 pub fn rearrange<'a, R, I>(
@@ -32,11 +90,10 @@ pub fn rearrange<'a, R, I>(
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
-    I: Operand<'a>,
-    I::Elem: Clone,
+    I: Source<'a>,
     R: RankRule<I::Dim>,
 {
-    ops::rearrange(input.into_input(), recipe, lengths)
+    input.rearrange(recipe, lengths)
 }
 
 /// `reduce!`; `M` restricts the element type (`mean` needs floats).
@@ -46,12 +103,11 @@ pub fn reduce<'a, R, M, I>(
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
-    I: Operand<'a>,
-    I::Elem: Reducible,
+    I: ReduceSource<'a>,
     R: RankRule<I::Dim>,
     M: ElementRule<I::Elem>,
 {
-    ops::reduce(input.into_input(), recipe, lengths)
+    input.reduce(recipe, lengths)
 }
 
 /// `rearrange_into!` and `repeat_into!`.
@@ -118,21 +174,70 @@ pub fn length(value: impl AxisLength) -> i128 {
     value.to_i128()
 }
 
-/// What `pack!` returns: the packed array (dimension type from the rank rule `R`) and the
-/// packed shapes (typed by the arrays' dimension type).
-pub type Packed<'a, R, L> = (
-    Array<<L as ArrayList<'a>>::Elem, <R as RankRule<<L as ArrayList<'a>>::Dim>>::Output>,
-    PackedShapes<<L as ArrayList<'a>>::Dim>,
-);
+/// What `pack!` accepts: every ndarray [`ArrayList`] and, with the feature `candle`, a
+/// list of tensors (`[Tensor; N]`, `[&Tensor; N]`, `Vec`, slices).
+pub trait PackSource<'a> {
+    /// The dimension type the rank rules see (`IxDyn` for tensors).
+    type Dim: Dimension;
+    /// The packed result when the rank rule gives the dimension type `O`.
+    type Packed<O: Dimension>;
+    /// Packs the list.
+    fn pack<O: Dimension>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error>;
+}
+
+impl<'a, L: ArrayList<'a>> PackSource<'a> for L
+where
+    L::Elem: Clone,
+{
+    type Dim = L::Dim;
+    type Packed<O: Dimension> = (Array<L::Elem, O>, PackedShapes<L::Dim>);
+    fn pack<O: Dimension>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error> {
+        pack::pack(&self.into_arrays(), plan)
+    }
+}
+
+/// What `pack!` returns: for arrays, the packed array (dimension type from the rank rule
+/// `R`) and the packed shapes (typed by the arrays' dimension type).
+pub type Packed<'a, R, L> =
+    <L as PackSource<'a>>::Packed<<R as RankRule<<L as PackSource<'a>>::Dim>>::Output>;
 
 /// `pack!`: `R` checks each array's rank and names the packed array's dimension type.
 pub fn pack<'a, R, L>(arrays: L, plan: &PackPlan) -> Result<Packed<'a, R, L>, Error>
 where
-    L: ArrayList<'a>,
-    L::Elem: Clone,
+    L: PackSource<'a>,
     R: RankRule<L::Dim>,
 {
-    pack::pack(&arrays.into_arrays(), plan)
+    arrays.pack(plan)
+}
+
+/// What `unpack!` accepts: one ndarray array of any form ([`ArrayLike`]) and, with the
+/// feature `candle`, a `Tensor` or `&Tensor`.
+pub trait UnpackSource<'a> {
+    /// The dimension type the rank rules see (`IxDyn` for tensors).
+    type Dim: Dimension;
+    /// The parts, for packed shapes of dimension type `D`.
+    type Parts<D: Dimension>;
+    /// Splits the packed array or tensor.
+    fn unpack<D: Dimension>(
+        self,
+        shapes: &PackedShapes<D>,
+        plan: &PackPlan,
+    ) -> Result<Self::Parts<D>, Error>;
+}
+
+impl<'a, I: ArrayLike<'a>> UnpackSource<'a> for I
+where
+    I::Elem: Clone,
+{
+    type Dim = I::Dim;
+    type Parts<D: Dimension> = Vec<Array<I::Elem, D>>;
+    fn unpack<D: Dimension>(
+        self,
+        shapes: &PackedShapes<D>,
+        plan: &PackPlan,
+    ) -> Result<Self::Parts<D>, Error> {
+        pack::unpack(self.into_cow().view().into_dyn(), shapes, plan)
+    }
 }
 
 /// `unpack!`: `R` checks the packed array's rank, `S` that the arrays' dimension type `D`
@@ -141,15 +246,14 @@ pub fn unpack<'a, R, S, I, D>(
     packed: I,
     shapes: &PackedShapes<D>,
     plan: &PackPlan,
-) -> Result<Vec<Array<I::Elem, D>>, Error>
+) -> Result<I::Parts<D>, Error>
 where
-    I: ArrayLike<'a>,
-    I::Elem: Clone,
+    I: UnpackSource<'a>,
     R: RankRule<I::Dim>,
     S: RankRule<D>,
     D: Dimension,
 {
-    pack::unpack(packed.into_cow().view().into_dyn(), shapes, plan)
+    packed.unpack(shapes, plan)
 }
 
 /// `parse_shape!` and `check_shape!`: the lengths of the `K` named axes, in pattern order.
@@ -185,4 +289,75 @@ pub fn repeat_layer(recipe: &'static Recipe, lengths: &[i128]) -> Repeat {
 /// `EinMix!`: the spec of a call site.
 pub fn einmix_spec(plan: &'static EinMixPlan, lengths: &[i128]) -> EinMixSpec {
     EinMixSpec::site(plan, lengths)
+}
+
+/// The element type of a `candle_core::Tensor` as the compile-time rules see it: its
+/// dtype is known only when the code runs, so every element rule accepts it, and `mean`
+/// of an integer dtype is a run-time [`Error::MeanOfInteger`].
+#[cfg(feature = "candle")]
+#[derive(Debug, Clone, Copy)]
+pub struct TensorElements;
+
+#[cfg(feature = "candle")]
+mod tensors {
+    use candle_core::Tensor;
+    use ndarray::{Dimension, IxDyn};
+
+    use super::{PackSource, ReduceSource, Source, TensorElements, UnpackSource};
+    use crate::candle;
+    use crate::error::Error;
+    use crate::pack::PackedShapes;
+    use crate::pattern::{PackPlan, Recipe};
+    use crate::rank::{AnyElement, ElementRule, FloatOnly};
+
+    impl ElementRule<TensorElements> for AnyElement {}
+    impl ElementRule<TensorElements> for FloatOnly {}
+
+    macro_rules! single {
+        ($($tensor:ty),*) => {$(
+            impl<'a> Source<'a> for $tensor {
+                type Elem = TensorElements;
+                type Dim = IxDyn;
+                type Output<O: Dimension> = Tensor;
+                fn rearrange<O: Dimension>(self, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
+                    candle::apply(&self, recipe, lengths)
+                }
+            }
+
+            impl<'a> ReduceSource<'a> for $tensor {
+                fn reduce<O: Dimension>(self, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
+                    candle::apply(&self, recipe, lengths)
+                }
+            }
+
+            impl<'a> UnpackSource<'a> for $tensor {
+                type Dim = IxDyn;
+                type Parts<D: Dimension> = Vec<Tensor>;
+                fn unpack<D: Dimension>(
+                    self,
+                    shapes: &PackedShapes<D>,
+                    plan: &PackPlan,
+                ) -> Result<Vec<Tensor>, Error> {
+                    candle::unpack(&self, shapes, plan)
+                }
+            }
+        )*};
+    }
+    single!(Tensor, &'a Tensor);
+
+    macro_rules! lists {
+        ($(<$($n:ident)?> $list:ty),*) => {$(
+            impl<'a, $(const $n: usize)?> PackSource<'a> for $list {
+                type Dim = IxDyn;
+                type Packed<O: Dimension> = (Tensor, PackedShapes);
+                fn pack<O: Dimension>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error> {
+                    candle::pack(&self[..], plan)
+                }
+            }
+        )*};
+    }
+    lists!(
+        <N> [Tensor; N], <N> [&'a Tensor; N], <N> &'a [Tensor; N], <N> &'a [&'a Tensor; N],
+        <> Vec<Tensor>, <> Vec<&'a Tensor>, <> &'a Vec<Tensor>, <> &'a [Tensor], <> &'a [&'a Tensor]
+    );
 }

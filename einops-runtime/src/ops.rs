@@ -136,6 +136,17 @@ fn reduction_to_run<A: Reducible>(
     ctx: &Context<'_>,
     solution: &Solution,
 ) -> Result<Option<Reduction>, Error> {
+    reduction_for(ctx, solution, A::IS_FLOAT, A::NAME)
+}
+
+/// [`reduction_to_run`] for an element type known by its name and whether it is a float
+/// (a tensor's dtype is known only at run time).
+pub(crate) fn reduction_for(
+    ctx: &Context<'_>,
+    solution: &Solution,
+    is_float: bool,
+    element: &'static str,
+) -> Result<Option<Reduction>, Error> {
     let Operation::Reduce(reduction) = ctx.recipe.operation else {
         return Ok(None);
     };
@@ -143,9 +154,9 @@ fn reduction_to_run<A: Reducible>(
         return Ok(None);
     }
     match reduction {
-        Reduction::Mean if !A::IS_FLOAT => Err(Error::MeanOfInteger {
+        Reduction::Mean if !is_float => Err(Error::MeanOfInteger {
             call: ctx.call(),
-            element: A::NAME,
+            element,
         }),
         // As numpy: an empty reduced axis is an error even when the output is empty.
         Reduction::Min | Reduction::Max if kernel::count(&solution.reduced) == 0 => {

@@ -244,31 +244,65 @@ where
     }
 }
 
-/// Packs `arrays` along the dimensions `*` stands for; `O` is the packed array's
-/// dimension type (its rank is the pattern's names plus one).
-pub(crate) fn pack<A: Clone, D: Dimension, O: Dimension>(
-    arrays: &[CowArray<'_, A, D>],
+/// Where the arrays of a `pack` go: the dimensions before and after `*` (shared by every
+/// array), each array's `*` dimensions, and the length of the packed dimension.
+pub(crate) struct PackLayout<'s> {
+    /// The dimensions before `*`.
+    pub lead: &'s [usize],
+    /// The dimensions after `*`.
+    pub trail: &'s [usize],
+    /// Each array's dimensions in place of `*`.
+    pub mids: Vec<&'s [usize]>,
+    /// The packed dimension's length: the sum of the products of `mids`.
+    pub packed_len: usize,
+}
+
+impl PackLayout<'_> {
+    /// The packed array's shape.
+    pub fn shape(&self) -> Vec<usize> {
+        let packed = [self.packed_len];
+        self.lead
+            .iter()
+            .chain(&packed)
+            .chain(self.trail)
+            .copied()
+            .collect()
+    }
+
+    /// The shapes [`unpack`] needs to split the packed array again.
+    pub fn shapes<D>(&self) -> PackedShapes<D> {
+        PackedShapes::with_dim(
+            self.mids
+                .iter()
+                .map(|mid| PackedShape::from(*mid))
+                .collect(),
+        )
+    }
+}
+
+/// Checks the shapes of the arrays to pack against `plan` and lays them out.
+pub(crate) fn pack_layout<'s>(
+    shapes: &[&'s [usize]],
     plan: &PackPlan,
-) -> Result<(Array<A, O>, PackedShapes<D>), Error> {
+) -> Result<PackLayout<'s>, Error> {
     let pattern = || plan.pattern.to_string();
-    let Some(first) = arrays.first() else {
+    let Some(&first) = shapes.first() else {
         return Err(Error::PackEmpty { pattern: pattern() });
     };
     let (before, after) = (plan.before.len(), plan.after.len());
-    for (index, array) in arrays.iter().enumerate() {
-        if array.ndim() < plan.named() {
+    for (index, shape) in shapes.iter().enumerate() {
+        if shape.len() < plan.named() {
             return Err(Error::PackRank {
                 pattern: pattern(),
                 index,
-                shape: array.shape().to_vec(),
+                shape: shape.to_vec(),
                 expected: plan.named(),
             });
         }
     }
-    let lead = &first.shape()[..before];
-    let trail = &first.shape()[first.ndim() - after..];
-    for (index, array) in arrays.iter().enumerate().skip(1) {
-        let shape = array.shape();
+    let lead = &first[..before];
+    let trail = &first[first.len() - after..];
+    for (index, shape) in shapes.iter().enumerate().skip(1) {
         let outer = shape[..before].iter().chain(&shape[shape.len() - after..]);
         let first_outer = lead.iter().chain(trail);
         let names = plan.before.iter().chain(plan.after.iter());
@@ -284,79 +318,92 @@ pub(crate) fn pack<A: Clone, D: Dimension, O: Dimension>(
             });
         }
     }
-
-    let mids: Vec<&[usize]> = arrays
+    let mids: Vec<&[usize]> = shapes
         .iter()
-        .map(|array| &array.shape()[before..array.ndim() - after])
+        .map(|shape| &shape[before..shape.len() - after])
         .collect();
-    let inner = product(trail);
-    // In standard layout, each array is one run of (its `*` dimensions × trailing
-    // dimensions) elements per position of the leading dimensions; the packed array is
-    // those runs interleaved.
-    let runs: Vec<usize> = mids.iter().map(|mid| product(mid) * inner).collect();
     let packed_len = mids
         .iter()
         .try_fold(0usize, |sum, mid| sum.checked_add(product(mid)));
-    let total = packed_len.and_then(|len| len.checked_mul(product(lead))?.checked_mul(inner));
-    let (Some(packed_len), Some(total)) = (packed_len, total) else {
+    let total =
+        packed_len.and_then(|len| len.checked_mul(product(lead))?.checked_mul(product(trail)));
+    let (Some(packed_len), Some(_)) = (packed_len, total) else {
         return Err(Error::Overflow {
             call: Box::new(Call {
                 operation: "pack".to_owned(),
                 pattern: pattern(),
-                shape: first.shape().to_vec(),
+                shape: first.to_vec(),
                 lengths: Vec::new(),
             }),
             what: "the packed array".to_owned(),
         });
     };
+    Ok(PackLayout {
+        lead,
+        trail,
+        mids,
+        packed_len,
+    })
+}
+
+/// Packs `arrays` along the dimensions `*` stands for; `O` is the packed array's
+/// dimension type (its rank is the pattern's names plus one).
+pub(crate) fn pack<A: Clone, D: Dimension, O: Dimension>(
+    arrays: &[CowArray<'_, A, D>],
+    plan: &PackPlan,
+) -> Result<(Array<A, O>, PackedShapes<D>), Error> {
+    let shapes: Vec<&[usize]> = arrays.iter().map(|array| array.shape()).collect();
+    let layout = pack_layout(&shapes, plan)?;
+    let inner = product(layout.trail);
+    // In standard layout, each array is one run of (its `*` dimensions × trailing
+    // dimensions) elements per position of the leading dimensions; the packed array is
+    // those runs interleaved.
+    let runs: Vec<usize> = layout.mids.iter().map(|mid| product(mid) * inner).collect();
     let contiguous: Vec<CowArray<'_, A, D>> =
         arrays.iter().map(|a| a.as_standard_layout()).collect();
     let slices: Vec<&[A]> = contiguous
         .iter()
         .map(|a| a.as_slice().expect("standard layout"))
         .collect();
-    let mut values = Vec::with_capacity(total);
-    for row in 0..product(lead) {
+    let shape = layout.shape();
+    let mut values = Vec::with_capacity(product(&shape));
+    for row in 0..product(layout.lead) {
         for (slice, &run) in slices.iter().zip(&runs) {
             values.extend_from_slice(&slice[row * run..(row + 1) * run]);
         }
     }
-    let shape: Vec<usize> = lead
-        .iter()
-        .chain([&packed_len])
-        .chain(trail)
-        .copied()
-        .collect();
     let packed = Array::from_shape_vec(dim::<O>(&shape), values)
         .expect("the runs fill the packed shape exactly");
-    let shapes = mids.iter().map(|mid| PackedShape::from(*mid)).collect();
-    Ok((packed, PackedShapes::with_dim(shapes)))
+    Ok((packed, layout.shapes()))
 }
 
-/// Unpacks `packed` into one array per shape; `D` is the arrays' dimension type.
-pub(crate) fn unpack<A: Clone, D: Dimension>(
-    packed: ArrayView<'_, A, IxDyn>,
+/// Checks a packed array's shape and the packed shapes against `plan`, and returns each
+/// output's dimensions in place of `*` (an unknown one inferred). `rank` is the outputs'
+/// rank when their dimension type fixes it.
+pub(crate) fn unpack_layout(
+    packed: &[usize],
     shapes: &[PackedShape],
     plan: &PackPlan,
-) -> Result<Vec<Array<A, D>>, Error> {
+    rank: Option<usize>,
+) -> Result<Vec<Vec<usize>>, Error> {
     let call = || {
         Box::new(Call {
             operation: PackOperation::Unpack.name().to_owned(),
             pattern: plan.pattern.to_string(),
-            shape: packed.shape().to_vec(),
+            shape: packed.to_vec(),
             lengths: Vec::new(),
         })
     };
-    let text = || PackedShapes::<D>::with_dim(shapes.to_vec()).to_string();
+    let text = || PackedShapes::<IxDyn>::with_dim(shapes.to_vec()).to_string();
     let named = plan.named();
-    if packed.ndim() != named + 1 {
+    if packed.len() != named + 1 {
         return Err(Error::UnpackRank {
             call: call(),
             expected: named + 1,
-            actual: packed.ndim(),
+            actual: packed.len(),
         });
     }
-    if let Some(expected) = D::NDIM {
+    if let Some(expected) = rank {
         let wrong = |(_, s): &(usize, &PackedShape)| named + s.dims().len() != expected;
         if let Some((index, shape)) = shapes.iter().enumerate().find(wrong) {
             return Err(Error::UnpackOutputRank {
@@ -375,17 +422,26 @@ pub(crate) fn unpack<A: Clone, D: Dimension>(
         });
     }
     let axis = plan.before.len();
-    let length = packed.shape()[axis];
-    let split_error = |reason: String| Error::UnpackSplit {
+    let length = packed[axis];
+    resolve(shapes, length).map_err(|reason| Error::UnpackSplit {
         call: call(),
         dim: axis,
         length,
         shapes: text(),
         reason,
-    };
-    let mids = resolve(shapes, length).map_err(split_error)?;
+    })
+}
 
+/// Unpacks `packed` into one array per shape; `D` is the arrays' dimension type.
+pub(crate) fn unpack<A: Clone, D: Dimension>(
+    packed: ArrayView<'_, A, IxDyn>,
+    shapes: &[PackedShape],
+    plan: &PackPlan,
+) -> Result<Vec<Array<A, D>>, Error> {
+    let mids = unpack_layout(packed.shape(), shapes, plan, D::NDIM)?;
     // The runs of each output, as in `pack`, taken from each row of the packed array.
+    let axis = plan.before.len();
+    let length = packed.shape()[axis];
     let (lead, rest) = packed.shape().split_at(axis);
     let trail = &rest[1..];
     let contiguous = packed.as_standard_layout();
@@ -468,7 +524,7 @@ fn checked_product(lengths: &[usize]) -> Option<usize> {
 
 /// Product of lengths of an existing array (or of shapes checked against one), which
 /// ndarray keeps within `isize::MAX` unless one is zero.
-fn product(lengths: &[usize]) -> usize {
+pub(crate) fn product(lengths: &[usize]) -> usize {
     checked_product(lengths).expect("lengths of an array have a product that fits usize")
 }
 

@@ -29,6 +29,10 @@ pub(crate) struct Solution {
     pub reduced_ids: SmallVec<[usize; INLINE]>,
     /// The output's shape (groups merged).
     pub shape: SmallVec<[usize; INLINE]>,
+    #[cfg(feature = "candle")]
+    /// The length of every elementary axis, numbered like `reduced_ids` (what a tensor
+    /// library lowering reshapes to).
+    pub lengths: SmallVec<[usize; INLINE]>,
 }
 
 impl Solution {
@@ -249,12 +253,16 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
         }
     }
     reduced.extend(reduced_ids.iter().map(|&id| step(id)));
+    #[cfg(feature = "candle")]
+    let lengths = (0..lengths.len()).map(length).collect();
     let mut solution = Solution {
         kept,
         kept_place,
         reduced,
         reduced_ids,
         shape: out_shape,
+        #[cfg(feature = "candle")]
+        lengths,
     };
     let standard = standard_strides(&solution.shape);
     solution.set_output_strides(&standard);

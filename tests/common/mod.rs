@@ -194,6 +194,7 @@ pub fn stage_name(stage: einops::Stage) -> &'static str {
         einops::Stage::Rank => "rank",
         einops::Stage::Shape => "shape",
         einops::Stage::Dtype => "dtype",
+        einops::Stage::Backend => "backend",
     }
 }
 

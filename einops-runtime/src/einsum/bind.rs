@@ -67,18 +67,23 @@ impl Context<'_> {
     /// The error for `problem` in this call.
     pub fn fail(&self, problem: EinsumProblem) -> Error {
         Error::Einsum {
-            call: Box::new(EinsumCall {
-                pattern: self.plan.pattern.to_string(),
-                shapes: self.shapes.iter().map(|s| s.to_vec()).collect(),
-                lengths: self
-                    .plan
-                    .length_names
-                    .iter()
-                    .zip(self.lengths)
-                    .map(|(name, value)| format!("{name} = {value}"))
-                    .collect(),
-            }),
+            call: Box::new(self.call()),
             problem: Box::new(problem),
+        }
+    }
+
+    /// This call, for messages.
+    pub fn call(&self) -> EinsumCall {
+        EinsumCall {
+            pattern: self.plan.pattern.to_string(),
+            shapes: self.shapes.iter().map(|s| s.to_vec()).collect(),
+            lengths: self
+                .plan
+                .length_names
+                .iter()
+                .zip(self.lengths)
+                .map(|(name, value)| format!("{name} = {value}"))
+                .collect(),
         }
     }
 
@@ -400,6 +405,33 @@ fn operand_axes(ctx: &Context<'_>, k: usize, strides: &[isize], binding: &mut Bi
         }
     }
     binding.ranges.push((start, binding.axes.len()));
+}
+
+/// Operand `k`'s elementary axes in order, each with its length in the operand (1 where
+/// the operand broadcasts an ellipsis dimension), repeated names included: the shape a
+/// tensor library reshapes the operand to.
+#[cfg(feature = "candle")]
+pub(super) fn operand_elementary(
+    ctx: &Context<'_>,
+    k: usize,
+    lengths: &[usize],
+) -> SmallVec<[(usize, usize); AXES]> {
+    let named = ctx.plan.axes.len();
+    let ellipsis_dims = lengths.len() - named;
+    let mut axes = SmallVec::new();
+    for (dim, term) in ctx.dims(k) {
+        match term {
+            Term::Group(slots) => axes.extend(ids(slots).map(|id| (id, lengths[id]))),
+            Term::Ellipsis => {
+                let covered = ctx.shapes[k].len() + 1 - ctx.plan.operands[k].len();
+                for i in 0..covered {
+                    let axis = named + ellipsis_dims - covered + i;
+                    axes.push((axis, ctx.shapes[k][dim + i]));
+                }
+            }
+        }
+    }
+    axes
 }
 
 /// Fills in the output's elementary axes (with dimension and multiplier) and its shape.

@@ -8,6 +8,8 @@
 //! matrix product for the shapes it was called with ([`memo`]).
 
 mod bind;
+#[cfg(feature = "candle")]
+pub(crate) mod candle;
 mod contract;
 pub mod dynamic;
 mod error;

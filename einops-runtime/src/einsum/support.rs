@@ -12,17 +12,79 @@ use crate::input::ArrayLike;
 use crate::pattern::EinsumPlan;
 use crate::rank::OutputFits;
 
+/// What an `einsum!` operand can be: one ndarray array of any form ([`ArrayLike`]) and,
+/// with the feature `candle`, a `Tensor` or `&Tensor` (rank checked at run time).
+pub trait EinsumSource<'a> {
+    /// The dimension type the rank rules see (`IxDyn` for tensors).
+    type Dim: Dimension;
+    /// What the operand is held as until the call: a `CowArray` or the tensor.
+    type Held: Viewed;
+    /// Converts the operand.
+    fn hold(self) -> Self::Held;
+}
+
+impl<'a, I: ArrayLike<'a>> EinsumSource<'a> for I {
+    type Dim = I::Dim;
+    type Held = CowArray<'a, I::Elem, I::Dim>;
+    fn hold(self) -> Self::Held {
+        self.into_cow()
+    }
+}
+
+/// A held operand, and what einsum reads it through.
+pub trait Viewed {
+    /// A [`Strided`] view of an array, or a borrowed tensor.
+    type View<'v>
+    where
+        Self: 'v;
+    /// The view.
+    fn view(&self) -> Self::View<'_>;
+}
+
+impl<A, D: Dimension> Viewed for CowArray<'_, A, D> {
+    type View<'v>
+        = Strided<'v, A>
+    where
+        Self: 'v;
+    fn view(&self) -> Strided<'_, A> {
+        Strided::of(self)
+    }
+}
+
+/// The views of a call's operands, all of one kind: what computes the result.
+pub trait Contract: Sized {
+    /// The result when the output rule gives the dimension type `O`.
+    type Output<O: Dimension>;
+    /// Computes the call site's plan.
+    fn contract<O: Dimension>(
+        operands: &[Self],
+        plan: &'static EinsumPlan,
+        lengths: &[i128],
+    ) -> Result<Self::Output<O>, Error>;
+}
+
+impl<A: Reducible> Contract for Strided<'_, A> {
+    type Output<O: Dimension> = Array<A, O>;
+    fn contract<O: Dimension>(
+        operands: &[Self],
+        plan: &'static EinsumPlan,
+        lengths: &[i128],
+    ) -> Result<Array<A, O>, Error> {
+        super::einsum(Plan::Site(plan), operands, lengths)
+    }
+}
+
 /// An operand converted by [`einsum_operand`], with the marker of the dimension type `E`
 /// of what its ellipsis matches.
-pub type Converted<'a, A, D, E> = (CowArray<'a, A, D>, Ellipsis<E>);
+pub type Converted<'a, I, E> = (<I as EinsumSource<'a>>::Held, Ellipsis<E>);
 
 /// `einsum!`: one operand, its rank checked by `R`.
-pub fn einsum_operand<'a, R, I>(operand: I) -> Converted<'a, I::Elem, I::Dim, R::Ellipsis>
+pub fn einsum_operand<'a, R, I>(operand: I) -> Converted<'a, I, R::Ellipsis>
 where
-    I: ArrayLike<'a>,
+    I: EinsumSource<'a>,
     R: OperandRule<I::Dim>,
 {
-    (operand.into_cow(), Ellipsis::new())
+    (operand.hold(), Ellipsis::new())
 }
 
 /// `einsum!`: the ellipsis dimensions of two operands broadcast together.
@@ -34,24 +96,24 @@ pub fn einsum_broadcast<E: Broadcast<F>, F: Dimension>(
 }
 
 /// `einsum!`: the view einsum reads a converted operand through.
-pub fn einsum_view<'v, A, D: Dimension>(operand: &'v CowArray<'_, A, D>) -> Strided<'v, A> {
-    Strided::of(operand)
+pub fn einsum_view<H: Viewed>(operand: &H) -> H::View<'_> {
+    operand.view()
 }
 
 /// `einsum!`: computes the call site's plan into a new array whose dimension type `R`
 /// derives from the broadcast ellipsis `E`.
-pub fn einsum<R, E, A>(
+pub fn einsum<R, E, V>(
     _: Ellipsis<E>,
-    operands: &[Strided<'_, A>],
+    operands: &[V],
     plan: &'static EinsumPlan,
     lengths: &[i128],
-) -> Result<Array<A, R::Output>, Error>
+) -> Result<V::Output<R::Output>, Error>
 where
     R: OutputRule<E>,
     E: Dimension,
-    A: Reducible,
+    V: Contract,
 {
-    super::einsum(Plan::Site(plan), operands, lengths)
+    V::contract(operands, plan, lengths)
 }
 
 /// `einsum_into!`: computes the call site's plan into `out`.
@@ -70,4 +132,58 @@ where
     O: Dimension + OutputFits<R::Output>,
 {
     super::einsum_into(out, Plan::Site(plan), operands, lengths)
+}
+
+#[cfg(feature = "candle")]
+mod tensors {
+    use candle_core::Tensor;
+    use ndarray::{Dimension, IxDyn};
+
+    use super::{Contract, EinsumSource, Viewed};
+    use crate::error::Error;
+    use crate::pattern::EinsumPlan;
+
+    impl EinsumSource<'_> for Tensor {
+        type Dim = IxDyn;
+        type Held = Tensor;
+        fn hold(self) -> Tensor {
+            self
+        }
+    }
+
+    impl<'a> EinsumSource<'a> for &'a Tensor {
+        type Dim = IxDyn;
+        type Held = &'a Tensor;
+        fn hold(self) -> &'a Tensor {
+            self
+        }
+    }
+
+    impl Viewed for Tensor {
+        type View<'v> = &'v Tensor;
+        fn view(&self) -> &Tensor {
+            self
+        }
+    }
+
+    impl Viewed for &Tensor {
+        type View<'v>
+            = &'v Tensor
+        where
+            Self: 'v;
+        fn view(&self) -> &Tensor {
+            self
+        }
+    }
+
+    impl Contract for &Tensor {
+        type Output<O: Dimension> = Tensor;
+        fn contract<O: Dimension>(
+            operands: &[Self],
+            plan: &'static EinsumPlan,
+            lengths: &[i128],
+        ) -> Result<Tensor, Error> {
+            crate::candle::einsum(operands, plan, lengths)
+        }
+    }
 }

@@ -20,3 +20,6 @@ pub use recipe::{
     group_text, split_arrow, Axis, Length, List, Operation, Recipe, Reduction, Slot, Term, Text,
 };
 pub use shape::{ShapeDim, ShapeOperation, ShapePlan};
+
+#[cfg(feature = "candle")]
+pub(crate) use recipe::elementary;

@@ -156,6 +156,28 @@ impl Term {
     }
 }
 
+/// The elementary axes of a side in order: each slot's axis, and the axes `ellipsis`
+/// (those of the dimensions `...` matched) where `...` stands; what a tensor library
+/// reshapes to.
+#[cfg(feature = "candle")]
+pub(crate) fn elementary(terms: &[Term], ellipsis: std::ops::Range<usize>) -> Vec<usize> {
+    let mut axes = Vec::new();
+    for term in terms {
+        match term {
+            Term::Ellipsis => axes.extend(ellipsis.clone()),
+            Term::Group(slots) => {
+                for slot in slots.iter() {
+                    match *slot {
+                        Slot::Axis(id) => axes.push(id),
+                        Slot::Ellipsis => axes.extend(ellipsis.clone()),
+                    }
+                }
+            }
+        }
+    }
+    axes
+}
+
 /// A group as written, e.g. `(h w)`; a single slot without parentheses.
 pub fn group_text(slots: &[Slot], axes: &[Axis]) -> String {
     let names: Vec<&str> = slots
