@@ -9,7 +9,7 @@ use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension, IxDyn};
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::{ArrayLike, Operand};
-use crate::ops;
+use crate::ops::{self, Plan};
 use crate::pack::{self, ArrayList, PackedShapes};
 use crate::pattern::{Operation, PackOperation, PackPlan, Recipe, ShapeOperation, ShapePlan};
 use crate::shape::{self, HasShape};
@@ -44,7 +44,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
-    ops::rearrange(input.into_input(), &recipe, &values)
+    ops::rearrange(input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// Reduces the axes missing on the right with `reduction` (`"sum"`, `"mean"`, `"min"`,
@@ -69,7 +69,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::reduce(pattern, reduction, &names)?;
-    ops::reduce(input.into_input(), &recipe, &values)
+    ops::reduce(input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// Repeats along the axes new on the right (`"h w -> h w c"` with `c`).
@@ -90,7 +90,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
-    ops::rearrange(input.into_input(), &recipe, &values)
+    ops::rearrange(input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// [`rearrange`] writing into `out`, whose shape must be the result's.
@@ -115,7 +115,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
-    ops::rearrange_into(out, input.into_input(), &recipe, &values)
+    ops::rearrange_into(out, input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// [`reduce`] writing into `out`, whose shape must be the result's.
@@ -141,7 +141,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::reduce(pattern, reduction, &names)?;
-    ops::reduce_into(out, input.into_input(), &recipe, &values)
+    ops::reduce_into(out, input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// [`repeat`] writing into `out`, whose shape must be the result's.
@@ -166,7 +166,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
-    ops::rearrange_into(out, input.into_input(), &recipe, &values)
+    ops::rearrange_into(out, input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// Concatenates `arrays` along the dimensions `*` stands for (`"b * c"`): every array has

@@ -11,6 +11,7 @@ mod input;
 mod kernel;
 #[doc(hidden)]
 pub mod macro_support;
+mod memo;
 mod ops;
 mod pack;
 pub mod pattern;

@@ -1,5 +1,6 @@
 //! What the macro expansions call: one function per operation, generic over the rank
-//! rule the macro chose, taking the constant recipe and the length values.
+//! rule the macro chose, taking the call site's `static` recipe (whose address names the
+//! site for the memo of walks) and the length values.
 //!
 //! Not a stable API: reached through `einops::__private`.
 
@@ -8,7 +9,7 @@ use ndarray::{Array, ArrayBase, DataMut, Dimension};
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::{ArrayLike, Operand};
-use crate::ops;
+use crate::ops::{self, Plan};
 use crate::pack::{self, ArrayList, PackedShapes};
 use crate::pattern::{PackPlan, Recipe, ShapePlan};
 use crate::rank::{ElementRule, OutputFits, RankRule};
@@ -27,7 +28,7 @@ pub type Output<'a, R, I> =
 /// `rearrange!` and `repeat!`.
 pub fn rearrange<'a, R, I>(
     input: I,
-    recipe: &Recipe,
+    recipe: &'static Recipe,
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
@@ -35,13 +36,13 @@ where
     I::Elem: Clone,
     R: RankRule<I::Dim>,
 {
-    ops::rearrange(input.into_input(), recipe, lengths)
+    ops::rearrange(input.into_input(), Plan::Site(recipe), lengths)
 }
 
 /// `reduce!`; `M` restricts the element type (`mean` needs floats).
 pub fn reduce<'a, R, M, I>(
     input: I,
-    recipe: &Recipe,
+    recipe: &'static Recipe,
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
@@ -50,14 +51,14 @@ where
     R: RankRule<I::Dim>,
     M: ElementRule<I::Elem>,
 {
-    ops::reduce(input.into_input(), recipe, lengths)
+    ops::reduce(input.into_input(), Plan::Site(recipe), lengths)
 }
 
 /// `rearrange_into!` and `repeat_into!`.
 pub fn rearrange_into<'a, R, I, S, O>(
     out: &mut ArrayBase<S, O>,
     input: I,
-    recipe: &Recipe,
+    recipe: &'static Recipe,
     lengths: &[i128],
 ) -> Result<(), Error>
 where
@@ -67,14 +68,14 @@ where
     S: DataMut<Elem = I::Elem>,
     O: Dimension + OutputFits<R::Output>,
 {
-    ops::rearrange_into(out, input.into_input(), recipe, lengths)
+    ops::rearrange_into(out, input.into_input(), Plan::Site(recipe), lengths)
 }
 
 /// `reduce_into!`.
 pub fn reduce_into<'a, R, M, I, S, O>(
     out: &mut ArrayBase<S, O>,
     input: I,
-    recipe: &Recipe,
+    recipe: &'static Recipe,
     lengths: &[i128],
 ) -> Result<(), Error>
 where
@@ -85,7 +86,7 @@ where
     S: DataMut<Elem = I::Elem>,
     O: Dimension + OutputFits<R::Output>,
 {
-    ops::reduce_into(out, input.into_input(), recipe, lengths)
+    ops::reduce_into(out, input.into_input(), Plan::Site(recipe), lengths)
 }
 
 /// An integer usable as an axis length (`name = expr`); converted without loss, so a

@@ -1,4 +1,5 @@
-//! Reduction kernels. The kept walk is simplified like a copy; then
+//! Reduction kernels. The kept walk is simplified like a copy's, the reduced one by source
+//! stride ([`simplify_reduced`]); then
 //!
 //! - **vertical**: the innermost kept axis is contiguous in source and destination
 //!   (channel max, pooling over NHWC): whole lanes of the output are folded at once,
@@ -135,40 +136,47 @@ fn empty<A: Reducible>(reduction: Reduction) -> A {
     }
 }
 
-/// Writes, for every position of `kept`, the reduction of the `reduced` walk there.
-///
-/// # Safety
-/// Every combination of a kept and a reduced source offset must address a readable
-/// element of `src`; every kept destination offset a writable element of `dst`
-/// (distinct, not overlapping `src`). A `min`/`max` over a reduced walk with no element
-/// must have been rejected (the other reductions write their empty value).
-pub(crate) unsafe fn reduce<A: Reducible>(
-    kept: &[Step],
-    reduced: &[Step],
-    reduction: Reduction,
-    src: *const A,
-    dst: *mut A,
-) {
-    let Some(kept) = simplify(kept) else { return };
-    // Sorting and fusing by source stride puts the contiguous reduced axis innermost.
+/// The reduced walk simplified by source stride, which puts the contiguous reduced axis
+/// innermost; `None` when it visits no element. Reducing only unit axes gives one unit
+/// loop: every output folds exactly one element.
+pub(crate) fn simplify_reduced(reduced: &[Step]) -> Option<Steps> {
     let by_source: Steps = reduced.iter().map(|s| Step { dst: s.src, ..*s }).collect();
-    let Some(mut reduced) = simplify(&by_source) else {
-        let value = empty::<A>(reduction);
-        // SAFETY: kept destination offsets are valid (caller).
-        for_each(&kept, |_, d| unsafe { dst.offset(d).write(value) });
-        return;
-    };
+    let mut reduced = simplify(&by_source)?;
     if reduced.is_empty() {
-        // Only unit axes are reduced: every output folds exactly one element.
         reduced.push(Step {
             len: 1,
             src: 1,
             dst: 1,
         });
     }
-    let bytes = (count(&kept) * count(&reduced)).saturating_mul(std::mem::size_of::<A>());
+    Some(reduced)
+}
+
+/// Writes, for every position of `kept`, the reduction of the `reduced` walk there.
+///
+/// # Safety
+/// `kept` must be a walk [`simplify`] returned and `reduced` one [`simplify_reduced`]
+/// returned (`None`: no element to fold). Every combination of a kept and a reduced source
+/// offset must address a readable element of `src`; every kept destination offset a
+/// writable element of `dst` (distinct, not overlapping `src`). A `min`/`max` over a
+/// reduced walk with no element must have been rejected (the other reductions write their
+/// empty value).
+pub(crate) unsafe fn reduce<A: Reducible>(
+    kept: &[Step],
+    reduced: Option<&[Step]>,
+    reduction: Reduction,
+    src: *const A,
+    dst: *mut A,
+) {
+    let Some(reduced) = reduced else {
+        let value = empty::<A>(reduction);
+        // SAFETY: kept destination offsets are valid (caller).
+        for_each(kept, |_, d| unsafe { dst.offset(d).write(value) });
+        return;
+    };
+    let bytes = (count(kept) * count(reduced)).saturating_mul(std::mem::size_of::<A>());
     let (src, dst) = (Shared(src.cast_mut()), Shared(dst));
-    parallel::chunks(&kept, bytes, |chunk, s, d| {
+    parallel::chunks(kept, bytes, |chunk, s, d| {
         let (src, dst) = (
             src.ptr().wrapping_offset(s).cast_const(),
             dst.ptr().wrapping_offset(d),
@@ -176,13 +184,13 @@ pub(crate) unsafe fn reduce<A: Reducible>(
         // SAFETY: forwarded from the caller; chunks of the kept walk write disjoint outputs.
         unsafe {
             match reduction {
-                Reduction::Sum => run::<A, Sum>(chunk, &reduced, src, dst),
-                Reduction::Mean => run::<A, Mean>(chunk, &reduced, src, dst),
-                Reduction::Prod => run::<A, Prod>(chunk, &reduced, src, dst),
-                Reduction::Min => run::<A, Min>(chunk, &reduced, src, dst),
-                Reduction::Max => run::<A, Max>(chunk, &reduced, src, dst),
-                Reduction::Any => run::<A, Any>(chunk, &reduced, src, dst),
-                Reduction::All => run::<A, All>(chunk, &reduced, src, dst),
+                Reduction::Sum => run::<A, Sum>(chunk, reduced, src, dst),
+                Reduction::Mean => run::<A, Mean>(chunk, reduced, src, dst),
+                Reduction::Prod => run::<A, Prod>(chunk, reduced, src, dst),
+                Reduction::Min => run::<A, Min>(chunk, reduced, src, dst),
+                Reduction::Max => run::<A, Max>(chunk, reduced, src, dst),
+                Reduction::Any => run::<A, Any>(chunk, reduced, src, dst),
+                Reduction::All => run::<A, All>(chunk, reduced, src, dst),
             }
         }
     });
