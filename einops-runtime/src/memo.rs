@@ -74,9 +74,16 @@ impl Key {
 
     /// Appends an array's rank, shape and strides.
     pub fn array(&mut self, shape: &[usize], strides: &[isize]) -> Option<()> {
-        self.push(shape.len())?;
-        shape.iter().try_for_each(|&l| self.push(l))?;
-        strides.iter().try_for_each(|&s| self.push(s as usize))
+        let rank = shape.len();
+        let words = self.words.get_mut(self.len..self.len + 1 + 2 * rank)?;
+        let (head, strides_words) = words.split_at_mut(1 + rank);
+        head[0] = rank;
+        head[1..].copy_from_slice(shape);
+        for (word, &stride) in strides_words.iter_mut().zip(strides) {
+            *word = stride as usize;
+        }
+        self.len += 1 + 2 * rank;
+        Some(())
     }
 
     /// Appends the given axis lengths; `None` when one is no `usize` (such a call fails

@@ -216,17 +216,25 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
             let (&last, rest) = reduced
                 .split_last()
                 .expect("simplified reduced walk is not empty");
+            let fold = |offset: isize| {
+                if last.src == 1 {
+                    unsafe { horizontal::<A, F>(src.offset(offset), last.len) }
+                } else {
+                    unsafe { strided::<A, F>(src.offset(offset), last.len, last.src) }
+                }
+            };
             for_each(kept, |s, d| {
-                let mut total: Option<F::State> = None;
-                for_each(rest, |r, _| {
-                    let part = if last.src == 1 {
-                        unsafe { horizontal::<A, F>(src.offset(s + r), last.len) }
-                    } else {
-                        unsafe { strided::<A, F>(src.offset(s + r), last.len, last.src) }
-                    };
-                    total = Some(total.map_or(part, |t| F::combine(t, part)));
-                });
-                let total = total.expect("the reduced walk visits at least one run");
+                // One run per output (global pooling) needs no loop over the others.
+                let total = if rest.is_empty() {
+                    fold(s)
+                } else {
+                    let mut total: Option<F::State> = None;
+                    for_each(rest, |r, _| {
+                        let part = fold(s + r);
+                        total = Some(total.map_or(part, |t| F::combine(t, part)));
+                    });
+                    total.expect("the reduced walk visits at least one run")
+                };
                 unsafe { dst.offset(d).write(F::finish(total, count)) };
             });
         }
@@ -247,7 +255,10 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
     reduced: &[Step],
     count: usize,
 ) {
-    // SAFETY (both): forwarded from the caller, block by block.
+    // SAFETY (all): forwarded from the caller, block by block.
+    if lanes <= NARROW_LANES {
+        return unsafe { lane_block::<A, F, NARROW_LANES>(src, dst, lanes, reduced, count) };
+    }
     if lanes <= SHORT_LANES {
         return unsafe { lane_block::<A, F, SHORT_LANES>(src, dst, lanes, reduced, count) };
     }
@@ -257,8 +268,11 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
     }
 }
 
-/// Lane blocks of at most this many lanes use a small stack buffer.
+/// Lane blocks of at most this many lanes use a small stack buffer, and of at most
+/// `NARROW_LANES` (pooling over few channels) a tiny one: the buffers are seeded on every
+/// call, which would otherwise cost more than folding a few short rows.
 const SHORT_LANES: usize = 64;
+const NARROW_LANES: usize = 16;
 
 /// Folds `width ≤ N` lanes; partial folds of at most [`BLOCK`] rows are combined into a
 /// total, which keeps long float sums accurate.
@@ -318,20 +332,33 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
     }
 }
 
-/// Folds `len` (≥ 1) contiguous elements with [`ACCUMULATORS`] independent states.
+/// Folds `len` (≥ 1) contiguous elements with [`ACCUMULATORS`] independent states, or
+/// [`FEW_ACCUMULATORS`] for short runs (which seeding and combining many would dominate).
 ///
 /// # Safety
 /// `src .. src + len` must be readable.
 unsafe fn horizontal<A: Reducible, F: Fold<A>>(src: *const A, len: usize) -> F::State {
     // SAFETY: the caller guarantees the run is readable.
     let run = unsafe { std::slice::from_raw_parts(src, len) };
+    if len < SHORT_RUN {
+        return fold_run::<A, F, FEW_ACCUMULATORS>(run);
+    }
+    fold_run::<A, F, ACCUMULATORS>(run)
+}
+
+/// Runs shorter than this fold with [`FEW_ACCUMULATORS`].
+const SHORT_RUN: usize = 256;
+const FEW_ACCUMULATORS: usize = 8;
+
+/// Folds a non-empty run with `N` independent states, in blocks of `BLOCK * N`.
+#[inline(always)]
+fn fold_run<A: Reducible, F: Fold<A>, const N: usize>(run: &[A]) -> F::State {
     let mut total: Option<F::State> = None;
-    for block in run.chunks(BLOCK * ACCUMULATORS) {
-        let mut chunks = block.chunks_exact(ACCUMULATORS);
+    for block in run.chunks(BLOCK * N) {
+        let mut chunks = block.chunks_exact(N);
         let part = match chunks.next() {
             Some(first) => {
-                let mut lanes: [F::State; ACCUMULATORS] =
-                    std::array::from_fn(|k| F::first(first[k]));
+                let mut lanes: [F::State; N] = std::array::from_fn(|k| F::first(first[k]));
                 for chunk in chunks.by_ref() {
                     for (lane, &x) in lanes.iter_mut().zip(chunk) {
                         *lane = F::step(*lane, x);
