@@ -24,7 +24,7 @@ use ndarray::IxDyn;
 
 use crate::error::Error;
 use crate::kernel::standard_strides;
-use crate::ops::reduction_for;
+use crate::ops::{reduction_to_run, Element};
 use crate::pack::{pack_layout, product, unpack_layout, PackedShape, PackedShapes};
 use crate::pattern::{elementary, PackPlan, Recipe, Reduction};
 use crate::shape::HasShape;
@@ -77,7 +77,11 @@ pub fn apply(input: &Tensor, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor
     };
     let solution = solve(&ctx, &standard_strides(input.dims()))?;
     let dtype = input.dtype();
-    let reduction = reduction_for(&ctx, &solution, dtype.is_float(), dtype.as_str())?;
+    let element = Element {
+        name: dtype.as_str(),
+        float: dtype.is_float(),
+    };
+    let reduction = reduction_to_run(&ctx, &solution, Some(element))?;
     let fail = || backend(ctx.call());
 
     let ellipsis = recipe.axes.len()..solution.lengths.len();

@@ -11,7 +11,7 @@ use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension, IxDyn};
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::{ArrayLike, Operand};
-use crate::ops;
+use crate::ops::{self, Plan};
 use crate::pack::{self, ArrayList, PackedShapes};
 use crate::pattern::{Operation, PackOperation, PackPlan, Recipe, ShapeOperation, ShapePlan};
 use crate::shape::{self, HasShape};
@@ -46,7 +46,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
-    ops::rearrange(input.into_input(), &recipe, &values)
+    ops::rearrange(input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// Reduces the axes missing on the right with `reduction` (`"sum"`, `"mean"`, `"min"`,
@@ -71,7 +71,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::reduce(pattern, reduction, &names)?;
-    ops::reduce(input.into_input(), &recipe, &values)
+    ops::reduce(input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// Repeats along the axes new on the right (`"h w -> h w c"` with `c`).
@@ -92,7 +92,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
-    ops::rearrange(input.into_input(), &recipe, &values)
+    ops::rearrange(input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// [`rearrange`] writing into `out`, whose shape must be the result's.
@@ -117,7 +117,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
-    ops::rearrange_into(out, input.into_input(), &recipe, &values)
+    ops::rearrange_into(out, input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// [`reduce`] writing into `out`, whose shape must be the result's.
@@ -143,7 +143,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::reduce(pattern, reduction, &names)?;
-    ops::reduce_into(out, input.into_input(), &recipe, &values)
+    ops::reduce_into(out, input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// [`repeat`] writing into `out`, whose shape must be the result's.
@@ -168,7 +168,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
-    ops::rearrange_into(out, input.into_input(), &recipe, &values)
+    ops::rearrange_into(out, input.into_input(), Plan::Parsed(&recipe), &values)
 }
 
 /// Concatenates `arrays` along the dimensions `*` stands for (`"b * c"`): every array has

@@ -14,6 +14,7 @@ mod kernel;
 pub mod layers;
 #[doc(hidden)]
 pub mod macro_support;
+mod memo;
 mod ops;
 mod pack;
 pub mod pattern;

@@ -1,5 +1,6 @@
 //! What the macro expansions call: one function per operation, generic over the rank
-//! rule the macro chose, taking the constant recipe and the length values.
+//! rule the macro chose, taking the call site's `static` recipe (whose address names the
+//! site for the memo of walks) and the length values.
 //!
 //! Not a stable API: reached through `einops::__private`.
 
@@ -9,7 +10,7 @@ use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::{ArrayLike, Operand};
 use crate::layers::{EinMixSpec, Rearrange, Reduce, Repeat};
-use crate::ops;
+use crate::ops::{self, Plan};
 use crate::pack::{self, ArrayList, PackedShapes};
 use crate::pattern::{EinMixPlan, PackPlan, Recipe, ShapePlan};
 use crate::rank::{ElementRule, OutputFits, RankRule};
@@ -35,7 +36,7 @@ pub trait Source<'a> {
     /// Applies a rearrange or repeat recipe.
     fn rearrange<O: Dimension>(
         self,
-        recipe: &Recipe,
+        recipe: &'static Recipe,
         lengths: &[i128],
     ) -> Result<Self::Output<O>, Error>;
 }
@@ -45,7 +46,7 @@ pub trait ReduceSource<'a>: Source<'a> {
     /// Applies a reduce recipe.
     fn reduce<O: Dimension>(
         self,
-        recipe: &Recipe,
+        recipe: &'static Recipe,
         lengths: &[i128],
     ) -> Result<Self::Output<O>, Error>;
 }
@@ -59,10 +60,10 @@ where
     type Output<O: Dimension> = Array<I::Elem, O>;
     fn rearrange<O: Dimension>(
         self,
-        recipe: &Recipe,
+        recipe: &'static Recipe,
         lengths: &[i128],
     ) -> Result<Array<I::Elem, O>, Error> {
-        ops::rearrange(self.into_input(), recipe, lengths)
+        ops::rearrange(self.into_input(), Plan::Site(recipe), lengths)
     }
 }
 
@@ -72,10 +73,10 @@ where
 {
     fn reduce<O: Dimension>(
         self,
-        recipe: &Recipe,
+        recipe: &'static Recipe,
         lengths: &[i128],
     ) -> Result<Array<I::Elem, O>, Error> {
-        ops::reduce(self.into_input(), recipe, lengths)
+        ops::reduce(self.into_input(), Plan::Site(recipe), lengths)
     }
 }
 
@@ -86,7 +87,7 @@ pub type Output<'a, R, I> =
 /// `rearrange!` and `repeat!`.
 pub fn rearrange<'a, R, I>(
     input: I,
-    recipe: &Recipe,
+    recipe: &'static Recipe,
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
@@ -99,7 +100,7 @@ where
 /// `reduce!`; `M` restricts the element type (`mean` needs floats).
 pub fn reduce<'a, R, M, I>(
     input: I,
-    recipe: &Recipe,
+    recipe: &'static Recipe,
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
@@ -114,7 +115,7 @@ where
 pub fn rearrange_into<'a, R, I, S, O>(
     out: &mut ArrayBase<S, O>,
     input: I,
-    recipe: &Recipe,
+    recipe: &'static Recipe,
     lengths: &[i128],
 ) -> Result<(), Error>
 where
@@ -124,14 +125,14 @@ where
     S: DataMut<Elem = I::Elem>,
     O: Dimension + OutputFits<R::Output>,
 {
-    ops::rearrange_into(out, input.into_input(), recipe, lengths)
+    ops::rearrange_into(out, input.into_input(), Plan::Site(recipe), lengths)
 }
 
 /// `reduce_into!`.
 pub fn reduce_into<'a, R, M, I, S, O>(
     out: &mut ArrayBase<S, O>,
     input: I,
-    recipe: &Recipe,
+    recipe: &'static Recipe,
     lengths: &[i128],
 ) -> Result<(), Error>
 where
@@ -142,7 +143,7 @@ where
     S: DataMut<Elem = I::Elem>,
     O: Dimension + OutputFits<R::Output>,
 {
-    ops::reduce_into(out, input.into_input(), recipe, lengths)
+    ops::reduce_into(out, input.into_input(), Plan::Site(recipe), lengths)
 }
 
 /// An integer usable as an axis length (`name = expr`); converted without loss, so a
@@ -319,13 +320,13 @@ mod tensors {
                 type Elem = TensorElements;
                 type Dim = IxDyn;
                 type Output<O: Dimension> = Tensor;
-                fn rearrange<O: Dimension>(self, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
+                fn rearrange<O: Dimension>(self, recipe: &'static Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
                     candle::apply(&self, recipe, lengths)
                 }
             }
 
             impl<'a> ReduceSource<'a> for $tensor {
-                fn reduce<O: Dimension>(self, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
+                fn reduce<O: Dimension>(self, recipe: &'static Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
                     candle::apply(&self, recipe, lengths)
                 }
             }

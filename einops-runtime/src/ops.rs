@@ -1,63 +1,172 @@
-//! rearrange, reduce and repeat: solve the recipe against the input, then copy or fold
-//! into a new array or into a given one.
+//! rearrange, reduce and repeat: solve the recipe against the input, simplify the walk,
+//! then copy or fold into a new array or into a given one.
+//!
+//! A macro call site remembers its simplified walk per input layout ([`memo`]): a call
+//! like an earlier one goes straight to allocation and the kernel.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use ndarray::{Array, ArrayBase, Axis, CowArray, DataMut, Dimension};
+use smallvec::SmallVec;
 
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::Input;
-use crate::kernel::{self, Class, OutputBuffer};
+use crate::kernel::{self, Class, OutputBuffer, Steps};
+use crate::memo::{self, Key, Memo};
 use crate::pattern::{Operation, Recipe, Reduction};
-use crate::solve::{solve, Context, Solution};
+use crate::solve::{solve, Context, Solution, INLINE};
+
+/// A recipe, and whether its walks are remembered.
+pub(crate) type Plan<'p> = memo::Plan<'p, Recipe>;
+
+/// What one call does, solved against its input's layout and simplified for the kernels.
+struct Walk {
+    /// The output's shape.
+    shape: SmallVec<[usize; INLINE]>,
+    /// The output's loops, simplified; `None` when the output is empty.
+    kept: Option<Steps>,
+    /// What reduce folds (`None`: the elements are only moved), with the reduced loops
+    /// simplified by source (`None`: no element to fold).
+    fold: Option<(Reduction, Option<Steps>)>,
+    /// Whether, for a standard-layout input, the output is the input reshaped.
+    keeps_standard_order: bool,
+}
+
+thread_local! {
+    static WALKS: RefCell<Memo<Walk>> = const { RefCell::new(Memo::new()) };
+}
+
+/// The output a walk is planned for: a new standard-layout array, or the given one.
+type Output<'o> = Option<(&'o [usize], &'o [isize])>;
+
+/// The element type of a reduction, as `mean` sees it (rearrange and repeat only move
+/// elements and have none).
+#[derive(Clone, Copy)]
+pub(crate) struct Element {
+    pub name: &'static str,
+    pub float: bool,
+}
+
+impl Element {
+    fn of<A: Reducible>() -> Option<Element> {
+        Some(Element {
+            name: A::NAME,
+            float: A::IS_FLOAT,
+        })
+    }
+}
+
+/// The walk of a call: remembered for the call site and this layout, or solved (and then
+/// remembered).
+fn walk<A, D: Dimension>(
+    recipe: Plan<'_>,
+    array: &CowArray<'_, A, D>,
+    lengths: &[i128],
+    element: Option<Element>,
+    output: Output<'_>,
+) -> Result<Rc<Walk>, Error> {
+    let key = walk_key(recipe, array, lengths, element, output);
+    if let Some(walk) = key.as_ref().and_then(|key| memo::recall(&WALKS, key)) {
+        return Ok(walk);
+    }
+    let walk = plan(recipe.plan(), array, lengths, element, output)?;
+    Ok(match key {
+        Some(key) => memo::remember(&WALKS, &key, walk),
+        None => Rc::new(walk),
+    })
+}
+
+/// What a walk depends on besides the recipe: the input's shape and strides, the given
+/// lengths, whether the elements are floats (`mean` of others fails) and the given
+/// output's shape and strides. (Sites in generic functions see several element types.)
+fn walk_key<A, D: Dimension>(
+    recipe: Plan<'_>,
+    array: &CowArray<'_, A, D>,
+    lengths: &[i128],
+    element: Option<Element>,
+    output: Output<'_>,
+) -> Option<Key> {
+    let mut key = Key::new(recipe)?;
+    key.array(array.shape(), array.strides())?;
+    key.lengths(lengths)?;
+    key.push(element.is_some_and(|e| e.float) as usize)?;
+    if let Some((shape, strides)) = output {
+        key.array(shape, strides)?;
+    }
+    Some(key)
+}
+
+/// Solves and validates a call (the output's shape too, when one is given) and simplifies
+/// its walk. Kept apart so that the memo's path stays small.
+#[inline(never)]
+fn plan<A, D: Dimension>(
+    recipe: &Recipe,
+    array: &CowArray<'_, A, D>,
+    lengths: &[i128],
+    element: Option<Element>,
+    output: Output<'_>,
+) -> Result<Walk, Error> {
+    let ctx = Context {
+        recipe,
+        shape: array.shape(),
+        lengths,
+    };
+    let mut solution = solve(&ctx, array.strides())?;
+    if let Some((shape, strides)) = output {
+        check_output(&ctx, &solution, shape)?;
+        solution.set_output_strides(strides);
+    }
+    let fold = reduction_to_run(&ctx, &solution, element)?
+        .map(|reduction| (reduction, kernel::simplify_reduced(&solution.reduced)));
+    Ok(Walk {
+        kept: kernel::simplify(&solution.kept),
+        fold,
+        keeps_standard_order: solution.keeps_standard_order(),
+        shape: solution.shape,
+    })
+}
 
 /// Applies a rearrange or repeat recipe, into a new array.
 ///
 /// An owned standard-layout input whose elements stay in order keeps its buffer.
 pub fn rearrange<'a, A: Clone + 'a, D: Dimension, O: Dimension>(
     input: Input<'a, A, D>,
-    recipe: &Recipe,
+    recipe: Plan<'_>,
     lengths: &[i128],
 ) -> Result<Array<A, O>, Error> {
-    let array = stacked(input, recipe, lengths)?;
-    let ctx = Context {
-        recipe,
-        shape: array.shape(),
-        lengths,
-    };
-    let solution = solve(&ctx, array.strides())?;
-    Ok(move_elements(array, &solution))
+    let array = stacked(input, recipe.plan(), lengths)?;
+    let walk = walk(recipe, &array, lengths, None, None)?;
+    Ok(move_elements(array, &walk))
 }
 
 /// Applies a reduce recipe, into a new array; when no axis is reduced it is a
 /// rearrangement.
 pub fn reduce<'a, A: Reducible, D: Dimension, O: Dimension>(
     input: Input<'a, A, D>,
-    recipe: &Recipe,
+    recipe: Plan<'_>,
     lengths: &[i128],
 ) -> Result<Array<A, O>, Error> {
-    let array = stacked(input, recipe, lengths)?;
-    let ctx = Context {
-        recipe,
-        shape: array.shape(),
-        lengths,
+    let array = stacked(input, recipe.plan(), lengths)?;
+    let walk = walk(recipe, &array, lengths, Element::of::<A>(), None)?;
+    let (Some(kept), Some((reduction, reduced))) = (&walk.kept, &walk.fold) else {
+        return Ok(move_elements(array, &walk));
     };
-    let solution = solve(&ctx, array.strides())?;
-    let Some(reduction) = reduction_to_run::<A>(&ctx, &solution)? else {
-        return Ok(move_elements(array, &solution));
-    };
-    let mut buffer = OutputBuffer::new(kernel::count(&solution.kept));
-    // SAFETY: `solve` derived the walks from this array's shape and strides and from
-    // standard output strides, so every offset addresses an element of `array` (borrowed
-    // for the call) or a slot of the buffer, which has room for every kept position.
+    let mut buffer = OutputBuffer::new(walk.shape.iter().product());
+    // SAFETY: `plan` derived the walks from this array's shape and strides and from
+    // standard output strides (the memo key holds all of them), so every offset addresses
+    // an element of `array` (borrowed for the call) or a slot of the buffer, which has room
+    // for every kept position.
     unsafe {
         kernel::reduce(
-            &solution.kept,
-            &solution.reduced,
-            reduction,
+            kept,
+            reduced.as_deref(),
+            *reduction,
             array.as_ptr(),
             buffer.as_mut_ptr(),
         );
-        Ok(buffer.finish(output_dim(&solution)))
+        Ok(buffer.finish(output_dim(&walk)))
     }
 }
 
@@ -66,18 +175,18 @@ pub fn reduce<'a, A: Reducible, D: Dimension, O: Dimension>(
 pub fn rearrange_into<'a, A: Clone + 'a, D: Dimension, S: DataMut<Elem = A>, O: Dimension>(
     out: &mut ArrayBase<S, O>,
     input: Input<'a, A, D>,
-    recipe: &Recipe,
+    recipe: Plan<'_>,
     lengths: &[i128],
 ) -> Result<(), Error> {
-    write_into(out, input, recipe, lengths, |_, solution, src, dst| {
+    write_into(out, input, recipe, lengths, None, |walk, src, dst| {
+        let Some(kept) = &walk.kept else { return };
         // SAFETY: `write_into` guarantees the walk's offsets for `src` and `dst`.
         unsafe {
             match kernel::class::<A>() {
-                Class::Drop => kernel::assign(&solution.kept, src, dst),
-                _ => kernel::copy(&solution.kept, src, dst),
+                Class::Drop => kernel::assign(kept, src, dst),
+                _ => kernel::copy(kept, src, dst),
             }
         }
-        Ok(())
     })
 }
 
@@ -85,67 +194,58 @@ pub fn rearrange_into<'a, A: Clone + 'a, D: Dimension, S: DataMut<Elem = A>, O: 
 pub fn reduce_into<'a, A: Reducible, D: Dimension, S: DataMut<Elem = A>, O: Dimension>(
     out: &mut ArrayBase<S, O>,
     input: Input<'a, A, D>,
-    recipe: &Recipe,
+    recipe: Plan<'_>,
     lengths: &[i128],
 ) -> Result<(), Error> {
-    write_into(out, input, recipe, lengths, |ctx, solution, src, dst| {
-        let reduction = reduction_to_run::<A>(ctx, solution)?;
+    let element = Element::of::<A>();
+    write_into(out, input, recipe, lengths, element, |walk, src, dst| {
+        let Some(kept) = &walk.kept else { return };
         // SAFETY: `write_into` guarantees the walks' offsets; reducible elements are
         // `Copy`, so overwriting drops nothing.
         unsafe {
-            match reduction {
-                Some(reduction) => {
-                    kernel::reduce(&solution.kept, &solution.reduced, reduction, src, dst)
+            match &walk.fold {
+                Some((reduction, reduced)) => {
+                    kernel::reduce(kept, reduced.as_deref(), *reduction, src, dst)
                 }
-                None => kernel::copy(&solution.kept, src, dst),
+                None => kernel::copy(kept, src, dst),
             }
         }
-        Ok(())
     })
 }
 
-/// Solves the recipe against the input, checks `out`'s shape, points the walk at
-/// `out`'s strides and hands `write` the walk with the source and destination pointers:
-/// every source offset of the walks addresses an element of the input (borrowed for the
-/// call), every destination offset an element of `out`, and the two cannot overlap (a
-/// `&mut` output cannot alias the borrowed input).
+/// Finds the walk of a call writing into `out` (which checks `out`'s shape and points the
+/// walk at `out`'s strides) and hands `write` the walk with the source and destination
+/// pointers: every source offset of the walks addresses an element of the input (borrowed
+/// for the call), every destination offset an element of `out`, and the two cannot
+/// overlap (a `&mut` output cannot alias the borrowed input).
 fn write_into<'a, A: Clone + 'a, D: Dimension, S: DataMut<Elem = A>, O: Dimension>(
     out: &mut ArrayBase<S, O>,
     input: Input<'a, A, D>,
-    recipe: &Recipe,
+    recipe: Plan<'_>,
     lengths: &[i128],
-    write: impl FnOnce(&Context<'_>, &Solution, *const A, *mut A) -> Result<(), Error>,
+    element: Option<Element>,
+    write: impl FnOnce(&Walk, *const A, *mut A),
 ) -> Result<(), Error> {
-    let array = stacked(input, recipe, lengths)?;
-    let ctx = Context {
-        recipe,
-        shape: array.shape(),
-        lengths,
-    };
-    let mut solution = solve(&ctx, array.strides())?;
-    check_output(&ctx, &solution, out.shape())?;
+    let array = stacked(input, recipe.plan(), lengths)?;
     // `as_mut_ptr` may first unshare the data into a new layout: strides only after it.
     let dst = out.as_mut_ptr();
-    solution.set_output_strides(out.strides());
-    write(&ctx, &solution, array.as_ptr(), dst)
+    let walk = walk(
+        recipe,
+        &array,
+        lengths,
+        element,
+        Some((out.shape(), out.strides())),
+    )?;
+    write(&walk, array.as_ptr(), dst);
+    Ok(())
 }
 
-/// The reduction to run, `None` when nothing is reduced; rejects `mean` of integers and
-/// empty `min`/`max`.
-fn reduction_to_run<A: Reducible>(
+/// The reduction to run, `None` when nothing is reduced; rejects `mean` of non-float
+/// elements and empty `min`/`max`.
+pub(crate) fn reduction_to_run(
     ctx: &Context<'_>,
     solution: &Solution,
-) -> Result<Option<Reduction>, Error> {
-    reduction_for(ctx, solution, A::IS_FLOAT, A::NAME)
-}
-
-/// [`reduction_to_run`] for an element type known by its name and whether it is a float
-/// (a tensor's dtype is known only at run time).
-pub(crate) fn reduction_for(
-    ctx: &Context<'_>,
-    solution: &Solution,
-    is_float: bool,
-    element: &'static str,
+    element: Option<Element>,
 ) -> Result<Option<Reduction>, Error> {
     let Operation::Reduce(reduction) = ctx.recipe.operation else {
         return Ok(None);
@@ -153,13 +253,13 @@ pub(crate) fn reduction_for(
     if solution.reduced.is_empty() {
         return Ok(None);
     }
-    match reduction {
-        Reduction::Mean if !is_float => Err(Error::MeanOfInteger {
+    match (reduction, element) {
+        (Reduction::Mean, Some(Element { float: false, name })) => Err(Error::MeanOfInteger {
             call: ctx.call(),
-            element,
+            element: name,
         }),
         // As numpy: an empty reduced axis is an error even when the output is empty.
-        Reduction::Min | Reduction::Max if kernel::count(&solution.reduced) == 0 => {
+        (Reduction::Min | Reduction::Max, _) if kernel::count(&solution.reduced) == 0 => {
             Err(Error::EmptyReduction {
                 call: ctx.call(),
                 reduction: reduction.name(),
@@ -239,32 +339,36 @@ fn stacked<'a, A: Clone, D: Dimension>(
 /// Copies (or, when possible, reshapes) the input into a new array.
 fn move_elements<A: Clone, D: Dimension, O: Dimension>(
     array: CowArray<'_, A, D>,
-    solution: &Solution,
+    walk: &Walk,
 ) -> Array<A, O> {
-    if array.is_owned() && array.is_standard_layout() && solution.keeps_standard_order() {
+    if array.is_owned() && array.is_standard_layout() && walk.keeps_standard_order {
         return array
             .into_owned()
-            .into_shape_with_order(output_dim::<O>(solution))
+            .into_shape_with_order(output_dim::<O>(walk))
             .expect("a standard-layout array takes any shape with as many elements");
     }
-    let len = kernel::count(&solution.kept);
-    // SAFETY: `solve` derived the walk from this array's shape and strides and from
-    // standard output strides, so every source offset addresses an element of `array`
-    // (borrowed for the call) and the destination offsets cover the `len` output slots.
+    let Some(kept) = &walk.kept else {
+        return Array::from_shape_vec(output_dim::<O>(walk), Vec::new())
+            .expect("an empty output has no elements");
+    };
+    // SAFETY: `plan` derived the walk from this array's shape and strides and from
+    // standard output strides (the memo key holds all of them), so every source offset
+    // addresses an element of `array` (borrowed for the call) and the destination offsets
+    // cover the output's slots.
     unsafe {
         if kernel::class::<A>() == Class::Drop {
-            let values = kernel::clone_in_order(&solution.kept, array.as_ptr());
-            return Array::from_shape_vec(output_dim::<O>(solution), values)
+            let values = kernel::clone_in_order(kept, array.as_ptr());
+            return Array::from_shape_vec(output_dim::<O>(walk), values)
                 .expect("the walk visits exactly the output's elements");
         }
-        let mut buffer = OutputBuffer::new(len);
-        kernel::copy(&solution.kept, array.as_ptr(), buffer.as_mut_ptr());
-        buffer.finish(output_dim(solution))
+        let mut buffer = OutputBuffer::new(walk.shape.iter().product());
+        kernel::copy(kept, array.as_ptr(), buffer.as_mut_ptr());
+        buffer.finish(output_dim(walk))
     }
 }
 
-fn output_dim<O: Dimension>(solution: &Solution) -> O {
-    let mut dim = O::zeros(solution.shape.len());
-    dim.slice_mut().copy_from_slice(&solution.shape);
+fn output_dim<O: Dimension>(walk: &Walk) -> O {
+    let mut dim = O::zeros(walk.shape.len());
+    dim.slice_mut().copy_from_slice(&walk.shape);
     dim
 }

@@ -216,12 +216,16 @@ unsafe fn unary<A: Reducible>(
             dst: 0,
         })
         .collect();
+    let Some(kept) = kernel::simplify(&kept) else {
+        return;
+    };
     // SAFETY: the walks cover exactly the tensor's and the output's indices.
     unsafe {
         if reduced.is_empty() {
             kernel::copy(&kept, t.ptr, dst);
         } else {
-            kernel::reduce(&kept, &reduced, Reduction::Sum, t.ptr, dst);
+            let reduced = kernel::simplify_reduced(&reduced);
+            kernel::reduce(&kept, reduced.as_deref(), Reduction::Sum, t.ptr, dst);
         }
     }
 }

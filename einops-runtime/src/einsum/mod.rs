@@ -5,7 +5,7 @@
 //! operand (diagonals and broadcast ellipsis dimensions are only strides, nothing is
 //! copied), then [`contract`](contract::contract) computes the result into a new
 //! standard-layout array or into a given one. An `einsum!` call site remembers its planned
-//! matrix product for the shapes it was called with ([`memo`]).
+//! matrix product for the shapes it was called with ([`memo`](crate::memo)).
 
 mod bind;
 #[cfg(feature = "candle")]
@@ -14,20 +14,21 @@ mod contract;
 pub mod dynamic;
 mod error;
 mod gemm;
-mod memo;
 pub mod rank;
 pub mod support;
 
+use std::cell::RefCell;
 use std::marker::PhantomData;
 
 use ndarray::{Array, ArrayBase, Data, DataMut, Dimension};
 use smallvec::SmallVec;
 
-use self::bind::{bind, Binding, Context, OPERANDS};
+use self::bind::{bind, Binding, Context, AXES, OPERANDS};
 use self::contract::{contract, Product, Tensor};
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::kernel::{standard_strides, OutputBuffer};
+use crate::memo::{self, Key, Memo};
 use crate::pattern::EinsumPlan;
 
 pub use self::error::{EinsumCall, EinsumProblem, LengthOrigin};
@@ -70,23 +71,33 @@ impl<'v, A> Strided<'v, A> {
     }
 }
 
-/// A plan, and whether its products are memoised.
-#[derive(Clone, Copy)]
-pub(crate) enum Plan<'p> {
-    /// The `static` plan of an `einsum!` call site: its address names the call site, so a
-    /// call like an earlier one reuses its planned product ([`memo`]).
-    Site(&'static EinsumPlan),
-    /// A plan parsed at run time (never memoised: its address may be reused).
-    Parsed(&'p EinsumPlan),
+/// An einsum plan, and whether its products are remembered ([`memo`](crate::memo)).
+pub(crate) type Plan<'p> = memo::Plan<'p, EinsumPlan>;
+
+/// A call site's direct products, with the output shape each was planned for.
+type Planned = (SmallVec<[usize; AXES]>, Product);
+
+thread_local! {
+    static PRODUCTS: RefCell<Memo<Planned>> = const { RefCell::new(Memo::new()) };
 }
 
-impl Plan<'_> {
-    fn plan(&self) -> &EinsumPlan {
-        match *self {
-            Plan::Site(plan) => plan,
-            Plan::Parsed(plan) => plan,
-        }
+/// The memo key of a call: the operands' shapes and strides, the given lengths and (for
+/// `einsum_into!`) the output's shape and strides.
+fn key<A>(
+    plan: Plan<'_>,
+    operands: &[Strided<'_, A>],
+    lengths: &[i128],
+    output: Option<(&[usize], &[isize])>,
+) -> Option<Key> {
+    let mut key = Key::new(plan)?;
+    for o in operands {
+        key.array(o.shape, o.strides)?;
     }
+    key.lengths(lengths)?;
+    if let Some((shape, strides)) = output {
+        key.array(shape, strides)?;
+    }
+    Some(key)
 }
 
 /// Binds the plan of `ctx` to `operands`.
@@ -121,22 +132,19 @@ pub(crate) fn einsum<A: Reducible, O: Dimension>(
     operands: &[Strided<'_, A>],
     lengths: &[i128],
 ) -> Result<Array<A, O>, Error> {
-    if let Plan::Site(site) = plan {
-        let recalled = memo::recall(site, operands, lengths, None, |shape, product| {
-            let mut buffer = OutputBuffer::new(shape.iter().product());
-            // SAFETY: the product is direct and was planned for operands of exactly these
-            // shapes and strides and a standard-layout output of this shape (the key), and
-            // it writes every element of the output.
-            unsafe {
-                product.run_direct(operands[0].ptr, operands[1].ptr, buffer.as_mut_ptr());
-                buffer.finish(dim(shape))
-            }
+    let key = key(plan, operands, lengths, None);
+    if let Some(planned) = key.as_ref().and_then(|key| memo::recall(&PRODUCTS, key)) {
+        let (shape, product) = &*planned;
+        let mut buffer = OutputBuffer::new(shape.iter().product());
+        // SAFETY: the product is direct and was planned for operands of exactly these
+        // shapes and strides and a standard-layout output of this shape (the key), and
+        // it writes every element of the output.
+        return Ok(unsafe {
+            product.run_direct(operands[0].ptr, operands[1].ptr, buffer.as_mut_ptr());
+            buffer.finish(dim(shape))
         });
-        if let Some(array) = recalled {
-            return Ok(array);
-        }
     }
-    planned(plan, operands, lengths)
+    planned(plan, key, operands, lengths)
 }
 
 /// [`einsum`] without the memo: binds, plans and computes (and remembers a call site's
@@ -144,6 +152,7 @@ pub(crate) fn einsum<A: Reducible, O: Dimension>(
 #[inline(never)]
 fn planned<A: Reducible, O: Dimension>(
     plan: Plan<'_>,
+    key: Option<Key>,
     operands: &[Strided<'_, A>],
     lengths: &[i128],
 ) -> Result<Array<A, O>, Error> {
@@ -161,7 +170,7 @@ fn planned<A: Reducible, O: Dimension>(
     // strides `bind` derived from their own shapes and strides; the buffer has a slot for
     // every index of the standard-layout output, and `contract` writes all of them.
     let product = unsafe { contract(&binding.lengths, &mut tensors, &out, buffer.as_mut_ptr()) };
-    remember(plan, operands, lengths, None, &binding.shape, product);
+    remember(key, &binding.shape, product);
     // SAFETY: as above.
     Ok(unsafe { buffer.finish(dim(&binding.shape)) })
 }
@@ -176,16 +185,13 @@ pub(crate) fn einsum_into<A: Reducible, S: DataMut<Elem = A>, O: Dimension>(
     // `as_mut_ptr` may first unshare the data into a new layout: strides only after it.
     let dst = out.as_mut_ptr();
     let output = (out.shape(), out.strides());
-    if let Plan::Site(site) = plan {
-        let recalled = memo::recall(site, operands, lengths, Some(output), |_, product| {
-            // SAFETY: as in `einsum`, for an output of `out`'s shape and strides.
-            unsafe { product.run_direct(operands[0].ptr, operands[1].ptr, dst) }
-        });
-        if recalled.is_some() {
-            return Ok(());
-        }
+    let key = key(plan, operands, lengths, Some(output));
+    if let Some(planned) = key.as_ref().and_then(|key| memo::recall(&PRODUCTS, key)) {
+        // SAFETY: as in `einsum`, for an output of `out`'s shape and strides.
+        unsafe { planned.1.run_direct(operands[0].ptr, operands[1].ptr, dst) };
+        return Ok(());
     }
-    planned_into(dst, output, plan, operands, lengths)
+    planned_into(dst, output, plan, key, operands, lengths)
 }
 
 /// [`einsum_into`] without the memo, into the output at `dst` of this shape and strides.
@@ -194,6 +200,7 @@ fn planned_into<A: Reducible>(
     dst: *mut A,
     (shape, strides): (&[usize], &[isize]),
     plan: Plan<'_>,
+    key: Option<Key>,
     operands: &[Strided<'_, A>],
     lengths: &[i128],
 ) -> Result<(), Error> {
@@ -215,29 +222,16 @@ fn planned_into<A: Reducible>(
     // SAFETY: the output's own strides address its elements, a `&mut` output cannot
     // overlap the borrowed operands; otherwise as in `planned`.
     let product = unsafe { contract(&binding.lengths, &mut tensors, &axes, dst) };
-    remember(
-        plan,
-        operands,
-        lengths,
-        Some((shape, strides)),
-        &binding.shape,
-        product,
-    );
+    remember(key, &binding.shape, product);
     Ok(())
 }
 
-/// Remembers a call site's direct product.
-fn remember<A>(
-    plan: Plan<'_>,
-    operands: &[Strided<'_, A>],
-    lengths: &[i128],
-    output: Option<(&[usize], &[isize])>,
-    shape: &[usize],
-    product: Option<Product>,
-) {
-    if let (Plan::Site(site), Some(product)) = (plan, product) {
+/// Remembers a call site's direct product: only products that read the operands and write
+/// the output in place can run again on other arrays of the same layout.
+fn remember(key: Option<Key>, shape: &[usize], product: Option<Product>) {
+    if let (Some(key), Some(product)) = (key, product) {
         if product.is_direct() {
-            memo::remember(site, operands, lengths, output, shape, product);
+            memo::remember(&PRODUCTS, &key, (shape.iter().copied().collect(), product));
         }
     }
 }

@@ -37,6 +37,10 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
         return;
     };
     // SAFETY (all closures): offsets come from the walk, as the caller guarantees.
+    if inner.dst == 1 && inner.src == 1 && outer.is_empty() && !STREAM {
+        // One contiguous run (a reshape that must copy): no loop to set up.
+        return unsafe { copy_run(src, dst, inner.len) };
+    }
     if inner.dst == 1 && inner.src == 1 {
         for_each(outer, |s, d| unsafe {
             if STREAM {
@@ -89,8 +93,8 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
 }
 
 /// Runs shorter than this many bytes are copied inline: a call into the C library's
-/// `memcpy` costs more than moving a few cache lines.
-const SHORT_RUN: usize = 1024;
+/// `memcpy` costs more than moving a cache line or two, but its wide moves win beyond.
+const SHORT_RUN: usize = 128;
 
 /// Copies `len` contiguous elements.
 ///
@@ -103,15 +107,14 @@ unsafe fn copy_run<T: Copy>(src: *const T, dst: *mut T, len: usize) {
         return unsafe { std::ptr::copy_nonoverlapping(src, dst, len) };
     }
     let mut k = 0;
-    // Moves of 64 bytes at a time, which the compiler emits as inline vector moves.
-    type Line = [u8; 64];
+    // Moves of 64 bytes at a time: a copy of constant length is emitted as inline vector
+    // moves.
     let per_line = (64 / std::mem::size_of::<T>().max(1)).max(1);
     if std::mem::size_of::<T>() <= 64 && 64 % std::mem::size_of::<T>().max(1) == 0 {
         while k + per_line <= len {
             unsafe {
-                let line = src.add(k).cast::<Line>().read_unaligned();
-                dst.add(k).cast::<Line>().write_unaligned(line);
-            }
+                std::ptr::copy_nonoverlapping(src.add(k).cast::<u8>(), dst.add(k).cast::<u8>(), 64)
+            };
             k += per_line;
         }
     }

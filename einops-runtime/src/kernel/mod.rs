@@ -1,8 +1,9 @@
 //! The loops that move and fold elements.
 //!
 //! Every operation hands the kernels a walk: one [`Step`] per elementary axis with its
-//! length and source and destination strides. The kernels simplify it (drop unit axes,
-//! fuse contiguous ones) and pick a loop shape from what remains.
+//! length and source and destination strides. Callers simplify it first (drop unit axes,
+//! fuse contiguous ones; see [`simplify`]), once per call site and layout when the memo
+//! keeps it, and the kernels pick a loop shape from what remains.
 //!
 //! Element types fall into three classes. *Plain* primitives (numbers, `bool`, `char`)
 //! are moved as bytes of their size by the fast kernels. Other types without drop glue
@@ -18,7 +19,7 @@ mod transpose;
 mod walk;
 
 pub(crate) use alloc::OutputBuffer;
-pub(crate) use reduce::reduce;
+pub(crate) use reduce::{reduce, simplify_reduced};
 pub(crate) use walk::{count, for_each, simplify, standard_strides, Step, Steps};
 
 /// How elements of a type may be moved.
@@ -66,22 +67,21 @@ pub(crate) fn class<A>() -> Class {
 /// without dropping what was there.
 ///
 /// # Safety
-/// Every offset of the walk must address an initialised element of `src` and a
-/// writable slot of `dst`; destination offsets must be distinct and not overlap `src`.
-/// `A` must not be of class [`Class::Drop`] unless `dst` is uninitialised and the caller
-/// accepts leaking the written prefix if a clone panics.
+/// `steps` must be a walk [`simplify`] returned. Every offset of the walk must address an
+/// initialised element of `src` and a writable slot of `dst`; destination offsets must be
+/// distinct and not overlap `src`. `A` must not be of class [`Class::Drop`] unless `dst` is
+/// uninitialised and the caller accepts leaking the written prefix if a clone panics.
 pub(crate) unsafe fn copy<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) {
-    let Some(steps) = simplify(steps) else { return };
     // SAFETY: forwarded; plain types are exactly their bytes, so reinterpreting them as
     // unsigned integers of the same size copies them.
     unsafe {
         match class::<A>() {
-            Class::Plain(1) => copy_plain::<u8>(&steps, src.cast(), dst.cast()),
-            Class::Plain(2) => copy_plain::<u16>(&steps, src.cast(), dst.cast()),
-            Class::Plain(4) => copy_plain::<u32>(&steps, src.cast(), dst.cast()),
-            Class::Plain(8) => copy_plain::<u64>(&steps, src.cast(), dst.cast()),
-            Class::Plain(16) => copy_plain::<u128>(&steps, src.cast(), dst.cast()),
-            _ => for_each(&steps, |s, d| dst.offset(d).write((*src.offset(s)).clone())),
+            Class::Plain(1) => copy_plain::<u8>(steps, src.cast(), dst.cast()),
+            Class::Plain(2) => copy_plain::<u16>(steps, src.cast(), dst.cast()),
+            Class::Plain(4) => copy_plain::<u32>(steps, src.cast(), dst.cast()),
+            Class::Plain(8) => copy_plain::<u64>(steps, src.cast(), dst.cast()),
+            Class::Plain(16) => copy_plain::<u128>(steps, src.cast(), dst.cast()),
+            _ => for_each(steps, |s, d| dst.offset(d).write((*src.offset(s)).clone())),
         }
     }
 }
@@ -106,28 +106,29 @@ unsafe fn copy_plain<T: Copy>(steps: &[Step], src: *const T, dst: *mut T) {
 }
 
 /// Clones the walk's elements into a new vector in walk order: the path for types with
-/// drop glue, where a panicking `Clone` must leave only whole elements behind.
+/// drop glue, where a panicking `Clone` must leave only whole elements behind. (A
+/// simplified walk into a standard-layout output still visits it in order: its loops are
+/// sorted by destination stride.)
 ///
 /// # Safety
-/// Every source offset of the walk must address an initialised element of `src`.
+/// `steps` must be a walk [`simplify`] returned; every source offset of the walk must
+/// address an initialised element of `src`.
 pub(crate) unsafe fn clone_in_order<A: Clone>(steps: &[Step], src: *const A) -> Vec<A> {
     let mut out = Vec::with_capacity(count(steps));
-    if steps.iter().all(|s| s.len > 0) {
-        // SAFETY: forwarded from the caller.
-        for_each(steps, |s, _| out.push(unsafe { &*src.offset(s) }.clone()));
-    }
+    // SAFETY: forwarded from the caller.
+    for_each(steps, |s, _| out.push(unsafe { &*src.offset(s) }.clone()));
     out
 }
 
 /// Assigns (dropping the old values) every element of the walk from `src` to `dst`.
 ///
 /// # Safety
-/// Every offset must address an initialised element of `src` and of `dst`; destination
-/// offsets must be distinct and not overlap `src`.
+/// `steps` must be a walk [`simplify`] returned. Every offset must address an initialised
+/// element of `src` and of `dst`; destination offsets must be distinct and not overlap
+/// `src`.
 pub(crate) unsafe fn assign<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) {
-    let Some(steps) = simplify(steps) else { return };
     // SAFETY: forwarded from the caller.
-    for_each(&steps, |s, d| unsafe {
+    for_each(steps, |s, d| unsafe {
         *dst.offset(d) = (*src.offset(s)).clone()
     });
 }

@@ -31,9 +31,14 @@ pub(crate) fn chunks(steps: &[Step], bytes: usize, work: impl Fn(&[Step], isize,
     #[cfg(feature = "rayon")]
     if let Some(&outer) = steps.first() {
         use rayon::prelude::*;
-        let threads = rayon::current_num_threads();
+        // The byte count first: asking rayon for its threads costs small calls time.
+        let threads = if bytes >= PARALLEL_BYTES {
+            rayon::current_num_threads()
+        } else {
+            1
+        };
         let pieces = (threads * 4).min(outer.len);
-        if threads > 1 && bytes >= PARALLEL_BYTES && pieces > 1 {
+        if threads > 1 && pieces > 1 {
             (0..pieces).into_par_iter().for_each(|piece| {
                 let start = outer.len * piece / pieces;
                 let end = outer.len * (piece + 1) / pieces;

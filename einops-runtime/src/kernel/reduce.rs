@@ -1,4 +1,5 @@
-//! Reduction kernels. The kept walk is simplified like a copy; then
+//! Reduction kernels. The kept walk is simplified like a copy's, the reduced one by source
+//! stride ([`simplify_reduced`]); then
 //!
 //! - **vertical**: the innermost kept axis is contiguous in source and destination
 //!   (channel max, pooling over NHWC): whole lanes of the output are folded at once,
@@ -135,40 +136,47 @@ fn empty<A: Reducible>(reduction: Reduction) -> A {
     }
 }
 
-/// Writes, for every position of `kept`, the reduction of the `reduced` walk there.
-///
-/// # Safety
-/// Every combination of a kept and a reduced source offset must address a readable
-/// element of `src`; every kept destination offset a writable element of `dst`
-/// (distinct, not overlapping `src`). A `min`/`max` over a reduced walk with no element
-/// must have been rejected (the other reductions write their empty value).
-pub(crate) unsafe fn reduce<A: Reducible>(
-    kept: &[Step],
-    reduced: &[Step],
-    reduction: Reduction,
-    src: *const A,
-    dst: *mut A,
-) {
-    let Some(kept) = simplify(kept) else { return };
-    // Sorting and fusing by source stride puts the contiguous reduced axis innermost.
+/// The reduced walk simplified by source stride, which puts the contiguous reduced axis
+/// innermost; `None` when it visits no element. Reducing only unit axes gives one unit
+/// loop: every output folds exactly one element.
+pub(crate) fn simplify_reduced(reduced: &[Step]) -> Option<Steps> {
     let by_source: Steps = reduced.iter().map(|s| Step { dst: s.src, ..*s }).collect();
-    let Some(mut reduced) = simplify(&by_source) else {
-        let value = empty::<A>(reduction);
-        // SAFETY: kept destination offsets are valid (caller).
-        for_each(&kept, |_, d| unsafe { dst.offset(d).write(value) });
-        return;
-    };
+    let mut reduced = simplify(&by_source)?;
     if reduced.is_empty() {
-        // Only unit axes are reduced: every output folds exactly one element.
         reduced.push(Step {
             len: 1,
             src: 1,
             dst: 1,
         });
     }
-    let bytes = (count(&kept) * count(&reduced)).saturating_mul(std::mem::size_of::<A>());
+    Some(reduced)
+}
+
+/// Writes, for every position of `kept`, the reduction of the `reduced` walk there.
+///
+/// # Safety
+/// `kept` must be a walk [`simplify`] returned and `reduced` one [`simplify_reduced`]
+/// returned (`None`: no element to fold). Every combination of a kept and a reduced source
+/// offset must address a readable element of `src`; every kept destination offset a
+/// writable element of `dst` (distinct, not overlapping `src`). A `min`/`max` over a
+/// reduced walk with no element must have been rejected (the other reductions write their
+/// empty value).
+pub(crate) unsafe fn reduce<A: Reducible>(
+    kept: &[Step],
+    reduced: Option<&[Step]>,
+    reduction: Reduction,
+    src: *const A,
+    dst: *mut A,
+) {
+    let Some(reduced) = reduced else {
+        let value = empty::<A>(reduction);
+        // SAFETY: kept destination offsets are valid (caller).
+        for_each(kept, |_, d| unsafe { dst.offset(d).write(value) });
+        return;
+    };
+    let bytes = (count(kept) * count(reduced)).saturating_mul(std::mem::size_of::<A>());
     let (src, dst) = (Shared(src.cast_mut()), Shared(dst));
-    parallel::chunks(&kept, bytes, |chunk, s, d| {
+    parallel::chunks(kept, bytes, |chunk, s, d| {
         let (src, dst) = (
             src.ptr().wrapping_offset(s).cast_const(),
             dst.ptr().wrapping_offset(d),
@@ -176,13 +184,13 @@ pub(crate) unsafe fn reduce<A: Reducible>(
         // SAFETY: forwarded from the caller; chunks of the kept walk write disjoint outputs.
         unsafe {
             match reduction {
-                Reduction::Sum => run::<A, Sum>(chunk, &reduced, src, dst),
-                Reduction::Mean => run::<A, Mean>(chunk, &reduced, src, dst),
-                Reduction::Prod => run::<A, Prod>(chunk, &reduced, src, dst),
-                Reduction::Min => run::<A, Min>(chunk, &reduced, src, dst),
-                Reduction::Max => run::<A, Max>(chunk, &reduced, src, dst),
-                Reduction::Any => run::<A, Any>(chunk, &reduced, src, dst),
-                Reduction::All => run::<A, All>(chunk, &reduced, src, dst),
+                Reduction::Sum => run::<A, Sum>(chunk, reduced, src, dst),
+                Reduction::Mean => run::<A, Mean>(chunk, reduced, src, dst),
+                Reduction::Prod => run::<A, Prod>(chunk, reduced, src, dst),
+                Reduction::Min => run::<A, Min>(chunk, reduced, src, dst),
+                Reduction::Max => run::<A, Max>(chunk, reduced, src, dst),
+                Reduction::Any => run::<A, Any>(chunk, reduced, src, dst),
+                Reduction::All => run::<A, All>(chunk, reduced, src, dst),
             }
         }
     });
@@ -208,17 +216,25 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
             let (&last, rest) = reduced
                 .split_last()
                 .expect("simplified reduced walk is not empty");
+            let fold = |offset: isize| {
+                if last.src == 1 {
+                    unsafe { horizontal::<A, F>(src.offset(offset), last.len) }
+                } else {
+                    unsafe { strided::<A, F>(src.offset(offset), last.len, last.src) }
+                }
+            };
             for_each(kept, |s, d| {
-                let mut total: Option<F::State> = None;
-                for_each(rest, |r, _| {
-                    let part = if last.src == 1 {
-                        unsafe { horizontal::<A, F>(src.offset(s + r), last.len) }
-                    } else {
-                        unsafe { strided::<A, F>(src.offset(s + r), last.len, last.src) }
-                    };
-                    total = Some(total.map_or(part, |t| F::combine(t, part)));
-                });
-                let total = total.expect("the reduced walk visits at least one run");
+                // One run per output (global pooling) needs no loop over the others.
+                let total = if rest.is_empty() {
+                    fold(s)
+                } else {
+                    let mut total: Option<F::State> = None;
+                    for_each(rest, |r, _| {
+                        let part = fold(s + r);
+                        total = Some(total.map_or(part, |t| F::combine(t, part)));
+                    });
+                    total.expect("the reduced walk visits at least one run")
+                };
                 unsafe { dst.offset(d).write(F::finish(total, count)) };
             });
         }
@@ -239,7 +255,10 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
     reduced: &[Step],
     count: usize,
 ) {
-    // SAFETY (both): forwarded from the caller, block by block.
+    // SAFETY (all): forwarded from the caller, block by block.
+    if lanes <= NARROW_LANES {
+        return unsafe { lane_block::<A, F, NARROW_LANES>(src, dst, lanes, reduced, count) };
+    }
     if lanes <= SHORT_LANES {
         return unsafe { lane_block::<A, F, SHORT_LANES>(src, dst, lanes, reduced, count) };
     }
@@ -249,8 +268,11 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
     }
 }
 
-/// Lane blocks of at most this many lanes use a small stack buffer.
+/// Lane blocks of at most this many lanes use a small stack buffer, and of at most
+/// `NARROW_LANES` (pooling over few channels) a tiny one: the buffers are seeded on every
+/// call, which would otherwise cost more than folding a few short rows.
 const SHORT_LANES: usize = 64;
+const NARROW_LANES: usize = 16;
 
 /// Folds `width ≤ N` lanes; partial folds of at most [`BLOCK`] rows are combined into a
 /// total, which keeps long float sums accurate.
@@ -310,20 +332,33 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
     }
 }
 
-/// Folds `len` (≥ 1) contiguous elements with [`ACCUMULATORS`] independent states.
+/// Folds `len` (≥ 1) contiguous elements with [`ACCUMULATORS`] independent states, or
+/// [`FEW_ACCUMULATORS`] for short runs (which seeding and combining many would dominate).
 ///
 /// # Safety
 /// `src .. src + len` must be readable.
 unsafe fn horizontal<A: Reducible, F: Fold<A>>(src: *const A, len: usize) -> F::State {
     // SAFETY: the caller guarantees the run is readable.
     let run = unsafe { std::slice::from_raw_parts(src, len) };
+    if len < SHORT_RUN {
+        return fold_run::<A, F, FEW_ACCUMULATORS>(run);
+    }
+    fold_run::<A, F, ACCUMULATORS>(run)
+}
+
+/// Runs shorter than this fold with [`FEW_ACCUMULATORS`].
+const SHORT_RUN: usize = 256;
+const FEW_ACCUMULATORS: usize = 8;
+
+/// Folds a non-empty run with `N` independent states, in blocks of `BLOCK * N`.
+#[inline(always)]
+fn fold_run<A: Reducible, F: Fold<A>, const N: usize>(run: &[A]) -> F::State {
     let mut total: Option<F::State> = None;
-    for block in run.chunks(BLOCK * ACCUMULATORS) {
-        let mut chunks = block.chunks_exact(ACCUMULATORS);
+    for block in run.chunks(BLOCK * N) {
+        let mut chunks = block.chunks_exact(N);
         let part = match chunks.next() {
             Some(first) => {
-                let mut lanes: [F::State; ACCUMULATORS] =
-                    std::array::from_fn(|k| F::first(first[k]));
+                let mut lanes: [F::State; N] = std::array::from_fn(|k| F::first(first[k]));
                 for chunk in chunks.by_ref() {
                     for (lane, &x) in lanes.iter_mut().zip(chunk) {
                         *lane = F::step(*lane, x);

@@ -45,20 +45,58 @@ pub(crate) fn simplify(steps: &[Step]) -> Option<Steps> {
 }
 
 /// Calls `visit(src_offset, dst_offset)` for every index of `steps` in row-major
-/// order. The outer axes advance an odometer, so no offset is recomputed from a full
-/// index; `steps` must not contain a zero length.
+/// order. The two innermost axes are plain nested loops; the outer ones advance an
+/// odometer, so no offset is recomputed from a full index. `steps` must not contain a
+/// zero length.
 pub(crate) fn for_each(steps: &[Step], mut visit: impl FnMut(isize, isize)) {
-    let mut index: SmallVec<[usize; INLINE]> = smallvec![0; steps.len()];
+    let unit = Step {
+        len: 1,
+        src: 0,
+        dst: 0,
+    };
+    let (outer, inner) = steps.split_at(steps.len().saturating_sub(2));
+    let (middle, innermost) = match *inner {
+        [middle, innermost] => (middle, innermost),
+        [innermost] => (unit, innermost),
+        _ => (unit, unit),
+    };
+    let mut inner_loops = |src: isize, dst: isize| {
+        let (mut row_src, mut row_dst) = (src, dst);
+        for _ in 0..middle.len {
+            let (mut s, mut d) = (row_src, row_dst);
+            for _ in 0..innermost.len {
+                visit(s, d);
+                s += innermost.src;
+                d += innermost.dst;
+            }
+            row_src += middle.src;
+            row_dst += middle.dst;
+        }
+    };
+    if outer.is_empty() {
+        // Small walks run here once per call or even per output element: no set-up.
+        return inner_loops(0, 0);
+    }
+    // The odometer's digits, on the stack for up to `INLINE` outer axes.
+    let mut digits = [0usize; INLINE];
+    let mut spilled = Vec::new();
+    let index: &mut [usize] = match digits.get_mut(..outer.len()) {
+        Some(digits) => digits,
+        None => {
+            spilled.resize(outer.len(), 0);
+            &mut spilled
+        }
+    };
     let (mut src, mut dst) = (0isize, 0isize);
     loop {
-        visit(src, dst);
-        let mut axis = steps.len();
+        inner_loops(src, dst);
+        let mut axis = outer.len();
         loop {
             if axis == 0 {
                 return;
             }
             axis -= 1;
-            let step = steps[axis];
+            let step = outer[axis];
             index[axis] += 1;
             src += step.src;
             dst += step.dst;
@@ -128,5 +166,34 @@ mod tests {
         let mut seen = Vec::new();
         for_each(&[step(2, 10, 3), step(3, -1, 1)], |s, d| seen.push((s, d)));
         assert_eq!(seen, [(0, 0), (-1, 1), (-2, 2), (10, 3), (9, 4), (8, 5)]);
+    }
+
+    #[test]
+    fn for_each_visits_every_index_of_any_depth() {
+        let visited = |steps: &[Step]| {
+            let mut seen = Vec::new();
+            for_each(steps, |s, d| seen.push((s, d)));
+            seen
+        };
+        assert_eq!(visited(&[]), [(0, 0)]);
+        assert_eq!(visited(&[step(3, 2, -1)]), [(0, 0), (2, -1), (4, -2)]);
+        // Four axes: the odometer carries across two outer axes.
+        let steps = [
+            step(2, 100, 1000),
+            step(2, 10, 100),
+            step(2, 1, 10),
+            step(2, 0, 1),
+        ];
+        let expected: Vec<(isize, isize)> = (0..16)
+            .map(|i: isize| {
+                let (a, b, c, d) = (i >> 3 & 1, i >> 2 & 1, i >> 1 & 1, i & 1);
+                (100 * a + 10 * b + c, 1000 * a + 100 * b + 10 * c + d)
+            })
+            .collect();
+        assert_eq!(visited(&steps), expected);
+        // More outer axes than fit on the stack: 12 binary digits of the offset.
+        let steps: Vec<Step> = (0..12).rev().map(|k| step(2, 1 << k, 1 << k)).collect();
+        let expected: Vec<(isize, isize)> = (0..1 << 12).map(|i| (i, i)).collect();
+        assert_eq!(visited(&steps), expected);
     }
 }

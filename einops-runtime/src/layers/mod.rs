@@ -18,7 +18,7 @@ use crate::dynamic::Lengths;
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::Operand;
-use crate::ops;
+use crate::ops::{self, Plan};
 use crate::pattern::{Operation, Recipe};
 
 pub use einmix::{EinMix, EinMixSpec, MixElement};
@@ -53,6 +53,15 @@ impl Prepared {
         Prepared {
             recipe: Cow::Borrowed(recipe),
             lengths: lengths.into(),
+        }
+    }
+
+    /// The recipe as the operations take it: a macro's `static` names its call site, so
+    /// its walks are remembered; a parsed one may be dropped, so its walks are not.
+    fn plan(&self) -> Plan<'_> {
+        match &self.recipe {
+            Cow::Borrowed(recipe) => Plan::Site(recipe),
+            Cow::Owned(recipe) => Plan::Parsed(recipe),
         }
     }
 
@@ -121,7 +130,7 @@ impl Rearrange {
         I: Operand<'a>,
         I::Elem: Clone,
     {
-        ops::rearrange(input.into_input(), &self.0.recipe, &self.0.lengths)
+        ops::rearrange(input.into_input(), self.0.plan(), &self.0.lengths)
     }
 
     /// The recipe the layer applies.
@@ -181,7 +190,7 @@ impl Reduce {
         I: Operand<'a>,
         I::Elem: Reducible,
     {
-        ops::reduce(input.into_input(), &self.0.recipe, &self.0.lengths)
+        ops::reduce(input.into_input(), self.0.plan(), &self.0.lengths)
     }
 
     /// The recipe the layer applies.
@@ -234,7 +243,7 @@ impl Repeat {
         I: Operand<'a>,
         I::Elem: Clone,
     {
-        ops::rearrange(input.into_input(), &self.0.recipe, &self.0.lengths)
+        ops::rearrange(input.into_input(), self.0.plan(), &self.0.lengths)
     }
 
     /// The recipe the layer applies.
