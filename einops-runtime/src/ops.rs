@@ -24,7 +24,7 @@ pub fn rearrange<'a, A: Clone + 'a, D: Dimension, O: Dimension>(
         shape: array.shape(),
         lengths,
     };
-    let solution = solve(&ctx, array.strides())?;
+    let solution = solve(&ctx, array.strides(), std::mem::size_of::<A>())?;
     Ok(move_elements(array, &solution))
 }
 
@@ -41,7 +41,7 @@ pub fn reduce<'a, A: Reducible, D: Dimension, O: Dimension>(
         shape: array.shape(),
         lengths,
     };
-    let solution = solve(&ctx, array.strides())?;
+    let solution = solve(&ctx, array.strides(), std::mem::size_of::<A>())?;
     let Some(reduction) = reduction_to_run::<A>(&ctx, &solution)? else {
         return Ok(move_elements(array, &solution));
     };
@@ -122,7 +122,7 @@ fn write_into<'a, A: Clone + 'a, D: Dimension, S: DataMut<Elem = A>, O: Dimensio
         shape: array.shape(),
         lengths,
     };
-    let mut solution = solve(&ctx, array.strides())?;
+    let mut solution = solve(&ctx, array.strides(), std::mem::size_of::<A>())?;
     check_output(&ctx, &solution, out.shape())?;
     // `as_mut_ptr` may first unshare the data into a new layout: strides only after it.
     let dst = out.as_mut_ptr();
