@@ -38,9 +38,16 @@ fn mutated_seed(target: &'static str) -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// Cases per property: 256, or `EINOPS_FUZZ_CASES` (`.ci/run` runs a longer lane).
+fn cases() -> u32 {
+    std::env::var("EINOPS_FUZZ_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(256)
+}
+
 proptest! {
-    // A fixed, small budget: this runs on every CI run (PROPTEST_CASES overrides it).
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn parser_never_panics_on_random_bytes(bytes in vec(any::<u8>(), 0..64)) {

@@ -97,11 +97,12 @@ fn explain(error: &Error) -> String {
     error.to_string()
 }
 
-/// Fuzz target `dynamic`: byte 0 picks the mode. Even: a valid case decoded from the rest
-/// like the property tests' (byte 1: operation, byte 2: element type and mutation, bytes
-/// 3..11: value seed, bytes 11..19: mutation choices, then the case's choices). Odd: byte 1
+/// Fuzz target `dynamic`: byte 0 picks the mode (modulo 4). 0 and 2: a valid case decoded from
+/// the rest like the property tests' (byte 1: operation, byte 2: element type and mutation,
+/// bytes 3..11: value seed, bytes 11..19: mutation choices, then the case's choices). 1: byte 1
 /// the operation, byte 2 the element type, byte 3 the rank and the next ones the input's
 /// lengths, then text (lossy UTF-8): the pattern and, one per line, given lengths `name=value`.
+/// 3: einsum, see [`run_einsum`].
 ///
 /// ```
 /// assert_eq!(einops_oracle::fuzz::run_any(b"\x01\x00\x00\x02\x02\x03a b -> b a"), Ok(()));
@@ -112,6 +113,9 @@ fn explain(error: &Error) -> String {
 pub fn run_any(bytes: &[u8]) -> Result<(), String> {
     let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
     let op = OPS[usize::from(byte(1)) % OPS.len()];
+    if byte(0) % 4 == 3 {
+        return run_einsum(bytes);
+    }
     if byte(0) % 2 == 0 {
         let seed = u64::from_le_bytes(std::array::from_fn(|i| byte(3 + i)));
         let mutation = bytes.get(11..19).unwrap_or_default();
@@ -240,6 +244,82 @@ fn run_text_as<T: Elem>(
     compare(&case, written.map(|()| into), oracle)
 }
 
+/// Fuzz mode 3: `einops::dynamic::einsum_with_lengths` on arbitrary pattern text. Byte 1: the
+/// number of operands (1 to 3), byte 2: the element type, then per operand a rank byte and
+/// its lengths, then the text as in mode 1. Checked: no panic, errors render, and a result has
+/// the output's rank and standard layout (einsum has its own oracle in
+/// `tests/einsum_oracle.rs`, not shared here).
+fn run_einsum(bytes: &[u8]) -> Result<(), String> {
+    let mut at = 3;
+    let mut next = || {
+        let byte = bytes.get(at).copied().unwrap_or(0);
+        at += 1;
+        byte
+    };
+    let count = 1 + usize::from(bytes.get(1).copied().unwrap_or(0) % 3);
+    let float = bytes.get(2).copied().unwrap_or(0) % 2 == 0;
+    let shapes: Vec<Vec<usize>> = (0..count)
+        .map(|_| {
+            let rank = next() % 5;
+            (0..rank).map(|_| usize::from(next() % 8)).collect()
+        })
+        .collect();
+    // The output has at most the product of the operands' lengths as elements.
+    let factor: usize = shapes.iter().flatten().map(|&len| len.max(1)).product();
+    if factor > 1 << 16 {
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(bytes.get(at..).unwrap_or_default());
+    let mut lines = text.split('\n');
+    let pattern = lines.next().unwrap_or_default();
+    let lengths: Vec<(&str, usize)> = lines
+        .filter_map(|line| {
+            let (name, value) = line.split_once('=')?;
+            Some((name, value.trim().parse().ok()?))
+        })
+        .collect();
+    let rank = |shape: &[usize]| shape.len();
+    let result = if float {
+        let operands: Vec<ArrayD<f64>> = shapes
+            .iter()
+            .map(|shape| ArrayD::from_elem(shape.as_slice(), 1.5))
+            .collect();
+        dynamic::einsum_with_lengths(&operands, pattern, &lengths)
+            .map(|r| (r.is_standard_layout(), r.shape().to_vec()))
+    } else {
+        let operands: Vec<ArrayD<i64>> = shapes
+            .iter()
+            .map(|shape| ArrayD::from_elem(shape.as_slice(), 3))
+            .collect();
+        dynamic::einsum_with_lengths(&operands, pattern, &lengths)
+            .map(|r| (r.is_standard_layout(), r.shape().to_vec()))
+    };
+    match result {
+        Err(error) => {
+            explain(&error);
+            Ok(())
+        }
+        Ok((true, shape)) => {
+            let right = pattern.split("->").nth(1).unwrap_or_default();
+            let named = right
+                .split_whitespace()
+                .filter(|word| !word.contains("..."))
+                .count();
+            if right.contains("...") || rank(&shape) <= named {
+                Ok(())
+            } else {
+                Err(format!(
+                    "einsum `{pattern}` on {shapes:?} returned rank {}",
+                    shape.len()
+                ))
+            }
+        }
+        Ok((false, shape)) => Err(format!(
+            "einsum `{pattern}` on {shapes:?} returned shape {shape:?} not in standard layout"
+        )),
+    }
+}
+
 /// One fuzz input per reference vector and target: `("parse" | "dynamic", id, bytes)`, from the
 /// lines of `public.jsonl`. Vectors of operations a target does not run are left out.
 ///
@@ -289,6 +369,26 @@ pub fn seeds(jsonl: &str) -> Vec<(&'static str, String, Vec<u8>)> {
             seeds.push(("parse", id.clone(), bytes));
         }
 
+        if op == "einsum" {
+            let shapes: Vec<Vec<u64>> = inputs.iter().map(dims).collect();
+            if (1..=3).contains(&shapes.len())
+                && shapes
+                    .iter()
+                    .all(|s| s.len() < 5 && s.iter().all(|&l| l < 8))
+            {
+                let mut bytes = vec![3, shapes.len() as u8 - 1, 0];
+                for shape in &shapes {
+                    bytes.push(shape.len() as u8);
+                    bytes.extend(shape.iter().map(|&len| len as u8));
+                }
+                bytes.extend(pattern.as_bytes());
+                for (name, value) in &lengths {
+                    bytes.extend(format!("\n{name}={value}").as_bytes());
+                }
+                seeds.push(("dynamic", id.clone(), bytes));
+            }
+            continue;
+        }
         let op_index = OPS.iter().position(|&candidate| match candidate {
             Op::Rearrange => op == "rearrange",
             Op::Repeat => op == "repeat",
