@@ -75,8 +75,8 @@ pub fn apply(input: &Tensor, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor
         shape: input.dims(),
         lengths,
     };
-    let solution = solve(&ctx, &standard_strides(input.dims()))?;
     let dtype = input.dtype();
+    let solution = solve(&ctx, &standard_strides(input.dims()), dtype.size_in_bytes())?;
     let element = Element {
         name: dtype.as_str(),
         float: dtype.is_float(),

@@ -148,6 +148,20 @@ pub enum Error {
         /// What was being computed, e.g. `output dimension 1 (group `(a b)`)`.
         what: String,
     },
+    /// The output would need more than `isize::MAX` bytes (or elements), more than any
+    /// array can hold.
+    #[error(
+        "{call}: the output of shape {shape:?} cannot exist: it needs more than isize::MAX \
+         bytes ({element_size} bytes per element)"
+    )]
+    OutputTooLarge {
+        /// The failing call.
+        call: Box<Call>,
+        /// The output's shape.
+        shape: Vec<usize>,
+        /// The element type's size in bytes.
+        element_size: usize,
+    },
     /// The elements of a list input differ in shape.
     #[error(
         "{call}: list element {index} has shape {actual:?}, but element 0 has shape {expected:?}"
@@ -416,6 +430,7 @@ impl Error {
             Error::Indivisible { .. } => "indivisible_axis",
             Error::ZeroDivisor { .. } => "zero_axis_length",
             Error::Overflow { .. } => "length_overflow",
+            Error::OutputTooLarge { .. } => "output_too_large",
             Error::ListShapesDiffer { .. } => "list_shapes_differ",
             Error::EmptyList { .. } => "empty_list",
             Error::EmptyReduction { .. } => "empty_reduction",

@@ -113,7 +113,7 @@ fn plan<A, D: Dimension>(
         shape: array.shape(),
         lengths,
     };
-    let mut solution = solve(&ctx, array.strides())?;
+    let mut solution = solve(&ctx, array.strides(), std::mem::size_of::<A>())?;
     if let Some((shape, strides)) = output {
         check_output(&ctx, &solution, shape)?;
         solution.set_output_strides(strides);

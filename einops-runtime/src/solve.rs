@@ -8,7 +8,7 @@
 use smallvec::{smallvec, SmallVec};
 
 use crate::error::{Call, Error};
-use crate::kernel::{standard_strides, Step, Steps};
+use crate::kernel::{fits_in_memory, standard_strides, Step, Steps};
 use crate::pattern::{Length, Recipe, Slot, Term};
 
 /// Inline capacity for per-axis data; larger patterns spill to the heap.
@@ -114,8 +114,13 @@ pub(crate) fn explicit_dims(terms: &[Term]) -> (usize, bool) {
     (explicit, explicit != terms.len())
 }
 
-/// Solves `ctx.recipe` for an input with `strides` (in elements).
-pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Error> {
+/// Solves `ctx.recipe` for an input with `strides` (in elements) and elements of
+/// `element_size` bytes.
+pub(crate) fn solve(
+    ctx: &Context<'_>,
+    strides: &[isize],
+    element_size: usize,
+) -> Result<Solution, Error> {
     let recipe = ctx.recipe;
     let shape = ctx.shape;
     let given = given_lengths(ctx)?;
@@ -236,6 +241,13 @@ pub(crate) fn solve(ctx: &Context<'_>, strides: &[isize]) -> Result<Solution, Er
             call: ctx.call(),
             what: "the output".to_owned(),
         })?;
+    if !fits_in_memory(&out_shape, element_size) {
+        return Err(Error::OutputTooLarge {
+            call: ctx.call(),
+            shape: out_shape.to_vec(),
+            element_size,
+        });
+    }
 
     // Reduced: input axes missing on the right (the ellipsis's when the right lacks it).
     let mut reduced = Steps::new();
