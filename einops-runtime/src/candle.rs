@@ -48,6 +48,27 @@ impl HasShape for Tensor {
     }
 }
 
+/// An einops error as a candle error, so that `?` works in code returning
+/// `candle_core::Result` (a `Module`'s `forward`): printed, it is the einops message.
+/// candle keeps a wrapped error as text only, so the typed [`Error`] is not recovered from
+/// it; call the einops function itself when its [`stage`](Error::stage) or
+/// [`kind`](Error::kind) matters.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// fn flatten(x: &Tensor) -> candle_core::Result<Tensor> {
+///     Ok(einops_runtime::dynamic::candle::rearrange(x, "b c h w -> b (c h w)", &[])?)
+/// }
+/// let err = flatten(&Tensor::zeros((2, 3), candle_core::DType::F32, &Device::Cpu)?).unwrap_err();
+/// assert!(err.to_string().starts_with("rearrange `b c h w -> b (c h w)`"), "{err}");
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+impl From<Error> for candle_core::Error {
+    fn from(err: Error) -> candle_core::Error {
+        candle_core::Error::wrap(err)
+    }
+}
+
 /// Turns a candle error into an [`Error::Backend`] about `call`.
 pub(crate) fn backend(call: impl Display) -> impl FnOnce(candle_core::Error) -> Error {
     move |err| Error::Backend {

@@ -7,6 +7,8 @@
 //! `static` plan; the `new` constructors build the same values from strings at run time.
 //! Nothing is parsed when a layer is applied.
 
+#[cfg(feature = "candle")]
+mod candle;
 mod einmix;
 
 use std::borrow::Cow;
@@ -21,6 +23,8 @@ use crate::input::Operand;
 use crate::ops;
 use crate::pattern::{Operation, Recipe};
 
+#[cfg(feature = "candle")]
+pub use candle::CandleEinMix;
 pub use einmix::{EinMix, EinMixSpec, MixElement};
 
 /// A recipe with the values of its axis lengths: what the three pattern layers share.
