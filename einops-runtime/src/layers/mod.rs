@@ -6,6 +6,9 @@
 //! `Repeat!` and `EinMix!` build them from patterns checked at compile time, around a
 //! `static` plan; the `new` constructors build the same values from strings at run time.
 //! Nothing is parsed when a layer is applied.
+//!
+//! With the feature `candle`, the pattern layers are `candle_core::Module`s and
+//! `EinMixSpec::candle` makes an EinMix whose parameters come from a `candle_nn::VarBuilder`.
 
 #[cfg(feature = "candle")]
 mod candle;
