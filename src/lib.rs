@@ -207,7 +207,7 @@ macro_rules! Rearrange {
 /// use einops::layers::Reduce;
 /// let global_mean = Reduce!("b c h w -> b c", mean);
 /// let x = ndarray::Array4::<f64>::ones((2, 3, 4, 4));
-/// assert_eq!(global_mean.forward(&x).unwrap(), ndarray::Array2::ones((2, 3)).into_dyn());
+/// assert_eq!(global_mean.forward(&x).unwrap(), ndarray::Array2::<f64>::ones((2, 3)).into_dyn());
 /// ```
 #[macro_export]
 macro_rules! Reduce {
