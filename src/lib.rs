@@ -156,6 +156,31 @@ pub mod __private {
 /// # Ok(())
 /// # }
 /// ```
+///
+/// With the feature `candle`, `Rearrange`, `Reduce` and `Repeat` are `candle_core::Module`s
+/// (for `candle_nn::seq()` or `tensor.apply(&layer)`; an einops error becomes a candle error
+/// that prints the einops message), and `EinMixSpec::candle(vb)` makes a `CandleEinMix`
+/// module whose parameters come from a `candle_nn::VarBuilder`, initialised as einops does.
+///
+#[cfg_attr(feature = "candle", doc = "```")]
+#[cfg_attr(not(feature = "candle"), doc = "```ignore")]
+/// use candle_core::{DType, Device, Module, Tensor};
+/// use candle_nn::{VarBuilder, VarMap};
+/// use einops::layers::{EinMix, Rearrange, Reduce};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let vars = VarMap::new();
+/// let vb = VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu);
+/// let dense = EinMix!("b i -> b o", weight_shape = "i o", bias_shape = "o", i = 3 * 4 * 4, o = 10);
+/// let model = candle_nn::seq()
+///     .add(Reduce!("b c (h 2) (w 2) -> b c h w", max))
+///     .add(Rearrange!("b c h w -> b (c h w)"))
+///     .add(dense.candle(vb.pp("dense"))?);
+/// let images = Tensor::ones((2, 3, 8, 8), DType::F32, &Device::Cpu)?;
+/// assert_eq!(model.forward(&images)?.dims(), [2, 10]);
+/// # Ok(())
+/// # }
+/// ```
 pub mod layers {
     pub use crate::{EinMix, Rearrange, Reduce, Repeat};
     pub use einops_runtime::layers::*;

@@ -1,21 +1,25 @@
 //! The candle backend (feature `candle`): every rearrange/reduce/repeat/einsum/pack/unpack/
 //! parse_shape case of `tests/data/public.jsonl` through `einops::dynamic::candle` (and
 //! `dynamic::parse_shape` on a tensor) on candle's CPU device, judged by the same harness as
-//! the ndarray API; then every macro on tensors, `&Tensor` and lists of them.
+//! the ndarray API; then every macro on tensors, `&Tensor` and lists of them; then the layers
+//! as candle `Module`s, with the successful einmix cases run by `CandleEinMix` on the cases'
+//! weights.
 //!
 //! Results are read back to the host only to compare them: the operations themselves are
 //! candle ops. The vectors' dtypes (f32, f64, i64) all exist in candle, so no case is skipped
-//! for its dtype; the einmix cases are layers, not covered here.
+//! for its dtype.
 #![cfg(feature = "candle")]
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use candle_core::{DType, Device, Tensor, WithDType};
+use candle_core::{DType, Device, Module, Tensor, WithDType};
+use candle_nn::{VarBuilder, VarMap};
 use common::shapes::{evaluate_pack, evaluate_parse_shape, evaluate_unpack, packed_shapes};
 use common::{evaluate, lengths, Case, Elem, OutRank, Verdict};
 use einops::dynamic::candle as dynamic;
+use einops::layers::{EinMix, EinMixSpec, Rearrange, Reduce, Repeat};
 use einops::{check_shape, einsum, pack, parse_shape, rearrange, reduce, repeat, unpack};
 use ndarray::{Array, ArrayD, IxDyn};
 
@@ -338,4 +342,149 @@ fn parse_shape_and_check_shape_macros_read_tensor_shapes() -> Result<(), einops:
         "parse_shape_wrong_ndim"
     );
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The layers as candle modules
+
+#[test]
+fn pattern_layers_in_a_candle_sequence_equal_the_macros() -> Result<(), Box<dyn std::error::Error>>
+{
+    let x = arange(&[2, 3, 4, 6], DType::F32);
+    let pool = Reduce!("b c (h 2) (w 3) -> b c h w", max);
+    let tokens = Rearrange!("b c h w -> b (h w) c");
+    let tile = Repeat!("b n c -> b n c r", r = 2);
+    let mean = Reduce!("b n c r -> b c", mean);
+    let model = candle_nn::seq()
+        .add(pool.clone())
+        .add(tokens.clone())
+        .add(tile.clone())
+        .add(mean);
+
+    let pooled = reduce!(&x, "b c (h 2) (w 3) -> b c h w", max)?;
+    let flat = rearrange!(&pooled, "b c h w -> b (h w) c")?;
+    let tiled = repeat!(&flat, "b n c -> b n c r", r = 2)?;
+    let expected = reduce!(&tiled, "b n c r -> b c", mean)?;
+    assert_eq!(array_of(&x.apply(&pool)?), array_of(&pooled));
+    assert_eq!(array_of(&pooled.apply(&tokens)?), array_of(&flat));
+    assert_eq!(array_of(&flat.apply(&tile)?), array_of(&tiled));
+    let got = model.forward(&x)?;
+    assert_eq!(got.dims(), [2, 3]);
+    assert_eq!(array_of(&got), array_of(&expected));
+    Ok(())
+}
+
+#[test]
+fn layer_errors_through_candle_print_the_einops_message() {
+    // The walk-through's ConvNet flatten, given a feature map of 5×5 instead of 4×4.
+    let flatten = Rearrange!("b c h w -> b (c h w)", c = 20, h = 4, w = 4);
+    let x = Tensor::zeros((16, 20, 5, 5), DType::F32, &Device::Cpu).unwrap();
+    let err = candle_nn::seq()
+        .add(flatten.clone())
+        .forward(&x)
+        .unwrap_err();
+    let typed = einops::candle::apply(&x, flatten.recipe(), flatten.lengths()).unwrap_err();
+    assert_eq!(typed.kind(), "axis_length_mismatch");
+    assert_eq!(err.to_string(), typed.to_string());
+    assert!(typed.to_string().contains("`h`"), "{typed}");
+}
+
+/// Parameters by name, as candle loads them from a file.
+fn loaded(parameters: Vec<(&str, Tensor)>) -> VarBuilder<'static> {
+    let tensors: HashMap<String, Tensor> = parameters
+        .into_iter()
+        .map(|(name, t)| (name.to_owned(), t))
+        .collect();
+    VarBuilder::from_tensors(tensors, DType::F64, &Device::Cpu)
+}
+
+#[test]
+fn candle_einmix_matches_the_reference_vectors() {
+    let cases: Vec<&Case> = common::cases()
+        .iter()
+        .filter(|c| c.op == "einmix" && c.expected.is_some())
+        .collect();
+    assert_eq!(cases.len(), 5);
+    for case in cases {
+        let lengths = lengths(case).expect("einmix lengths are plain");
+        let mut parameters = vec![("weight", input::<f64>(case, 1))];
+        if case.bias_shape.is_some() {
+            parameters.push(("bias", input::<f64>(case, 2)));
+        }
+        let got = EinMixSpec::new(
+            &case.pattern,
+            case.weight_shape
+                .as_deref()
+                .expect("an einmix case has a weight shape"),
+            case.bias_shape.as_deref(),
+            &lengths,
+        )
+        .and_then(|spec| spec.candle(loaded(parameters)))
+        .and_then(|mix| mix.forward(&input::<f64>(case, 0)));
+        common::report(case, evaluate(case, &hosted::<f64>(got), OutRank::Dynamic));
+    }
+}
+
+#[test]
+fn candle_einmix_initialises_within_einops_bounds() -> Result<(), Box<dyn std::error::Error>> {
+    // fan_in = c * k = 12 (the weight axes the output lacks); `h` is in the output.
+    let spec = EinMix!(
+        "b (h c) k -> b h d",
+        weight_shape = "h c k d",
+        bias_shape = "h d",
+        h = 2,
+        c = 4,
+        k = 3,
+        d = 50
+    );
+    let vars = VarMap::new();
+    let mix = spec.candle(VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu).pp("mix"))?;
+    let mut names: Vec<String> = vars.data().lock().unwrap().keys().cloned().collect();
+    names.sort();
+    assert_eq!(names, ["mix.bias", "mix.weight"]);
+    assert_eq!(mix.weight().dims(), [2, 4, 3, 50]);
+    let bias = mix.bias().expect("a bias");
+    assert_eq!(bias.dims(), [1, 2, 50]); // b h d, b broadcast
+
+    let largest = |t: &Tensor| t.abs()?.flatten_all()?.max(0)?.to_scalar::<f32>();
+    let (weight_bound, bias_bound) = ((3.0f32 / 12.0).sqrt(), (1.0f32 / 12.0).sqrt());
+    let weight_max = largest(mix.weight())?;
+    assert!(
+        weight_max <= weight_bound && weight_max > 0.9 * weight_bound,
+        "{weight_max}"
+    );
+    let bias_max = largest(bias)?;
+    assert!(
+        bias_max <= bias_bound && bias_max > 0.8 * bias_bound,
+        "{bias_max}"
+    );
+    let mean = mix.weight().mean_all()?.to_scalar::<f32>()?;
+    assert!(mean.abs() < 0.05, "weights are not centred: mean {mean}");
+
+    let y = Tensor::ones((5, 8, 3), DType::F32, &Device::Cpu)?.apply(&mix)?;
+    assert_eq!(y.dims(), [5, 2, 50]);
+    Ok(())
+}
+
+#[test]
+fn candle_einmix_parameters_of_another_shape_are_backend_errors() {
+    let spec = EinMix!(
+        "b c -> b d",
+        weight_shape = "c d",
+        bias_shape = "d",
+        c = 3,
+        d = 2
+    );
+    let weight = Tensor::zeros((2, 3), DType::F64, &Device::Cpu).unwrap();
+    let err = spec.candle(loaded(vec![("weight", weight)])).unwrap_err();
+    assert_eq!(
+        (err.stage(), err.kind()),
+        (einops::Stage::Backend, "backend_error")
+    );
+    assert!(
+        err.to_string().starts_with(
+            r#"EinMix("b c -> b d", weight_shape = "c d", bias_shape = "d", c = 3, d = 2) parameters: candle failed: "#
+        ),
+        "{err}"
+    );
 }

@@ -48,6 +48,32 @@ impl HasShape for Tensor {
     }
 }
 
+/// An einops error as a candle error, so that `?` works in code returning
+/// `candle_core::Result` (a `Module`'s `forward`): printed, it is exactly the einops
+/// message (no backtrace is attached, even with `RUST_BACKTRACE` set: the message names
+/// the call). candle keeps a wrapped error as text only, so the typed [`Error`] is not
+/// recovered from it; call the einops function itself when its [`stage`](Error::stage) or
+/// [`kind`](Error::kind) matters.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// fn flatten(x: &Tensor) -> candle_core::Result<Tensor> {
+///     Ok(einops_runtime::dynamic::candle::rearrange(x, "b c h w -> b (c h w)", &[])?)
+/// }
+/// let err = flatten(&Tensor::zeros((2, 3), candle_core::DType::F32, &Device::Cpu)?).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "rearrange `b c h w -> b (c h w)` on input of shape [2, 3]: the pattern expects 4 \
+///      dimensions, but the input has 2"
+/// );
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+impl From<Error> for candle_core::Error {
+    fn from(err: Error) -> candle_core::Error {
+        candle_core::Error::Wrapped(Box::new(err))
+    }
+}
+
 /// Turns a candle error into an [`Error::Backend`] about `call`.
 pub(crate) fn backend(call: impl Display) -> impl FnOnce(candle_core::Error) -> Error {
     move |err| Error::Backend {

@@ -6,7 +6,12 @@
 //! `Repeat!` and `EinMix!` build them from patterns checked at compile time, around a
 //! `static` plan; the `new` constructors build the same values from strings at run time.
 //! Nothing is parsed when a layer is applied.
+//!
+//! With the feature `candle`, the pattern layers are `candle_core::Module`s and
+//! `EinMixSpec::candle` makes an EinMix whose parameters come from a `candle_nn::VarBuilder`.
 
+#[cfg(feature = "candle")]
+mod candle;
 mod einmix;
 
 use std::borrow::Cow;
@@ -21,6 +26,8 @@ use crate::input::Operand;
 use crate::ops::{self, Plan};
 use crate::pattern::{Operation, Recipe};
 
+#[cfg(feature = "candle")]
+pub use candle::CandleEinMix;
 pub use einmix::{EinMix, EinMixSpec, MixElement};
 
 /// A recipe with the values of its axis lengths: what the three pattern layers share.
