@@ -110,7 +110,7 @@ pub mod __private {
         einsum as einsum_call, einsum_broadcast, einsum_into as einsum_into_call, einsum_operand,
         einsum_rank, einsum_view,
     };
-    pub use einops_runtime::pattern::EinsumPlan;
+    pub use einops_runtime::pattern::{EinsumPlan, Role};
 
     pub use einops_macros::{einmix_spec, rearrange_layer, reduce_layer, repeat_layer};
     pub use einops_runtime::macro_support::{

@@ -7,7 +7,11 @@
 //! ```text
 //! match (a, b,) {
 //!     (operand0, operand1,) => {
-//!         static PLAN: einops::__private::EinsumPlan = einops::__private::EinsumPlan { ... };
+//!         static PLAN: einops::__private::EinsumPlan = einops::__private::EinsumPlan {
+//!             ...,
+//!             // b c t l: batch, left, contracted, right
+//!             roles: Option::Some(Cow::Borrowed(&[Role::Batch, Role::Left, ...])),
+//!         };
 //!         use einops::__private::{
 //!             einsum_operand as einsum_operand, einsum_rank as einsum_rank,
 //!             einsum_view as einsum_view,
@@ -27,7 +31,7 @@
 //! dimension type follows from the ellipses of the operands (see the runtime's
 //! `einsum::rank`).
 
-use einops_runtime::pattern::EinsumPlan;
+use einops_runtime::pattern::{EinsumPlan, Role};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -221,6 +225,23 @@ pub fn plan_tokens(private: &TokenStream, plan: &EinsumPlan) -> TokenStream {
         .iter()
         .map(|terms| terms_tokens(private, terms));
     let output = terms_tokens(private, &plan.output);
+    let roles = match &plan.roles {
+        Some(roles) => {
+            let roles = roles.iter().map(|role| {
+                let variant = match role {
+                    Role::Batch => quote!(Batch),
+                    Role::Left => quote!(Left),
+                    Role::Right => quote!(Right),
+                    Role::Contracted => quote!(Contracted),
+                    Role::SummedLeft => quote!(SummedLeft),
+                    Role::SummedRight => quote!(SummedRight),
+                };
+                quote!(#private::Role::#variant)
+            });
+            quote!(#private::Option::Some(#private::Cow::Borrowed(&[#(#roles),*])))
+        }
+        None => quote!(#private::Option::None),
+    };
     quote! {
         #private::EinsumPlan {
             pattern: #private::Cow::Borrowed(#pattern),
@@ -228,6 +249,7 @@ pub fn plan_tokens(private: &TokenStream, plan: &EinsumPlan) -> TokenStream {
             axes: #private::Cow::Borrowed(&[#(#axes),*]),
             operands: #private::Cow::Borrowed(&[#(#operands),*]),
             output: #output,
+            roles: #roles,
         }
     }
 }

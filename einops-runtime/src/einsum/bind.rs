@@ -13,7 +13,7 @@ use smallvec::SmallVec;
 
 use super::error::{EinsumCall, EinsumProblem, LengthOrigin};
 use crate::error::Error;
-use crate::pattern::{EinsumPlan, Length, Slot, Term};
+use crate::pattern::{EinsumPlan, Length, Role, Slot, Term};
 
 /// Operands of a call kept on the stack; more spill to the heap.
 pub(super) const OPERANDS: usize = 4;
@@ -27,6 +27,9 @@ pub(super) type Axes = SmallVec<[(usize, isize); AXES]>;
 pub(super) struct Binding {
     /// Length of every elementary axis.
     pub lengths: SmallVec<[usize; AXES]>,
+    /// For two operands, the role of every elementary axis in their product; empty
+    /// otherwise.
+    pub roles: SmallVec<[Role; AXES]>,
     /// Every operand's distinct axes with their strides, operand after operand.
     axes: SmallVec<[(usize, isize); 2 * AXES]>,
     /// Where each operand's axes are in `axes`.
@@ -174,6 +177,7 @@ pub(super) fn bind(ctx: &Context<'_>, strides: &[&[isize]]) -> Result<Binding, E
     broadcast(ctx, ellipsis_dims, &mut lengths)?;
     check_groups(ctx, &lengths)?;
     let mut binding = Binding {
+        roles: roles(ctx, ellipsis_dims),
         lengths,
         axes: SmallVec::new(),
         ranges: SmallVec::new(),
@@ -369,6 +373,26 @@ fn broadcast(
         }
     }
     Ok(())
+}
+
+/// The role of every elementary axis when the plan has two operands: the plan's for the
+/// named axes; the ellipsis dimensions, whose operands depend on the ranks, by the same rule.
+fn roles(ctx: &Context<'_>, ellipsis_dims: usize) -> SmallVec<[Role; AXES]> {
+    let Some(named) = &ctx.plan.roles else {
+        return SmallVec::new();
+    };
+    let mut roles: SmallVec<[Role; AXES]> = named.iter().copied().collect();
+    // Operand `k`'s ellipsis covers the last of the (right-aligned) positions.
+    let covers = |k: usize, position: usize| {
+        ctx.ellipsis_dims(k)
+            .is_some_and(|(_, covered)| position + covered >= ellipsis_dims)
+    };
+    for position in 0..ellipsis_dims {
+        // Every ellipsis dimension is in the output (`check_ranks`).
+        let role = Role::of(covers(0, position), covers(1, position), true);
+        roles.push(role.expect("the widest ellipsis covers every position"));
+    }
+    roles
 }
 
 /// Appends operand `k`'s distinct axes with their strides to the binding.

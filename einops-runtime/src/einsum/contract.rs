@@ -2,16 +2,17 @@
 //!
 //! - One operand: a copy (permutation, diagonal) or a sum, with the kernels of
 //!   `rearrange` and `reduce`.
-//! - First, axes that only one operand has and the output lacks are summed out of it.
-//! - Two operands: the axes are classified as *batch* (both operands and the output),
-//!   *M* (left operand and output), *N* (right operand and output) and *K* (both operands,
-//!   summed), and each batch index becomes one GEMM `C[M × N] = A[M × K] · B[K × N]`.
+//! - Two operands: each axis has a [`Role`] — for a pattern of two operands the plan's,
+//!   fixed at compile time for `einsum!` — *batch* (both operands and the output),
+//!   *left* (M), *right* (N), *contracted* (K) or summed in one operand only. The latter
+//!   are first summed out of their operand, then each batch index becomes one GEMM
+//!   `C[M × N] = A[M × K] · B[K × N]`.
 //!   A group of axes is one GEMM dimension when its strides collapse into one (each axis
 //!   steps over the whole of the next); an operand whose strides do not collapse is copied
 //!   into a layout where they do, and an output whose strides do not collapse is computed
 //!   in a scratch buffer and copied.
 //! - More operands: the pair whose intermediate result is smallest (for the actual
-//!   lengths) is contracted first, repeatedly.
+//!   lengths) is contracted first, repeatedly; the roles of a pair's axes are found then.
 //!
 //! A product that reads its operands and writes its output in place ([`Product::is_direct`])
 //! can be run again on other operands with the same shapes and strides: the memo of
@@ -25,7 +26,7 @@ use super::bind::{AXES, OPERANDS};
 use super::gemm::{matmul, Matmul};
 use crate::element::Reducible;
 use crate::kernel::{self, standard_strides, Step, Steps};
-use crate::pattern::Reduction;
+use crate::pattern::{Reduction, Role};
 
 /// Axis ids.
 type Ids = SmallVec<[usize; AXES]>;
@@ -83,6 +84,9 @@ fn needed<A: Reducible>(
 /// Writes the einsum of `tensors` to `dst`, whose elementary axes (in output order) have
 /// the strides of `out`.
 ///
+/// With two tensors, `roles` are the roles of the elementary axes in their product (the
+/// plan's); otherwise it is not read.
+///
 /// Returns the product when the einsum was one product of the two operands as given
 /// (nothing summed out first), so that a caller may run it again, if it is direct, on
 /// operands and an output of the same shapes and strides.
@@ -93,6 +97,7 @@ fn needed<A: Reducible>(
 /// of `out` must be in some tensor.
 pub(super) unsafe fn contract<A: Reducible>(
     lengths: &[usize],
+    roles: &[Role],
     tensors: &mut SmallVec<[Tensor<'_, A>; OPERANDS]>,
     out: &[(usize, isize)],
     dst: *mut A,
@@ -108,32 +113,71 @@ pub(super) unsafe fn contract<A: Reducible>(
             unary(lengths, only, out, dst);
             return None;
         }
-        let mut summed = false;
-        for t in 0..tensors.len() {
-            let keep = tensors[t].ids(|axis| needed(axis, out, tensors, &[t]));
-            if keep.len() < tensors[t].axes.len() {
-                tensors[t] = packed(lengths, &tensors[t], &keep);
-                summed = true;
-            }
-        }
         while tensors.len() > 2 {
             let (i, j, keep) = cheapest_pair(lengths, tensors, out);
             let (a, b) = (&tensors[i], &tensors[j]);
+            let role = |axis| found_role(a, b, keep.contains(&axis), axis);
             // A layout the GEMM writes without a copy: batch, then M, then N axes.
-            let mut order = a.ids(|x| keep.contains(&x) && b.has(x));
-            order.extend(a.ids(|x| keep.contains(&x) && !b.has(x)));
-            order.extend(b.ids(|x| keep.contains(&x) && !a.has(x)));
+            let mut order = a.ids(|x| role(x) == Role::Batch);
+            order.extend(a.ids(|x| role(x) == Role::Left));
+            order.extend(b.ids(|x| role(x) == Role::Right));
             let mut result = scratch(lengths, &order);
-            let product = Product::plan(lengths, &a.axes, &b.axes, &result.axes);
-            product.run(lengths, a, b, &result.axes, result.buffer.as_mut_ptr());
+            pair(
+                lengths,
+                role,
+                a,
+                b,
+                &result.axes,
+                result.buffer.as_mut_ptr(),
+            );
             tensors.remove(j);
             tensors[i] = result;
         }
         let (a, b) = (&tensors[0], &tensors[1]);
-        let product = Product::plan(lengths, &a.axes, &b.axes, out);
-        product.run(lengths, a, b, out, dst);
-        (operands == 2 && !summed).then_some(product)
+        if operands == 2 {
+            return pair(lengths, |axis| roles[axis], a, b, out, dst);
+        }
+        let role = |axis| found_role(a, b, stride(out, axis).is_some(), axis);
+        pair(lengths, role, a, b, out, dst);
+        None
     }
+}
+
+/// The role of `axis` in the product of `a` and `b` into a result that does or does not
+/// keep it: found at run time for the pairs of three or more operands.
+fn found_role<A: Reducible>(a: &Tensor<'_, A>, b: &Tensor<'_, A>, kept: bool, axis: usize) -> Role {
+    Role::of(a.has(axis), b.has(axis), kept).expect("an axis of one of the pair")
+}
+
+/// Writes the product of `a` and `b` to `dst` (axes `out`), `role` giving each axis's
+/// role: axes summed in one operand only are summed out of it first, then one GEMM runs
+/// per batch index. Returns the product when nothing was summed first.
+///
+/// # Safety
+/// As for [`contract`], for `a`, `b` and `out`.
+unsafe fn pair<A: Reducible>(
+    lengths: &[usize],
+    role: impl Fn(usize) -> Role,
+    a: &Tensor<'_, A>,
+    b: &Tensor<'_, A>,
+    out: &[(usize, isize)],
+    dst: *mut A,
+) -> Option<Product> {
+    let summed_out = |t: &Tensor<'_, A>, alone: Role| {
+        let keep = t.ids(|axis| role(axis) != alone);
+        // SAFETY: forwarded; `keep` holds axes of `t`.
+        (keep.len() < t.axes.len()).then(|| unsafe { packed(lengths, t, &keep) })
+    };
+    let (a_summed, b_summed) = (
+        summed_out(a, Role::SummedLeft),
+        summed_out(b, Role::SummedRight),
+    );
+    let a = a_summed.as_ref().unwrap_or(a);
+    let b = b_summed.as_ref().unwrap_or(b);
+    let product = Product::plan(lengths, &role, &a.axes, &b.axes, out);
+    // SAFETY: forwarded; the sums are contiguous tensors of their axes' lengths.
+    unsafe { product.run(lengths, a, b, out, dst) };
+    (a_summed.is_none() && b_summed.is_none()).then_some(product)
 }
 
 /// The pair of tensors whose product keeps the fewest elements, and the axes it keeps.
@@ -291,10 +335,11 @@ pub(super) struct Product {
 }
 
 impl Product {
-    /// Plans the product of tensors with axes `a` and `b` into `out`, summing their common
-    /// axes that `out` lacks; every other axis of `a` or `b` must be in `out`.
+    /// Plans the product of tensors with axes `a` and `b` into `out` with the axes' roles;
+    /// no axis may be summed in one operand only.
     fn plan(
         lengths: &[usize],
+        role: impl Fn(usize) -> Role,
         a: &[(usize, isize)],
         b: &[(usize, isize)],
         out: &[(usize, isize)],
@@ -309,15 +354,18 @@ impl Product {
                 b: sb.unwrap_or(0),
                 c,
             };
-            match (sa, sb) {
-                (Some(_), Some(_)) => batch.push(dim),
-                (Some(_), None) => m.push(dim),
-                _ => n.push(dim),
+            match role(axis) {
+                Role::Batch => batch.push(dim),
+                Role::Left => m.push(dim),
+                Role::Right => n.push(dim),
+                Role::Contracted | Role::SummedLeft | Role::SummedRight => {
+                    unreachable!("an output axis is batch, left or right")
+                }
             }
         }
         for &(axis, sa) in a {
-            if stride(out, axis).is_none() {
-                let sb = stride(b, axis).expect("a summed axis of one is in the other");
+            if role(axis) == Role::Contracted {
+                let sb = stride(b, axis).expect("a contracted axis is in both");
                 k.push(Dim {
                     axis,
                     len: lengths[axis],

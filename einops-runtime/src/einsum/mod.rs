@@ -169,7 +169,15 @@ fn planned<A: Reducible, O: Dimension>(
     // SAFETY: the tensors address the operands' elements (borrowed for the call) with
     // strides `bind` derived from their own shapes and strides; the buffer has a slot for
     // every index of the standard-layout output, and `contract` writes all of them.
-    let product = unsafe { contract(&binding.lengths, &mut tensors, &out, buffer.as_mut_ptr()) };
+    let product = unsafe {
+        contract(
+            &binding.lengths,
+            &binding.roles,
+            &mut tensors,
+            &out,
+            buffer.as_mut_ptr(),
+        )
+    };
     remember(key, &binding.shape, product);
     // SAFETY: as above.
     Ok(unsafe { buffer.finish(dim(&binding.shape)) })
@@ -221,7 +229,7 @@ fn planned_into<A: Reducible>(
     let mut tensors = tensors(operands, &binding);
     // SAFETY: the output's own strides address its elements, a `&mut` output cannot
     // overlap the borrowed operands; otherwise as in `planned`.
-    let product = unsafe { contract(&binding.lengths, &mut tensors, &axes, dst) };
+    let product = unsafe { contract(&binding.lengths, &binding.roles, &mut tensors, &axes, dst) };
     remember(key, &binding.shape, product);
     Ok(())
 }

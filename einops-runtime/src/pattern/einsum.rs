@@ -2,7 +2,8 @@
 //!
 //! An [`EinsumPlan`] is plain data, like a [`Recipe`](super::Recipe): the proc macro
 //! builds it at compile time and emits it as a static; `einops::dynamic` builds the same
-//! value from a string. Nothing in it depends on the operands' shapes.
+//! value from a string. Nothing in it depends on the operands' shapes; for two operands it
+//! already tells each named axis's [`Role`] in their matrix product.
 //!
 //! Grammar (Python einops 0.8, semantics reference §4): operands separated by `,`, then
 //! `->` and the output; names separated by spaces, `_` an ordinary name; a name may repeat
@@ -41,6 +42,60 @@ pub struct EinsumPlan {
     pub operands: List<List<Term>>,
     /// The output: one term per dimension.
     pub output: List<Term>,
+    /// For two operands, the role of each named axis in their product (indexed like
+    /// `axes`); `None` for other operand counts, whose pairs are chosen at run time.
+    pub roles: Option<List<Role>>,
+}
+
+/// What the product of two operands does with an axis.
+///
+/// A name repeated within an operand (a diagonal) takes its role by the same rule: the
+/// diagonal itself is only a stride, found when the plan is bound to the operands.
+///
+/// ```
+/// use einops_runtime::pattern::{EinsumPlan, Role};
+/// let plan = EinsumPlan::new("b i d, b j d -> b i j", 2, &[]).unwrap();
+/// // Axes in order of appearance: b i d j.
+/// let roles = plan.roles.as_deref().unwrap();
+/// assert_eq!(roles, [Role::Batch, Role::Left, Role::Contracted, Role::Right]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// In both operands and the output: one matrix product per index.
+    Batch,
+    /// In the left operand and the output only: a row of the matrix product (M).
+    Left,
+    /// In the right operand and the output only: a column of the matrix product (N).
+    Right,
+    /// In both operands but not the output: summed by the matrix product (K).
+    Contracted,
+    /// In the left operand only and not the output: summed out of it first.
+    SummedLeft,
+    /// In the right operand only and not the output: summed out of it first.
+    SummedRight,
+}
+
+impl Role {
+    /// The role of an axis that is or is not in the left operand, the right operand and
+    /// the output; `None` for an axis in neither operand.
+    ///
+    /// ```
+    /// use einops_runtime::pattern::Role;
+    /// assert_eq!(Role::of(true, true, false), Some(Role::Contracted));
+    /// assert_eq!(Role::of(false, true, false), Some(Role::SummedRight));
+    /// assert_eq!(Role::of(false, false, true), None);
+    /// ```
+    pub fn of(in_left: bool, in_right: bool, in_output: bool) -> Option<Role> {
+        Some(match (in_left, in_right, in_output) {
+            (true, true, true) => Role::Batch,
+            (true, false, true) => Role::Left,
+            (false, true, true) => Role::Right,
+            (true, true, false) => Role::Contracted,
+            (true, false, false) => Role::SummedLeft,
+            (false, true, false) => Role::SummedRight,
+            (false, false, _) => return None,
+        })
+    }
 }
 
 impl EinsumPlan {
@@ -311,8 +366,21 @@ fn build(pattern: &str, inputs: &[Side], output: &Side, length_names: &[&str]) -
             .collect::<Vec<_>>()
             .into()
     };
+    let roles = match inputs {
+        [left, right] => Some(
+            axes.iter()
+                .map(|axis| {
+                    let in_side = |side: &Side| side.column_of(&axis.name).is_some();
+                    Role::of(in_side(left), in_side(right), axis.in_output)
+                        .expect("every axis is in an operand")
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
     EinsumPlan {
         pattern: pattern.to_owned().into(),
+        roles,
         length_names: length_names
             .iter()
             .map(|n| Text::from((*n).to_owned()))
@@ -409,6 +477,21 @@ mod tests {
         assert_eq!(plan.axes[2].length, Length::Given(0));
         assert!(!plan.axes[1].in_output);
         assert_eq!(plan.output_rank(), (2, false));
+    }
+
+    #[test]
+    fn classifies_the_axes_of_two_operands() {
+        let roles = |pattern: &str| EinsumPlan::new(pattern, 2, &[]).unwrap().roles;
+        use Role::*;
+        // Axes in order of appearance: i j k l m.
+        let plan = roles("i i j k, k l m -> i l").unwrap();
+        assert_eq!(plan[..], [Left, SummedLeft, Contracted, Right, SummedRight]);
+        assert_eq!(
+            roles("... i j, ... j -> ... i").unwrap()[..],
+            [Left, Contracted]
+        );
+        assert_eq!(EinsumPlan::new("i, i, i ->", 3, &[]).unwrap().roles, None);
+        assert_eq!(EinsumPlan::new("i i ->", 1, &[]).unwrap().roles, None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod recipe;
 mod shape;
 
 pub use einmix::{EinMixPlan, EINMIX, EINMIX_BIAS, EINMIX_WEIGHT};
-pub use einsum::EinsumPlan;
+pub use einsum::{EinsumPlan, Role};
 pub use error::{PatternError, PatternErrorKind};
 pub use pack::{PackOperation, PackPlan};
 pub use recipe::{
