@@ -288,7 +288,7 @@ impl EinMixSpec {
     {
         let plan = &*self.plan;
         let input = input.into_cow();
-        let flat: CowArray<'a, I::Elem, IxDyn> = match step(&self.plan, |plan| plan.pre.as_ref()) {
+        let flat: CowArray<'a, I::Elem, IxDyn> = match self.step(|plan| plan.pre.as_ref()) {
             Some(pre) => {
                 let lengths: SmallVec<[i128; 8]> =
                     plan.pre_lengths.iter().map(|&i| self.lengths[i]).collect();
@@ -296,7 +296,8 @@ impl EinMixSpec {
             }
             None => input.into_dyn(),
         };
-        let einsum_plan = step(&self.plan, |plan| Some(&plan.einsum))
+        let einsum_plan = self
+            .step(|plan| Some(&plan.einsum))
             .expect("an EinMix plan always has its einsum");
         let operands = [Strided::of(&flat), Strided::of(&weight)];
         let mut y: ArrayD<I::Elem> = einsum::einsum(einsum_plan, &operands, &self.lengths)?;
@@ -317,22 +318,19 @@ impl EinMixSpec {
                 .and(&broadcast)
                 .for_each(|y, &b| *y = *y + b);
         }
-        match step(&self.plan, |plan| plan.post.as_ref()) {
+        match self.step(|plan| plan.post.as_ref()) {
             Some(post) => ops::rearrange(Input::Single(y.into()), post, &[]),
             None => Ok(y),
         }
     }
-}
 
-/// One step of the plan as the operations take it: a macro's plan is a `static`, so its
-/// steps name the call site and their walks and products are memoised.
-fn step<'p, P: 'static>(
-    plan: &'p Cow<'static, EinMixPlan>,
-    part: impl Fn(&EinMixPlan) -> Option<&P>,
-) -> Option<Plan<'p, P>> {
-    match plan {
-        Cow::Borrowed(plan) => part(plan).map(Plan::Site),
-        Cow::Owned(plan) => part(plan).map(Plan::Parsed),
+    /// One step of the plan as the operations take it: a macro's plan is a `static`, so
+    /// its steps name the call site and their walks and products are memoised.
+    fn step<P: 'static>(&self, part: impl Fn(&EinMixPlan) -> Option<&P>) -> Option<Plan<'_, P>> {
+        match &self.plan {
+            Cow::Borrowed(plan) => part(plan).map(Plan::Site),
+            Cow::Owned(plan) => part(plan).map(Plan::Parsed),
+        }
     }
 }
 

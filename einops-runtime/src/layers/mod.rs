@@ -126,11 +126,6 @@ impl Rearrange {
         Prepared::parsed(Ok(Operation::Rearrange), pattern, lengths).map(Rearrange)
     }
 
-    /// The layer of a `Rearrange!` call site.
-    pub(crate) fn site(recipe: &'static Recipe, lengths: &[i128]) -> Rearrange {
-        Rearrange(Prepared::site(recipe, lengths))
-    }
-
     /// Applies the pattern to `input`.
     pub fn forward<'a, I>(&self, input: I) -> Result<Array<I::Elem, IxDyn>, Error>
     where
@@ -138,28 +133,6 @@ impl Rearrange {
         I::Elem: Clone,
     {
         ops::rearrange(input.into_input(), self.0.plan(), &self.0.lengths)
-    }
-
-    /// The recipe the layer applies.
-    ///
-    /// ```
-    /// let split = einops_runtime::layers::Rearrange::new("b (h w) -> b h w", &[("h", 2)]).unwrap();
-    /// assert_eq!(&*split.recipe().pattern, "b (h w) -> b h w");
-    /// assert_eq!(split.lengths(), [2]);
-    /// ```
-    pub fn recipe(&self) -> &Recipe {
-        &self.0.recipe
-    }
-
-    /// The values of the recipe's axis lengths, in the order of its length names.
-    pub fn lengths(&self) -> &[i128] {
-        &self.0.lengths
-    }
-}
-
-impl fmt::Debug for Rearrange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.write("Rearrange", f)
     }
 }
 
@@ -186,11 +159,6 @@ impl Reduce {
         Prepared::parsed(Err(reduction), pattern, lengths).map(Reduce)
     }
 
-    /// The layer of a `Reduce!` call site.
-    pub(crate) fn site(recipe: &'static Recipe, lengths: &[i128]) -> Reduce {
-        Reduce(Prepared::site(recipe, lengths))
-    }
-
     /// Applies the pattern to `input`.
     pub fn forward<'a, I>(&self, input: I) -> Result<Array<I::Elem, IxDyn>, Error>
     where
@@ -198,22 +166,6 @@ impl Reduce {
         I::Elem: Reducible,
     {
         ops::reduce(input.into_input(), self.0.plan(), &self.0.lengths)
-    }
-
-    /// The recipe the layer applies.
-    pub fn recipe(&self) -> &Recipe {
-        &self.0.recipe
-    }
-
-    /// The values of the recipe's axis lengths, in the order of its length names.
-    pub fn lengths(&self) -> &[i128] {
-        &self.0.lengths
-    }
-}
-
-impl fmt::Debug for Reduce {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.write("Reduce", f)
     }
 }
 
@@ -239,11 +191,6 @@ impl Repeat {
         Prepared::parsed(Ok(Operation::Repeat), pattern, lengths).map(Repeat)
     }
 
-    /// The layer of a `Repeat!` call site.
-    pub(crate) fn site(recipe: &'static Recipe, lengths: &[i128]) -> Repeat {
-        Repeat(Prepared::site(recipe, lengths))
-    }
-
     /// Applies the pattern to `input`.
     pub fn forward<'a, I>(&self, input: I) -> Result<Array<I::Elem, IxDyn>, Error>
     where
@@ -252,20 +199,40 @@ impl Repeat {
     {
         ops::rearrange(input.into_input(), self.0.plan(), &self.0.lengths)
     }
-
-    /// The recipe the layer applies.
-    pub fn recipe(&self) -> &Recipe {
-        &self.0.recipe
-    }
-
-    /// The values of the recipe's axis lengths, in the order of its length names.
-    pub fn lengths(&self) -> &[i128] {
-        &self.0.lengths
-    }
 }
 
-impl fmt::Debug for Repeat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.write("Repeat", f)
-    }
+/// What the three pattern layers share besides `new` and `forward`: being built at a macro
+/// call site, the recipe and lengths they hold, and `Debug` as the layer is written.
+macro_rules! prepared_layer {
+    ($($layer:ident),*) => {$(
+        impl $layer {
+            /// The layer of a macro call site.
+            pub(crate) fn site(recipe: &'static Recipe, lengths: &[i128]) -> $layer {
+                $layer(Prepared::site(recipe, lengths))
+            }
+
+            /// The recipe the layer applies.
+            ///
+            /// ```
+            /// let split = einops_runtime::layers::Rearrange::new("b (h w) -> b h w", &[("h", 2)]).unwrap();
+            /// assert_eq!(&*split.recipe().pattern, "b (h w) -> b h w");
+            /// assert_eq!(split.lengths(), [2]);
+            /// ```
+            pub fn recipe(&self) -> &Recipe {
+                &self.0.recipe
+            }
+
+            /// The values of the recipe's axis lengths, in the order of its length names.
+            pub fn lengths(&self) -> &[i128] {
+                &self.0.lengths
+            }
+        }
+
+        impl fmt::Debug for $layer {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(stringify!($layer), f)
+            }
+        }
+    )*};
 }
+prepared_layer!(Rearrange, Reduce, Repeat);
