@@ -143,38 +143,26 @@ fn generate(cases: &[Case]) -> Result<String, String> {
             }
         }
     }
-    for case in cases.iter().filter(|c| is_pack_or_shape(c)) {
-        if case.stage() == "pattern" {
-            continue;
+    // The other operations: every case that gets past the pattern stage.
+    type Selects = fn(&Case) -> bool;
+    type WriteTest = fn(&Case, &str, &mut Uses) -> Result<String, String>;
+    let others: [(Selects, WriteTest); 3] = [
+        (is_pack_or_shape, pack_or_shape_test_fn),
+        (|case| case.op == "einsum", einsum_test_fn),
+        (|case| case.op == "einmix", einmix_test_fn),
+    ];
+    for (selects, write_test) in others {
+        for case in cases
+            .iter()
+            .filter(|c| selects(c) && c.stage() != "pattern")
+        {
+            let name = test_name(&case.id);
+            if !names.insert(name.clone()) {
+                return Err(format!("two case ids map to the test name `{name}`"));
+            }
+            body.push_str(&write_test(case, &name, &mut uses)?);
+            tests += 1;
         }
-        let name = test_name(&case.id);
-        if !names.insert(name.clone()) {
-            return Err(format!("two case ids map to the test name `{name}`"));
-        }
-        body.push_str(&pack_or_shape_test_fn(case, &name, &mut uses)?);
-        tests += 1;
-    }
-    for case in cases.iter().filter(|c| c.op == "einsum") {
-        if case.stage() == "pattern" {
-            continue;
-        }
-        let name = test_name(&case.id);
-        if !names.insert(name.clone()) {
-            return Err(format!("two case ids map to the test name `{name}`"));
-        }
-        body.push_str(&einsum_test_fn(case, &name, &mut uses)?);
-        tests += 1;
-    }
-    for case in cases.iter().filter(|c| c.op == "einmix") {
-        if case.stage() == "pattern" {
-            continue;
-        }
-        let name = test_name(&case.id);
-        if !names.insert(name.clone()) {
-            return Err(format!("two case ids map to the test name `{name}`"));
-        }
-        body.push_str(&einmix_test_fn(case, &name, &mut uses)?);
-        tests += 1;
     }
 
     let mut out = String::new();
