@@ -4,8 +4,9 @@
 //! `_into` outputs) whose strides lead to one strategy and sweeps lengths around its limits:
 //!
 //! - copies: runs (innermost axis contiguous in both), fills (source stride 0), interleaves
-//!   (innermost output axis of 2–4), blocked transposes (32×32 blocks, 4×4 and 2×2 register
-//!   micro-kernels for 4- and 8-byte elements) and the generic strided loop;
+//!   (innermost output axis of 2–4), blocked transposes (128×128 blocks, an AVX2 8×8, SSE2
+//!   4×4 and 2×2 register micro-kernels for 4- and 8-byte elements, a first narrow block up
+//!   to the vectors' alignment along sides of 128 or more) and the generic strided loop;
 //! - reductions: vertical (kept axis contiguous), horizontal (reduced axis contiguous, 8 or
 //!   more accumulators, blocks of 128) and strided (neither), lanes folded 64 or more at once;
 //! - element classes: plain primitives copied as bytes, `Clone` types without drop glue,
@@ -27,9 +28,12 @@ use ndarray::{
     ArrayViewMutD, Axis, Data, Dimension, IxDyn, ShapeBuilder, Slice,
 };
 
-/// Lengths around the micro-kernel sides (2, 4), the interleave lengths (2–4), the cache
-/// block (32) and the reduction lanes (64), with primes for odd tails.
-const LENGTHS: [usize; 14] = [0, 1, 2, 3, 4, 5, 7, 31, 32, 33, 63, 64, 65, 97];
+/// Lengths around the micro-kernel sides (2, 4, 8) and strips (16), the interleave lengths
+/// (2–4), the reduction lanes (64) and the transposes' cache block (128), with primes for
+/// odd tails.
+const LENGTHS: [usize; 18] = [
+    0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 33, 64, 65, 97, 128, 131,
+];
 
 /// Outputs of at least this many bytes start on a 2 MiB boundary (`kernel/alloc.rs`).
 const HUGE_PAGE: usize = 2 << 20;
@@ -502,6 +506,39 @@ fn transposes_into<A: Elem>() {
     }
 }
 
+/// Transposes with a side of 128 or more first move a narrow block up to where the squares'
+/// loads and stores are aligned: sources and destinations offset by every count below 8.
+fn transpose_leads<A: Elem>() {
+    let name = std::any::type_name::<A>();
+    for (r, c) in [
+        (128usize, 128usize),
+        (129, 200),
+        (300, 131),
+        (130, 7),
+        (7, 130),
+    ] {
+        let (padded_r, padded_c) = (r.next_multiple_of(8) + 8, c.next_multiple_of(8) + 8);
+        let source: Array2<A> = iota((r, padded_c));
+        for k in 0..8 {
+            let what = |case: &str| format!("{name} r={r} c={c} offset {k}: {case}");
+            let x = source.slice(s![.., k..k + c]);
+            let expected = x.t().to_owned();
+            let t = rearrange!(&x, "a b -> b a").unwrap();
+            assert_result(&t, &expected, what("new array"));
+            let mut backing: Array2<A> = iota_from((c, padded_r), 1 << 20);
+            let untouched = backing.clone();
+            rearrange_into!(&mut backing.slice_mut(s![.., k..k + r]), &x, "a b -> b a").unwrap();
+            assert_same(&backing.slice(s![.., k..k + r]), &expected, what("into"));
+            let outside = |b: &Array2<A>| {
+                let mut b = b.clone();
+                b.slice_mut(s![.., k..k + r]).fill(A::make(0));
+                b
+            };
+            assert_same(&outside(&backing), &outside(&untouched), what("outside"));
+        }
+    }
+}
+
 /// Every input layout with rank-3 permutations, merges and repeats, written to new arrays and
 /// into outputs of every layout (two output layouts per call, rotating).
 fn layouts<A: Elem>() {
@@ -680,6 +717,10 @@ macro_rules! per_element_type {
             #[test]
             fn transposes_into() {
                 super::transposes_into::<$t>();
+            }
+            #[test]
+            fn transpose_leads() {
+                super::transpose_leads::<$t>();
             }
             #[test]
             fn layouts() {
