@@ -24,8 +24,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use einops::{dynamic, rearrange, rearrange_into, reduce, reduce_into, repeat, repeat_into};
 use ndarray::{
-    s, Array, Array0, Array1, Array2, Array3, ArrayBase, ArrayD, ArrayView2, ArrayViewMut2,
-    ArrayViewMutD, Axis, Data, Dimension, IxDyn, ShapeBuilder, Slice,
+    s, Array, Array0, Array1, Array2, Array3, ArrayBase, ArrayD, ArrayView2, ArrayView3,
+    ArrayViewMut2, ArrayViewMutD, Axis, Data, Dimension, IxDyn, ShapeBuilder, Slice,
 };
 
 /// Lengths around the micro-kernel sides (2, 4, 8) and strips (16), the interleave lengths
@@ -2049,6 +2049,43 @@ fn large_transpose_in_one_and_two_threads() {
         &Array2::from_shape_fn((r, 300), |(i, _)| column[i]),
         "fill",
     );
+}
+
+/// Large walks of short runs whose destination order would read the source in many
+/// strided passes run in source order (a head split with few heads); with many heads, or
+/// reversed rows, they stay in destination order. Every case in one and two threads.
+#[test]
+fn short_runs_in_source_order() {
+    fn split<A>(x: ArrayView3<'_, A>, h: usize) -> ndarray::ArrayView4<'_, A> {
+        let (b, t, hd) = x.dim();
+        x.into_shape_with_order((b, t, h, hd / h))
+            .unwrap()
+            .permuted_axes([0, 2, 1, 3])
+    }
+    let (b, t, d) = (2, 1031, 33);
+    for h in [8, 64] {
+        let x = Array3::from_shape_fn((b, t, h * d), |(i, j, k)| {
+            (mix((i * t + j) * h * d + k) % 100_003) as f32
+        });
+        let (one, two) = in_both_pools(|| rearrange!(&x, "b t (h d) -> b h t d", h = h).unwrap());
+        assert_bitwise_f32(&one, &two, "head split");
+        assert_result(&one, &split(x.view(), h), format!("head split, h = {h}"));
+        let bytes: Array3<u8> = x.mapv(|v| v as u8);
+        let one = rearrange!(&bytes, "b t (h d) -> b h t d", h = h).unwrap();
+        assert_result(
+            &one,
+            &split(bytes.view(), h),
+            format!("u8 head split, h = {h}"),
+        );
+        let reversed = x.slice(s![.., ..;-1, ..]);
+        let one = rearrange!(&reversed, "b t (h d) -> b h t d", h = h).unwrap();
+        let expected = reversed.as_standard_layout().into_owned();
+        assert_result(
+            &one,
+            &split(expected.view(), h),
+            format!("reversed head split, h = {h}"),
+        );
+    }
 }
 
 /// Outputs of exactly 2 MiB (and one element less) for every element size, copied with

@@ -10,7 +10,7 @@
 //!   with a register-transposing micro-kernel;
 //! - anything else: a plain strided loop.
 
-use super::walk::{for_each, Step};
+use super::walk::{for_each, Step, Steps};
 use super::{stream, transpose};
 
 /// Copies every element of the walk from `src` to `dst`; `STREAM` writes contiguous
@@ -42,6 +42,12 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
         return unsafe { copy_run(src, dst, inner.len) };
     }
     if inner.dst == 1 && inner.src == 1 {
+        if let Some(by_source) = source_order::<T>(outer, inner.len) {
+            for_each(&by_source, |s, d| unsafe {
+                copy_run(src.offset(s), dst.offset(d), inner.len)
+            });
+            return;
+        }
         for_each(outer, |s, d| unsafe {
             if STREAM {
                 stream::copy_run(src.offset(s), dst.offset(d), inner.len)
@@ -90,6 +96,41 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
                 .write(src.offset(s + k * inner.src).read());
         }
     });
+}
+
+/// Interleaved streams the hardware prefetchers follow well (measured on AMD Zen 3).
+const FEW_STREAMS: usize = 16;
+
+/// The loops of a large walk of short runs in source order, when the destination order
+/// (the walk's) reads the source in too many interleaved streams for the prefetchers
+/// while source order writes few: a multi-head split (`b t (h d) -> b h t d`) reads each
+/// `t` row once instead of in `h` strided passes. Stores are then ordinary ones, which
+/// handle several write streams better than streaming stores do.
+fn source_order<T>(outer: &[Step], run: usize) -> Option<Steps> {
+    let size = std::mem::size_of::<T>();
+    let bytes = super::walk::count(outer)
+        .saturating_mul(run)
+        .saturating_mul(size);
+    if run * size >= 4096 || bytes < 1 << 20 || streams(outer, run, |s| s.src) <= FEW_STREAMS {
+        return None;
+    }
+    let mut by_source: Steps = outer.iter().copied().collect();
+    by_source.sort_by_key(|step| std::cmp::Reverse(step.src.unsigned_abs()));
+    (streams(&by_source, run, |s| s.dst) <= FEW_STREAMS).then_some(by_source)
+}
+
+/// How many streams of runs a walk of `run`-element runs interleaves on one side: the
+/// product of the loops between the runs and the innermost loop that continues a run
+/// there (its stride on that side is `run`); unbounded when none does.
+fn streams(outer: &[Step], run: usize, side: impl Fn(&Step) -> isize) -> usize {
+    let mut count = 1usize;
+    for step in outer.iter().rev() {
+        if side(step) == run as isize {
+            return count;
+        }
+        count = count.saturating_mul(step.len);
+    }
+    usize::MAX
 }
 
 /// Runs shorter than this many bytes are copied inline: a call into the C library's
