@@ -92,40 +92,54 @@ unsafe fn blocks<T: Copy, K: Square<T>>(tile: &Tile, src: *const T, dst: *mut T)
     let lead_cols = lead(dst.cast_const(), tile.dst_row_stride, tile.cols);
     for rows in block_ranges(lead_rows, tile.rows) {
         for cols in block_ranges(lead_cols, tile.cols) {
-            let j_squares = cols.start + cols.len() / side * side;
+            let squares_end = cols.start + cols.len() / side * side;
             let mut i = rows.start;
-            for height in [2 * side, side] {
-                while i + height <= rows.end {
-                    let mut j = cols.start;
-                    while j < j_squares {
-                        let at = |i: usize, j: usize| {
-                            let (i, j) = (i as isize, j as isize);
-                            (
-                                src.wrapping_offset(j * tile.src_col_stride + i),
-                                dst.wrapping_offset(i * tile.dst_row_stride + j),
-                            )
-                        };
-                        for top in (i..i + height).step_by(side) {
-                            let (from, to) = at(top, j);
-                            // SAFETY: the square lies inside the tile (caller).
-                            unsafe {
-                                K::transpose(from, tile.src_col_stride, to, tile.dst_row_stride)
-                            };
-                        }
-                        if i + 2 * height < tile.rows {
-                            K::prefetch(at(i + 2 * height, j).0, tile.src_col_stride);
-                        }
-                        j += side;
-                    }
-                    // SAFETY: inside the tile.
-                    unsafe { scalar(tile, src, dst, i..i + height, j_squares..cols.end) };
-                    i += height;
-                }
+            while i + side <= rows.end {
+                let height = if i + 2 * side <= rows.end {
+                    2 * side
+                } else {
+                    side
+                };
+                // SAFETY: the strip's rows and the block's columns lie inside the tile.
+                unsafe { strip::<T, K>(tile, src, dst, i..i + height, &cols, squares_end) };
+                i += height;
             }
             // SAFETY: inside the tile.
-            unsafe { scalar(tile, src, dst, i..rows.end, cols.clone()) };
+            unsafe { scalar(tile, src, dst, i..rows.end, cols) };
         }
     }
+}
+
+/// Transposes the rows `rows` (one or two squares high) of the columns `cols`: squares up
+/// to `squares_end`, then the remaining columns element by element. Prefetches the
+/// source of the strip after next.
+///
+/// # Safety
+/// The ranges must lie inside `tile`.
+#[inline(always)]
+unsafe fn strip<T: Copy, K: Square<T>>(
+    tile: &Tile,
+    src: *const T,
+    dst: *mut T,
+    rows: std::ops::Range<usize>,
+    cols: &std::ops::Range<usize>,
+    squares_end: usize,
+) {
+    let source =
+        |i: usize, j: usize| src.wrapping_offset(j as isize * tile.src_col_stride + i as isize);
+    let ahead = rows.start + 2 * rows.len();
+    for j in (cols.start..squares_end).step_by(K::SIDE) {
+        for top in rows.clone().step_by(K::SIDE) {
+            let to = dst.wrapping_offset(top as isize * tile.dst_row_stride + j as isize);
+            // SAFETY: the square lies inside the tile (caller).
+            unsafe { K::transpose(source(top, j), tile.src_col_stride, to, tile.dst_row_stride) };
+        }
+        if ahead < tile.rows {
+            K::prefetch(source(ahead, j), tile.src_col_stride);
+        }
+    }
+    // SAFETY: inside the tile (caller).
+    unsafe { scalar(tile, src, dst, rows, squares_end..cols.end) };
 }
 
 /// `0..lead` (unless empty), then blocks of `BLOCK` up to `len`.
