@@ -164,19 +164,27 @@ pub enum Impl {
     NaiveOwned,
     /// `copy_from_slice` of the same byte count (see the report).
     Memcpy,
+    /// The same copy into a newly allocated buffer each call (2 MiB-aligned and madvised
+    /// for huge pages, as einops allocates): the ceiling of allocating jobs.
+    FreshMemcpy,
+    /// A sum over the case's bytes of an already-touched buffer: the ceiling of
+    /// reductions, which mostly read.
+    Read,
     /// einsum groups: matrixmultiply's `sgemm` called directly on the same M, N, K per batch
     /// index, output allocation included.
     Matrixmultiply,
 }
 
 impl Impl {
-    pub const ALL: [Impl; 7] = [
+    pub const ALL: [Impl; 9] = [
         Impl::Einops,
         Impl::EinopsOwned,
         Impl::EinopsInto,
         Impl::Naive,
         Impl::NaiveOwned,
         Impl::Memcpy,
+        Impl::FreshMemcpy,
+        Impl::Read,
         Impl::Matrixmultiply,
     ];
 
@@ -188,6 +196,8 @@ impl Impl {
             Impl::Naive => "ndarray-naive",
             Impl::NaiveOwned => "ndarray-naive-owned",
             Impl::Memcpy => "memcpy",
+            Impl::FreshMemcpy => "fresh-memcpy",
+            Impl::Read => "read",
             Impl::Matrixmultiply => "matrixmultiply",
         }
     }
