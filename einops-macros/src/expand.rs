@@ -138,6 +138,12 @@ pub fn recipe_tokens(private: &TokenStream, recipe: &Recipe) -> TokenStream {
     let axes = recipe.axes.iter().map(|axis| axis_tokens(private, axis));
     let input = terms_tokens(private, &recipe.input);
     let output = terms_tokens(private, &recipe.output);
+    let merges = match recipe.merges.as_deref() {
+        Some(merges) => {
+            quote!(::core::option::Option::Some(#private::Cow::Borrowed(&[#(#merges),*])))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         #private::Recipe {
             operation: #operation,
@@ -146,6 +152,7 @@ pub fn recipe_tokens(private: &TokenStream, recipe: &Recipe) -> TokenStream {
             axes: #private::Cow::Borrowed(&[#(#axes),*]),
             input: #input,
             output: #output,
+            merges: #merges,
         }
     }
 }

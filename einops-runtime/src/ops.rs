@@ -137,9 +137,68 @@ pub fn rearrange<'a, A: Clone + 'a, D: Dimension, O: Dimension>(
     lengths: &[i128],
 ) -> Result<Array<A, O>, Error> {
     let array = stacked(input, recipe.plan(), lengths)?;
+    if let Some(dim) = merged_shape(recipe.plan(), array.shape()) {
+        if array.is_standard_layout() {
+            return Ok(reshaped(array, dim));
+        }
+    }
     let walk = walk(recipe, &array, lengths, None, None)?;
     Ok(move_elements(array, &walk))
 }
+
+/// The output's shape when `recipe` only merges neighbouring dimensions (see
+/// [`Recipe::merges`]) and `shape` has the rank it expects: then a standard-layout input
+/// keeps its elements' order, and the call is a reshape that needs no other check. (For
+/// the rest, `None`: the general path reports any error.)
+fn merged_shape<O: Dimension>(recipe: &Recipe, shape: &[usize]) -> Option<O> {
+    let merges = recipe.merges.as_deref()?;
+    if merges.iter().sum::<usize>() != shape.len()
+        || O::NDIM.is_some_and(|rank| rank != merges.len())
+    {
+        return None;
+    }
+    let mut out = O::zeros(merges.len());
+    let mut rest = shape;
+    for (length, &merged) in out.slice_mut().iter_mut().zip(merges) {
+        let (dims, after) = rest.split_at(merged);
+        *length = dims.iter().product();
+        rest = after;
+    }
+    Some(out)
+}
+
+/// A standard-layout array's elements in order, as an array of shape `dim` (with as many
+/// elements). An owned array keeps its buffer; a small one is copied as a slice; a large
+/// one takes the kernels' path for one contiguous run (huge pages, threads).
+fn reshaped<A: Clone, D: Dimension, O: Dimension>(
+    array: CowArray<'_, A, D>,
+    dim: O,
+) -> Array<A, O> {
+    let len = array.len();
+    if !array.is_owned() && len.saturating_mul(std::mem::size_of::<A>()) < SMALL_COPY {
+        let values = array
+            .as_slice()
+            .expect("a standard-layout array is a slice");
+        return Array::from_shape_vec(dim, values.to_vec())
+            .expect("merging keeps the number of elements");
+    }
+    let run = kernel::Step {
+        len,
+        src: 1,
+        dst: 1,
+    };
+    let walk = Walk {
+        shape: dim.slice().into(),
+        kept: kernel::simplify(&[run]),
+        fold: None,
+        keeps_standard_order: true,
+    };
+    move_elements(array, &walk)
+}
+
+/// Copies of fewer bytes than this are made as one slice copy: the kernels' set-up (a
+/// walk, threads, huge pages) only pays for larger ones.
+const SMALL_COPY: usize = 1 << 20;
 
 /// Applies a reduce recipe, into a new array; when no axis is reduced it is a
 /// rearrangement.

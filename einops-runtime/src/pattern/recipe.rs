@@ -216,6 +216,11 @@ pub struct Recipe {
     pub input: List<Term>,
     /// The right side: one term per output dimension.
     pub output: List<Term>,
+    /// For a rearrange that only merges neighbouring input dimensions, in order (no
+    /// ellipsis, numbers or given lengths, e.g. `b c h w -> b (c h w)`): how many input
+    /// dimensions each output dimension merges (0 for a new unit axis). On a
+    /// standard-layout array such a call is a reshape.
+    pub merges: Option<List<usize>>,
 }
 
 impl Recipe {
@@ -472,6 +477,7 @@ fn build(
     };
     let input = terms(left, true);
     let output = terms(right, false);
+    let merges = merges(operation, &input, &output, &axes);
     Recipe {
         operation,
         pattern: pattern.to_owned().into(),
@@ -482,7 +488,40 @@ fn build(
         axes: axes.into(),
         input: input.into(),
         output: output.into(),
+        merges,
     }
+}
+
+/// See [`Recipe::merges`].
+fn merges(
+    operation: Operation,
+    input: &[Term],
+    output: &[Term],
+    axes: &[Axis],
+) -> Option<List<usize>> {
+    if operation != Operation::Rearrange {
+        return None;
+    }
+    // Every input term is one axis whose length is its dimension's.
+    let mut order = input.iter().map(|term| match term {
+        Term::Group(slots) => match **slots {
+            [slot @ Slot::Axis(axis)] if axes[axis].length == Length::Inferred => Some(slot),
+            _ => None,
+        },
+        Term::Ellipsis => None,
+    });
+    // The output's slots are the input's, in order.
+    let merges = output
+        .iter()
+        .map(|term| match term {
+            Term::Group(slots) => slots
+                .iter()
+                .all(|&slot| order.next() == Some(Some(slot)))
+                .then_some(slots.len()),
+            Term::Ellipsis => None,
+        })
+        .collect::<Option<Vec<usize>>>()?;
+    order.next().is_none().then(|| merges.into())
 }
 
 fn slot(atom: &Atom, is_input: bool, axes: &mut Vec<Axis>, length_names: &[&str]) -> Slot {
@@ -518,4 +557,32 @@ fn slot(atom: &Atom, is_input: bool, axes: &mut Vec<Axis>, length_names: &[&str]
         axis.in_output = true;
     }
     Slot::Axis(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_only_for_in_order_merges_of_inferred_axes() {
+        let merges = |pattern: &str, names: &[&str]| {
+            Recipe::rearrange(pattern, names)
+                .unwrap()
+                .merges
+                .map(|m| m.to_vec())
+        };
+        assert_eq!(merges("b c h w -> b (c h w)", &[]), Some(vec![1, 3]));
+        assert_eq!(merges("b c h w -> (b c) h w", &[]), Some(vec![2, 1, 1]));
+        assert_eq!(merges("a b -> a () b 1", &[]), Some(vec![1, 0, 1, 0]));
+        assert_eq!(merges("a -> a", &[]), Some(vec![1]));
+        assert_eq!(merges("a b -> b a", &[]), None);
+        assert_eq!(merges("a b c -> a (c b)", &[]), None);
+        assert_eq!(merges("b (h w) -> b h w", &["h"]), None);
+        assert_eq!(merges("a b -> (a b)", &["b"]), None);
+        assert_eq!(merges("a 1 b -> (a b)", &[]), None);
+        assert_eq!(merges("... c -> (...) c", &[]), None);
+        let reduce = Recipe::reduce("a b -> (a b)", "sum", &[]).unwrap();
+        assert_eq!(reduce.merges, None);
+        assert_eq!(Recipe::repeat("a b -> (a b)", &[]).unwrap().merges, None);
+    }
 }
