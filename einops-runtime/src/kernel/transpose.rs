@@ -2,7 +2,7 @@
 //! along columns `j`. Square blocks bound the pages a block touches; inside a block,
 //! strips of rows are transposed square by square in registers where the element size
 //! allows (8×8 with AVX2 for 4-byte elements, found at run time; otherwise SSE2 4×4 or
-//! 2×2), and the next strip's source lines are prefetched.
+//! 2×2), and the source lines two strips ahead are prefetched.
 //!
 //! Stores are ordinary, never streaming: a square writes only part of each destination
 //! line, and partial non-temporal lines cost far more than the read-for-ownership they
