@@ -10,7 +10,7 @@
 //!   with a register-transposing micro-kernel;
 //! - anything else: a plain strided loop.
 
-use super::walk::{for_each, Step, Steps};
+use super::walk::{count, for_each, Step, Steps};
 use super::{stream, transpose};
 
 /// Copies every element of the walk from `src` to `dst`; `STREAM` writes contiguous
@@ -100,6 +100,10 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
 
 /// Interleaved streams the hardware prefetchers follow well (measured on AMD Zen 3).
 const FEW_STREAMS: usize = 16;
+/// Runs of a page or more are long enough for the prefetchers in any order.
+const PAGE: usize = 4096;
+/// Walks moving less than this stay in the caches, where the order does not matter.
+const LARGE_WALK: usize = 1 << 20;
 
 /// The loops of a large walk of short runs in source order, when the destination order
 /// (the walk's) reads the source in too many interleaved streams for the prefetchers
@@ -108,10 +112,8 @@ const FEW_STREAMS: usize = 16;
 /// handle several write streams better than streaming stores do.
 fn source_order<T>(outer: &[Step], run: usize) -> Option<Steps> {
     let size = std::mem::size_of::<T>();
-    let bytes = super::walk::count(outer)
-        .saturating_mul(run)
-        .saturating_mul(size);
-    if run * size >= 4096 || bytes < 1 << 20 || streams(outer, run, |s| s.src) <= FEW_STREAMS {
+    let bytes = count(outer).saturating_mul(run).saturating_mul(size);
+    if run * size >= PAGE || bytes < LARGE_WALK || streams(outer, run, |s| s.src) <= FEW_STREAMS {
         return None;
     }
     let mut by_source: Steps = outer.iter().copied().collect();

@@ -2,9 +2,12 @@
 //! store first reads the destination line into the cache (read-for-ownership), so an
 //! ordinary copy moves three bytes per byte copied; streaming stores skip that read, as
 //! the C library's `memcpy` does for large copies. Only worth it when the output will not
-//! be read back from the cache soon, hence only for large walks.
+//! be read back from the cache soon, hence only for large walks, and only where whole
+//! lines are written by consecutive stores: runs and fills in destination order.
+//! Transposes, and runs visited in source order, write parts of many lines at once, and
+//! partial streaming lines cost more than the reads they save.
 
-/// Destination walks at least this large (in bytes) use streaming stores.
+/// Destination walks at least this large (in bytes) stream their runs and fills.
 pub(crate) const STREAM_BYTES: usize = 16 << 20;
 
 /// Copies `len` contiguous elements, streaming the 16-byte-aligned middle.

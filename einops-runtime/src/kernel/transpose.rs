@@ -77,19 +77,8 @@ trait Square<T> {
 #[inline(always)]
 unsafe fn blocks<T: Copy, K: Square<T>>(tile: &Tile, src: *const T, dst: *mut T) {
     let side = K::SIDE;
-    // Along a side of at least a block, a first narrow block ends where the squares'
-    // loads (rows) or stores (columns) fall on `side`-element boundaries, when the
-    // strides keep them there, so that no vector straddles two cache lines. Shorter
-    // sides keep every square: the extra scalar work would cost more than it saves.
-    let lead = |start: *const T, stride: isize, len: usize| {
-        if len >= BLOCK {
-            lead(start, stride, side)
-        } else {
-            0
-        }
-    };
-    let lead_rows = lead(src, tile.src_col_stride, tile.rows);
-    let lead_cols = lead(dst.cast_const(), tile.dst_row_stride, tile.cols);
+    let lead_rows = lead(src, tile.src_col_stride, tile.rows, side);
+    let lead_cols = lead(dst.cast_const(), tile.dst_row_stride, tile.cols, side);
     for rows in block_ranges(lead_rows, tile.rows) {
         for cols in block_ranges(lead_cols, tile.cols) {
             let squares_end = cols.start + cols.len() / side * side;
@@ -151,15 +140,18 @@ fn block_ranges(lead: usize, len: usize) -> impl Iterator<Item = std::ops::Range
     head.into_iter().chain(blocks)
 }
 
-/// Elements from `start` to the next `side`-element boundary, if lines `stride` apart
-/// all reach one there; otherwise 0.
-fn lead<T>(start: *const T, stride: isize, side: usize) -> usize {
-    // `side` is at most 8 and `BLOCK` is 128, so the lead never passes the side's end.
+/// The length of the first, narrow block along a side of `len` elements starting at
+/// `start`, lines `stride` apart: up to where the squares' loads (rows) or stores
+/// (columns) fall on `side`-element boundaries, so that no vector straddles two cache
+/// lines. 0 when the strides do not keep lines on one boundary, and on sides shorter than
+/// a block, where the extra scalar work would cost more than it saves.
+fn lead<T>(start: *const T, stride: isize, len: usize, side: usize) -> usize {
     let size = std::mem::size_of::<T>();
     let address = start as usize;
-    if size == 0 || address % size != 0 || stride % side as isize != 0 {
+    if len < BLOCK || size == 0 || address % size != 0 || stride % side as isize != 0 {
         return 0;
     }
+    // `side` is at most 8 and the side at least `BLOCK` long: the lead fits in it.
     (side - address / size % side) % side
 }
 
