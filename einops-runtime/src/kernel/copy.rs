@@ -42,26 +42,32 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
         return unsafe { copy_run(src, dst, inner.len) };
     }
     if inner.dst == 1 && inner.src == 1 {
-        if let Some(by_source) = source_order::<T>(outer, inner.len) {
-            for_each(&by_source, |s, d| unsafe {
-                copy_run(src.offset(s), dst.offset(d), inner.len)
+        let by_source = source_order::<T>(outer, inner.len);
+        let walk = by_source.as_deref().unwrap_or(outer);
+        let len = inner.len;
+        // Every run has the same length, so the kind of copy is chosen once, outside the
+        // loop, and the closures take their captures by value: a loop around a `memcpy`
+        // call then keeps its few offsets in registers.
+        if STREAM && by_source.is_none() {
+            for_each(walk, move |s, d| unsafe {
+                stream::copy_run(src.offset(s), dst.offset(d), len)
             });
-            return;
+        } else if is_long_run::<T>(len) {
+            for_each(walk, move |s, d| unsafe {
+                std::ptr::copy_nonoverlapping(src.offset(s), dst.offset(d), len)
+            });
+        } else {
+            for_each(walk, move |s, d| unsafe {
+                copy_short_run(src.offset(s), dst.offset(d), len)
+            });
         }
-        for_each(outer, |s, d| unsafe {
-            if STREAM {
-                stream::copy_run(src.offset(s), dst.offset(d), inner.len)
-            } else {
-                copy_run(src.offset(s), dst.offset(d), inner.len)
-            }
-        });
         return;
     }
     if let Some(p) = outer.iter().rposition(|step| step.src == 1) {
         if inner.dst == 1 && (2..=4).contains(&inner.len) && outer[p].dst == inner.len as isize {
             let rest = without(outer, p);
             let (rows, row_stride) = (outer[p].len, inner.src);
-            for_each(&rest, |s, d| unsafe {
+            for_each(&rest, move |s, d| unsafe {
                 interleave(inner.len, rows, src.offset(s), row_stride, dst.offset(d))
             });
             return;
@@ -74,14 +80,14 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
                 src_col_stride: inner.src,
                 dst_row_stride: outer[p].dst,
             };
-            for_each(&rest, |s, d| unsafe {
+            for_each(&rest, move |s, d| unsafe {
                 transpose::blocked(&tile, src.offset(s), dst.offset(d))
             });
             return;
         }
     }
     if inner.src == 0 && inner.dst == 1 {
-        for_each(outer, |s, d| unsafe {
+        for_each(outer, move |s, d| unsafe {
             if STREAM {
                 stream::fill_run(dst.offset(d), inner.len, src.offset(s).read())
             } else {
@@ -90,7 +96,7 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
         });
         return;
     }
-    for_each(outer, |s, d| unsafe {
+    for_each(outer, move |s, d| unsafe {
         for k in 0..inner.len as isize {
             dst.offset(d + k * inner.dst)
                 .write(src.offset(s + k * inner.src).read());
@@ -139,22 +145,38 @@ fn streams(outer: &[Step], run: usize, side: impl Fn(&Step) -> isize) -> usize {
 /// `memcpy` costs more than moving a cache line or two, but its wide moves win beyond.
 const SHORT_RUN: usize = 128;
 
+/// Whether a run of `len` elements is long enough for the C library's `memcpy`.
+fn is_long_run<T>(len: usize) -> bool {
+    len * std::mem::size_of::<T>() >= SHORT_RUN
+}
+
 /// Copies `len` contiguous elements.
 ///
 /// # Safety
 /// Both ranges must be valid and must not overlap.
 #[inline(always)]
 unsafe fn copy_run<T: Copy>(src: *const T, dst: *mut T, len: usize) {
-    // SAFETY (all): the caller guarantees both ranges.
-    if len * std::mem::size_of::<T>() >= SHORT_RUN {
-        return unsafe { std::ptr::copy_nonoverlapping(src, dst, len) };
+    // SAFETY (both): the caller guarantees both ranges.
+    if is_long_run::<T>(len) {
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, len) }
+    } else {
+        unsafe { copy_short_run(src, dst, len) }
     }
+}
+
+/// Copies `len` contiguous elements, fewer than [`SHORT_RUN`] bytes, inline.
+///
+/// # Safety
+/// As for [`copy_run`].
+#[inline(always)]
+unsafe fn copy_short_run<T: Copy>(src: *const T, dst: *mut T, len: usize) {
     let mut k = 0;
     // Moves of 64 bytes at a time: a copy of constant length is emitted as inline vector
     // moves.
     let per_line = (64 / std::mem::size_of::<T>().max(1)).max(1);
     if std::mem::size_of::<T>() <= 64 && 64 % std::mem::size_of::<T>().max(1) == 0 {
         while k + per_line <= len {
+            // SAFETY: `k + per_line <= len` elements lie within both ranges.
             unsafe {
                 std::ptr::copy_nonoverlapping(src.add(k).cast::<u8>(), dst.add(k).cast::<u8>(), 64)
             };
@@ -162,6 +184,7 @@ unsafe fn copy_run<T: Copy>(src: *const T, dst: *mut T, len: usize) {
         }
     }
     while k < len {
+        // SAFETY: `k < len`.
         unsafe { dst.add(k).write(src.add(k).read()) };
         k += 1;
     }

@@ -81,7 +81,9 @@ pub(crate) unsafe fn copy<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) 
             Class::Plain(4) => copy_plain::<u32>(steps, src.cast(), dst.cast()),
             Class::Plain(8) => copy_plain::<u64>(steps, src.cast(), dst.cast()),
             Class::Plain(16) => copy_plain::<u128>(steps, src.cast(), dst.cast()),
-            _ => for_each(steps, |s, d| dst.offset(d).write((*src.offset(s)).clone())),
+            _ => for_each(steps, move |s, d| {
+                dst.offset(d).write((*src.offset(s)).clone())
+            }),
         }
     }
 }
@@ -128,7 +130,7 @@ pub(crate) unsafe fn clone_in_order<A: Clone>(steps: &[Step], src: *const A) -> 
 /// `src`.
 pub(crate) unsafe fn assign<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) {
     // SAFETY: forwarded from the caller.
-    for_each(steps, |s, d| unsafe {
+    for_each(steps, move |s, d| unsafe {
         *dst.offset(d) = (*src.offset(s)).clone()
     });
 }
