@@ -1097,8 +1097,9 @@ fn reductions<A: Num>(reduced: &[usize], lanes: &[usize], paths: &[Path]) {
     }
 }
 
-/// Reduced counts around the fold block (128); lane counts around the vertical width (64).
-const REDUCED: [usize; 7] = [0, 1, 7, 127, 128, 129, 1000];
+/// Reduced counts around the listed rows (64) and the fold block (128); lane counts around
+/// the vertical width (64).
+const REDUCED: [usize; 9] = [0, 1, 7, 64, 65, 127, 128, 129, 1000];
 const REDUCE_LANES: [usize; 4] = [1, 63, 64, 65];
 
 macro_rules! reduction_tests {

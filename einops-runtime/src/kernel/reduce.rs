@@ -171,7 +171,7 @@ pub(crate) unsafe fn reduce<A: Reducible>(
     let Some(reduced) = reduced else {
         let value = empty::<A>(reduction);
         // SAFETY: kept destination offsets are valid (caller).
-        for_each(kept, |_, d| unsafe { dst.offset(d).write(value) });
+        for_each(kept, move |_, d| unsafe { dst.offset(d).write(value) });
         return;
     };
     let bytes = (count(kept) * count(reduced)).saturating_mul(std::mem::size_of::<A>());
@@ -208,22 +208,33 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
     match kept.split_last() {
         // SAFETY (all arms): offsets come from the walks, as the caller guarantees.
         Some((&inner, outer)) if inner.src == 1 && inner.dst == 1 => {
-            for_each(outer, |s, d| unsafe {
-                vertical::<A, F>(src.offset(s), dst.offset(d), inner.len, reduced, count)
+            let mut listed = [0isize; LISTED_ROWS];
+            let rows = if count <= LISTED_ROWS {
+                let mut n = 0;
+                for_each(reduced, |r, _| {
+                    listed[n] = r;
+                    n += 1;
+                });
+                Rows::Listed(&listed[..count])
+            } else {
+                Rows::Walk(reduced)
+            };
+            for_each(outer, move |s, d| unsafe {
+                vertical::<A, F>(src.offset(s), dst.offset(d), inner.len, rows, count)
             });
         }
         _ => {
             let (&last, rest) = reduced
                 .split_last()
                 .expect("simplified reduced walk is not empty");
-            let fold = |offset: isize| {
+            let fold = move |offset: isize| {
                 if last.src == 1 {
                     unsafe { horizontal::<A, F>(src.offset(offset), last.len) }
                 } else {
                     unsafe { strided::<A, F>(src.offset(offset), last.len, last.src) }
                 }
             };
-            for_each(kept, |s, d| {
+            for_each(kept, move |s, d| {
                 // One run per output (global pooling) needs no loop over the others.
                 let total = if rest.is_empty() {
                     fold(s)
@@ -241,6 +252,22 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
     }
 }
 
+/// The source offsets of the reduced rows a vertical fold visits for every output lane
+/// block: listed once per call when there are few (pooling windows), so that each block
+/// loops over a short slice instead of stepping through the walk.
+#[derive(Clone, Copy)]
+enum Rows<'a> {
+    /// At most [`LISTED_ROWS`] offsets, in walk order.
+    Listed(&'a [isize]),
+    /// The simplified reduced walk.
+    Walk(&'a [Step]),
+}
+
+/// Reduced walks of at most this many rows are listed (see [`Rows`]); no more than
+/// [`BLOCK`], so that a listed fold needs no partial totals.
+const LISTED_ROWS: usize = 64;
+const _: () = assert!(LISTED_ROWS <= BLOCK);
+
 /// Folds `lanes` contiguous lanes over every reduced offset: each reduced offset
 /// contributes one contiguous source run, folded element-wise into a block of lane
 /// states on the stack (small for short lanes, so per-call set-up stays cheap).
@@ -252,19 +279,19 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
     src: *const A,
     dst: *mut A,
     lanes: usize,
-    reduced: &[Step],
+    rows: Rows,
     count: usize,
 ) {
     // SAFETY (all): forwarded from the caller, block by block.
     if lanes <= NARROW_LANES {
-        return unsafe { lane_block::<A, F, NARROW_LANES>(src, dst, lanes, reduced, count) };
+        return unsafe { lane_block::<A, F, NARROW_LANES>(src, dst, lanes, rows, count) };
     }
     if lanes <= SHORT_LANES {
-        return unsafe { lane_block::<A, F, SHORT_LANES>(src, dst, lanes, reduced, count) };
+        return unsafe { lane_block::<A, F, SHORT_LANES>(src, dst, lanes, rows, count) };
     }
     for start in (0..lanes).step_by(LANES) {
         let width = LANES.min(lanes - start);
-        unsafe { lane_block::<A, F, LANES>(src.add(start), dst.add(start), width, reduced, count) };
+        unsafe { lane_block::<A, F, LANES>(src.add(start), dst.add(start), width, rows, count) };
     }
 }
 
@@ -284,9 +311,22 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
     src: *const A,
     dst: *mut A,
     width: usize,
-    reduced: &[Step],
+    rows: Rows,
     count: usize,
 ) {
+    let reduced = match rows {
+        // SAFETY (both): forwarded from the caller; the AVX2 twin only where the CPU has it.
+        Rows::Listed(offsets) => {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return unsafe {
+                    avx2::listed_lane_block::<A, F, N>(src, dst, width, offsets, count)
+                };
+            }
+            return unsafe { listed_lane_block::<A, F, N>(src, dst, width, offsets, count) };
+        }
+        Rows::Walk(reduced) => reduced,
+    };
     // Placeholder states (the first reduced row is readable); overwritten before use.
     // SAFETY: offset 0 is the first reduced offset.
     let seed = F::first(unsafe { src.read() });
@@ -332,6 +372,41 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
     }
 }
 
+/// Folds `width ≤ N` lanes over the listed rows (at most [`BLOCK`]): the same operations
+/// in the same order as [`lane_block`], without the bookkeeping of partial totals.
+///
+/// # Safety
+/// As for [`vertical`] with `lanes = width`, `offsets` the non-empty reduced offsets.
+#[inline(always)]
+unsafe fn listed_lane_block<A: Reducible, F: Fold<A>, const N: usize>(
+    src: *const A,
+    dst: *mut A,
+    width: usize,
+    offsets: &[isize],
+    count: usize,
+) {
+    // SAFETY: every listed offset is a reduced offset whose `width` lanes are readable.
+    let row = |r: isize| unsafe { std::slice::from_raw_parts(src.offset(r), width) };
+    let (&first, rest) = offsets
+        .split_first()
+        .expect("the reduced walk is not empty");
+    let first = row(first);
+    let mut states = [F::first(first[0]); N];
+    let states = &mut states[..width];
+    for (state, &x) in states.iter_mut().zip(first) {
+        *state = F::first(x);
+    }
+    for &r in rest {
+        for (state, &x) in states.iter_mut().zip(row(r)) {
+            *state = F::step(*state, x);
+        }
+    }
+    for (k, &state) in states.iter().enumerate() {
+        // SAFETY: `k < width` (caller).
+        unsafe { dst.add(k).write(F::finish(state, count)) };
+    }
+}
+
 /// Folds `len` (≥ 1) contiguous elements with [`ACCUMULATORS`] independent states, or
 /// [`FEW_ACCUMULATORS`] for short runs (which seeding and combining many would dominate).
 ///
@@ -340,43 +415,93 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
 unsafe fn horizontal<A: Reducible, F: Fold<A>>(src: *const A, len: usize) -> F::State {
     // SAFETY: the caller guarantees the run is readable.
     let run = unsafe { std::slice::from_raw_parts(src, len) };
-    if len < SHORT_RUN {
-        return fold_run::<A, F, FEW_ACCUMULATORS>(run);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2.
+        return unsafe { avx2::fold::<A, F>(run) };
     }
-    fold_run::<A, F, ACCUMULATORS>(run)
+    fold::<A, F>(run)
+}
+
+/// The innermost folds compiled for AVX2, picked at run time where the CPU has it: the
+/// same operations in the same order, so the same results bit for bit, but the compiler
+/// may use 256-bit vectors (eight `f32` lanes compared at once, or widened to `f64` four
+/// at a time in float sums). They are leaves, so everything they call is inlined.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{Fold, Reducible};
+
+    /// [`super::listed_lane_block`] for AVX2.
+    ///
+    /// # Safety
+    /// As there, on a CPU with AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn listed_lane_block<A: Reducible, F: Fold<A>, const N: usize>(
+        src: *const A,
+        dst: *mut A,
+        width: usize,
+        offsets: &[isize],
+        count: usize,
+    ) {
+        // SAFETY: forwarded from the caller.
+        unsafe { super::listed_lane_block::<A, F, N>(src, dst, width, offsets, count) }
+    }
+
+    /// [`super::fold`] for AVX2.
+    ///
+    /// # Safety
+    /// Only on a CPU with AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn fold<A: Reducible, F: Fold<A>>(run: &[A]) -> F::State {
+        super::fold::<A, F>(run)
+    }
+}
+
+/// Folds a non-empty run with as many accumulators as its length pays for, in blocks of
+/// at most [`BLOCK`] elements per accumulator.
+#[inline(always)]
+fn fold<A: Reducible, F: Fold<A>>(run: &[A]) -> F::State {
+    if run.len() < SHORT_RUN {
+        return fold_blocks::<A, F, FEW_ACCUMULATORS>(run);
+    }
+    fold_blocks::<A, F, ACCUMULATORS>(run)
 }
 
 /// Runs shorter than this fold with [`FEW_ACCUMULATORS`].
 const SHORT_RUN: usize = 256;
 const FEW_ACCUMULATORS: usize = 8;
 
-/// Folds a non-empty run with `N` independent states, in blocks of `BLOCK * N`.
+/// Folds a non-empty run in blocks of `BLOCK * N`, each with `N` independent states.
 #[inline(always)]
-fn fold_run<A: Reducible, F: Fold<A>, const N: usize>(run: &[A]) -> F::State {
-    let mut total: Option<F::State> = None;
-    for block in run.chunks(BLOCK * N) {
-        let mut chunks = block.chunks_exact(N);
-        let part = match chunks.next() {
-            Some(first) => {
-                let mut lanes: [F::State; N] = std::array::from_fn(|k| F::first(first[k]));
-                for chunk in chunks.by_ref() {
-                    for (lane, &x) in lanes.iter_mut().zip(chunk) {
-                        *lane = F::step(*lane, x);
-                    }
-                }
-                let tail = chunks
-                    .remainder()
-                    .iter()
-                    .fold(lanes[0], |s, &x| F::step(s, x));
-                lanes[1..].iter().fold(tail, |s, &l| F::combine(s, l))
-            }
-            None => block[1..]
-                .iter()
-                .fold(F::first(block[0]), |s, &x| F::step(s, x)),
-        };
-        total = Some(total.map_or(part, |t| F::combine(t, part)));
+fn fold_blocks<A: Reducible, F: Fold<A>, const N: usize>(run: &[A]) -> F::State {
+    let mut blocks = run.chunks(BLOCK * N);
+    let mut total = fold_block::<A, F, N>(blocks.next().expect("runs have an element"));
+    for block in blocks {
+        total = F::combine(total, fold_block::<A, F, N>(block));
     }
-    total.expect("runs have at least one element")
+    total
+}
+
+/// Folds a non-empty block with `N` independent states.
+#[inline(always)]
+fn fold_block<A: Reducible, F: Fold<A>, const N: usize>(block: &[A]) -> F::State {
+    let mut chunks = block.chunks_exact(N);
+    let Some(first) = chunks.next() else {
+        return block[1..]
+            .iter()
+            .fold(F::first(block[0]), |s, &x| F::step(s, x));
+    };
+    let mut lanes: [F::State; N] = std::array::from_fn(|k| F::first(first[k]));
+    for chunk in chunks.by_ref() {
+        for (lane, &x) in lanes.iter_mut().zip(chunk) {
+            *lane = F::step(*lane, x);
+        }
+    }
+    let tail = chunks
+        .remainder()
+        .iter()
+        .fold(lanes[0], |s, &x| F::step(s, x));
+    lanes[1..].iter().fold(tail, |s, &l| F::combine(s, l))
 }
 
 /// Folds `len` (≥ 1) elements `stride` apart, in blocks of [`BLOCK`].
@@ -393,4 +518,91 @@ unsafe fn strided<A: Reducible, F: Fold<A>>(src: *const A, len: usize, stride: i
         total = Some(total.map_or(part, |t| F::combine(t, part)));
     }
     total.expect("runs have at least one element")
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+    use std::fmt::Debug;
+
+    /// The AVX2 twins give the portable folds' results bit for bit (compared through
+    /// `Debug`, which tells NaN, -0.0 and every other value apart); this also runs the
+    /// portable code, which the integration tests on an AVX2 machine never reach.
+    fn twins_agree<A: Reducible + Debug, F: Fold<A>>(data: &[A]) {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let show = |x: A| format!("{x:?}");
+        for len in [1, 2, 7, 8, 9, 63, 64, 255, 256, 257, 1025, 4097] {
+            let run = &data[..len];
+            // SAFETY: the CPU has AVX2.
+            let twin = unsafe { avx2::fold::<A, F>(run) };
+            let portable = fold::<A, F>(run);
+            assert_eq!(show(F::finish(twin, len)), show(F::finish(portable, len)));
+        }
+        for (width, rows) in [(1, 1), (3, 4), (16, 4), (17, 9), (64, 64), (65, 2)] {
+            // Rows `width + 1` apart, listed last row first.
+            let offsets: Vec<isize> = (0..rows).rev().map(|r| r * (width + 1) as isize).collect();
+            let mut outputs = [[A::ZERO; 65]; 2];
+            let [twin, portable] = &mut outputs;
+            let src = data.as_ptr();
+            // SAFETY: rows × (width + 1) ≤ 4225 elements of `data` are read; `width` ≤ 65
+            // outputs written; the CPU has AVX2.
+            unsafe {
+                avx2::listed_lane_block::<A, F, 128>(
+                    src,
+                    twin.as_mut_ptr(),
+                    width,
+                    &offsets,
+                    rows as usize,
+                );
+                listed_lane_block::<A, F, 128>(
+                    src,
+                    portable.as_mut_ptr(),
+                    width,
+                    &offsets,
+                    rows as usize,
+                );
+            }
+            assert_eq!(
+                twin.map(show),
+                portable.map(show),
+                "{width} lanes × {rows} rows"
+            );
+        }
+    }
+
+    fn every_fold<A: Reducible + Debug>(data: &[A]) {
+        twins_agree::<A, Sum>(data);
+        twins_agree::<A, Prod>(data);
+        twins_agree::<A, Min>(data);
+        twins_agree::<A, Max>(data);
+        twins_agree::<A, Any>(data);
+        twins_agree::<A, All>(data);
+        if A::IS_FLOAT {
+            twins_agree::<A, Mean>(data);
+        }
+    }
+
+    #[test]
+    fn avx2_twins_agree_with_the_portable_folds() {
+        let value = |i: usize| ((i * 7919) % 1001) as f64 / 1001.0 - 0.5;
+        let floats: Vec<f64> = (0..5000).map(value).collect();
+        // Which of NaN, -0.0 and 0.0 an extreme keeps depends on the order of comparisons.
+        let mut specials = floats.clone();
+        for (i, special) in [(5, f64::NAN), (70, -0.0), (71, 0.0), (300, f64::NAN)] {
+            specials[i] = special;
+        }
+        for floats in [floats, specials] {
+            every_fold::<f64>(&floats);
+            every_fold::<f32>(&floats.iter().map(|&x| x as f32).collect::<Vec<_>>());
+        }
+        every_fold::<i64>(
+            &(0..5000)
+                .map(|i| (i * 7919 % 1001) - 500)
+                .collect::<Vec<i64>>(),
+        );
+        every_fold::<u8>(&(0..5000).map(|i| (i * 31 % 256) as u8).collect::<Vec<_>>());
+        every_fold::<bool>(&(0..5000).map(|i| i % 3 != 0).collect::<Vec<_>>());
+    }
 }
