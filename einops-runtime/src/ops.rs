@@ -175,7 +175,13 @@ fn reshaped<A: Clone, D: Dimension, O: Dimension>(
     dim: O,
 ) -> Array<A, O> {
     let len = array.len();
-    if !array.is_owned() && len.saturating_mul(std::mem::size_of::<A>()) < SMALL_COPY {
+    if array.is_owned() {
+        return array
+            .into_owned()
+            .into_shape_with_order(dim)
+            .expect("merging keeps the number of elements");
+    }
+    if len.saturating_mul(std::mem::size_of::<A>()) < SMALL_COPY {
         let values = array
             .as_slice()
             .expect("a standard-layout array is a slice");
