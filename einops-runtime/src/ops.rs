@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ndarray::{Array, ArrayBase, Axis, CowArray, DataMut, Dimension};
+use ndarray::{Array, ArrayBase, Axis, CowArray, DataMut, Dimension, IxDyn};
 use smallvec::SmallVec;
 
 use crate::element::Reducible;
@@ -185,8 +185,7 @@ fn reshaped<A: Clone, D: Dimension, O: Dimension>(
         let values = array
             .as_slice()
             .expect("a standard-layout array is a slice");
-        return Array::from_shape_vec(dim, values.to_vec())
-            .expect("merging keeps the number of elements");
+        return kernel::copied(values, dim);
     }
     let run = kernel::Step {
         len,
@@ -361,16 +360,26 @@ fn reduced_axes_text(recipe: &Recipe, solution: &Solution) -> String {
     texts.join(", ")
 }
 
-/// The input as one array: list elements are stacked along a new first axis.
+/// The input as one array: list elements are stacked along a new first axis. (Inlined, so
+/// that a single array is not moved through a call.)
+#[inline(always)]
 fn stacked<'a, A: Clone, D: Dimension>(
     input: Input<'a, A, D>,
     recipe: &Recipe,
     lengths: &[i128],
 ) -> Result<CowArray<'a, A, D>, Error> {
-    let parts = match input {
-        Input::Single(array) => return Ok(array),
-        Input::List(parts) => parts,
-    };
+    match input {
+        Input::Single(array) => Ok(array),
+        Input::List(parts) => stack(parts, recipe, lengths),
+    }
+}
+
+/// List elements stacked along a new first axis.
+fn stack<'a, A: Clone, D: Dimension>(
+    parts: Vec<CowArray<'a, A, IxDyn>>,
+    recipe: &Recipe,
+    lengths: &[i128],
+) -> Result<CowArray<'a, A, D>, Error> {
     let first_shape = parts.first().map_or(&[][..], |p| p.shape());
     let stacked_shape: Vec<usize> = std::iter::once(parts.len())
         .chain(first_shape.iter().copied())

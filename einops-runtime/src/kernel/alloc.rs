@@ -85,6 +85,22 @@ impl<A> OutputBuffer<A> {
     }
 }
 
+/// A new standard-layout array of `shape` holding a copy of `values`, in order.
+///
+/// # Panics
+/// When `shape` does not have `values.len()` elements.
+pub(crate) fn copied<A: Clone, D: Dimension>(values: &[A], shape: D) -> Array<A, D> {
+    assert_eq!(
+        shape.size(),
+        values.len(),
+        "a copy keeps the number of elements"
+    );
+    // SAFETY: the shape has exactly as many elements as the vector (checked), which exist,
+    // so its size cannot overflow `isize`. (The checked constructor costs a small copy a
+    // measurable part of its time.)
+    unsafe { Array::from_shape_vec_unchecked(shape, values.to_vec()) }
+}
+
 #[cfg(target_os = "linux")]
 fn advise_huge_pages(start: *const u8, bytes: usize) {
     // SAFETY: the range lies inside our own allocation; madvise only changes how the
@@ -94,3 +110,24 @@ fn advise_huge_pages(start: *const u8, bytes: usize) {
 
 #[cfg(not(target_os = "linux"))]
 fn advise_huge_pages(_start: *const u8, _bytes: usize) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{array, Ix2, Ix3};
+
+    #[test]
+    fn copied_keeps_the_order_and_checks_the_count() {
+        assert_eq!(
+            copied(&[1, 2, 3, 4, 5, 6], Ix2(2, 3)),
+            array![[1, 2, 3], [4, 5, 6]]
+        );
+        assert_eq!(copied::<u8, _>(&[], Ix3(2, 0, 7)).shape(), [2, 0, 7]);
+        let strings = ["a".to_string(), "b".to_string()];
+        assert_eq!(
+            copied(&strings, Ix2(1, 2)),
+            array![["a".to_string(), "b".to_string()]]
+        );
+        assert!(std::panic::catch_unwind(|| copied(&[1, 2, 3], Ix2(2, 2))).is_err());
+    }
+}

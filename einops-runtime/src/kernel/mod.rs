@@ -18,7 +18,7 @@ mod stream;
 mod transpose;
 mod walk;
 
-pub(crate) use alloc::{fits_in_memory, OutputBuffer};
+pub(crate) use alloc::{copied, fits_in_memory, OutputBuffer};
 pub(crate) use reduce::{reduce, simplify_reduced};
 pub(crate) use walk::{count, for_each, simplify, standard_strides, Step, Steps};
 
