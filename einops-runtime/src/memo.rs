@@ -46,56 +46,78 @@ impl<'p, P> Plan<'p, P> {
 /// Longest key remembered (words); calls with longer keys are planned every time.
 const KEY: usize = 48;
 
-/// What a call's work is planned for, as words, the call site first.
+/// The length of a key whose call is not remembered.
+const FORGOTTEN: usize = usize::MAX;
+
+/// What a call's work is planned for, as words, the call site first. A call of a plan
+/// made at run time, with a key longer than [`KEY`] words or with a given length that is
+/// no `usize` has a key that finds and remembers nothing. (Built in place and never
+/// moved: a key is a few hundred bytes, and the memo's path is short.)
 pub(crate) struct Key {
     words: [usize; KEY],
+    /// Words in use, or [`FORGOTTEN`].
     len: usize,
 }
 
 impl Key {
-    /// The key of a call of `plan`, to be completed with [`push`](Key::push) and friends;
-    /// `None` for a plan made at run time.
-    pub fn new<P>(plan: Plan<'_, P>) -> Option<Key> {
-        let Plan::Site(site) = plan else { return None };
+    /// The key of a call of `plan`, to be completed with [`push`](Key::push) and friends.
+    pub fn new<P>(plan: Plan<'_, P>) -> Key {
         let mut key = Key {
             words: [0; KEY],
             len: 0,
         };
-        key.push(site as *const P as usize)?;
-        Some(key)
-    }
-
-    /// Appends a word; `None` when the key is full.
-    pub fn push(&mut self, word: usize) -> Option<()> {
-        *self.words.get_mut(self.len)? = word;
-        self.len += 1;
-        Some(())
-    }
-
-    /// Appends an array's rank, shape and strides.
-    pub fn array(&mut self, shape: &[usize], strides: &[isize]) -> Option<()> {
-        let rank = shape.len();
-        let words = self.words.get_mut(self.len..self.len + 1 + 2 * rank)?;
-        let (head, strides_words) = words.split_at_mut(1 + rank);
-        head[0] = rank;
-        head[1..].copy_from_slice(shape);
-        for (word, &stride) in strides_words.iter_mut().zip(strides) {
-            *word = stride as usize;
+        match plan {
+            Plan::Site(site) => key.push(site as *const P as usize),
+            Plan::Parsed(_) => key.len = FORGOTTEN,
         }
-        self.len += 1 + 2 * rank;
-        Some(())
+        key
     }
 
-    /// Appends the given axis lengths; `None` when one is no `usize` (such a call fails
-    /// validation, so it is never remembered).
-    pub fn lengths(&mut self, lengths: &[i128]) -> Option<()> {
-        lengths
-            .iter()
-            .try_for_each(|&l| self.push(usize::try_from(l).ok()?))
+    /// Appends a word.
+    pub fn push(&mut self, word: usize) {
+        match self.words.get_mut(self.len) {
+            Some(slot) => {
+                *slot = word;
+                self.len += 1;
+            }
+            None => self.len = FORGOTTEN,
+        }
     }
 
-    fn words(&self) -> &[usize] {
-        &self.words[..self.len]
+    /// Appends an array's rank, then its length and stride along each axis. (Interleaved,
+    /// they fill one short loop, where two slice copies would call `memcpy` twice.)
+    pub fn array(&mut self, shape: &[usize], strides: &[isize]) {
+        let rank = shape.len();
+        let end = self.len.saturating_add(1 + 2 * rank);
+        let Some(words) = self.words.get_mut(self.len..end) else {
+            self.len = FORGOTTEN;
+            return;
+        };
+        words[0] = rank;
+        for (axis, (&length, &stride)) in words[1..]
+            .chunks_exact_mut(2)
+            .zip(shape.iter().zip(strides))
+        {
+            axis[0] = length;
+            axis[1] = stride as usize;
+        }
+        self.len = end;
+    }
+
+    /// Appends the given axis lengths. (A length that is no `usize` fails validation, so
+    /// such a call is not remembered.)
+    pub fn lengths(&mut self, lengths: &[i128]) {
+        for &length in lengths {
+            match usize::try_from(length) {
+                Ok(length) => self.push(length),
+                Err(_) => self.len = FORGOTTEN,
+            }
+        }
+    }
+
+    /// The words, or `None` for a call that is not remembered.
+    fn words(&self) -> Option<&[usize]> {
+        self.words.get(..self.len)
     }
 
     /// The set of the call site: statics are at least 8 bytes apart and aligned.
@@ -135,7 +157,7 @@ impl<V> Memo<V> {
     }
 
     fn get(&self, key: &Key) -> Option<Rc<V>> {
-        let words = key.words();
+        let words = key.words()?;
         self.sets[key.set()]
             .entries
             .iter()
@@ -144,8 +166,9 @@ impl<V> Memo<V> {
     }
 
     fn insert(&mut self, key: &Key, value: Rc<V>) {
+        let Some(words) = key.words() else { return };
         let set = &mut self.sets[key.set()];
-        let entry = (key.words().into(), value);
+        let entry = (words.into(), value);
         if set.entries.len() < WAYS {
             set.entries.push(entry);
         } else {
@@ -164,10 +187,12 @@ pub(crate) fn recall<V>(memo: &'static Local<V>, key: &Key) -> Option<Rc<V>> {
     memo.try_with(|memo| memo.borrow().get(key)).ok().flatten()
 }
 
-/// Remembers `value` for `key` and returns it.
+/// Remembers `value` for `key` (unless the call is not remembered) and returns it.
 pub(crate) fn remember<V>(memo: &'static Local<V>, key: &Key, value: V) -> Rc<V> {
     let value = Rc::new(value);
-    let _ = memo.try_with(|memo| memo.borrow_mut().insert(key, Rc::clone(&value)));
+    if key.words().is_some() {
+        let _ = memo.try_with(|memo| memo.borrow_mut().insert(key, Rc::clone(&value)));
+    }
     value
 }
 
@@ -183,8 +208,8 @@ mod tests {
     }
 
     fn key(site: &'static u64, shape: &[usize]) -> Key {
-        let mut key = Key::new(Plan::Site(site)).unwrap();
-        key.array(shape, &[1; 2][..shape.len()]).unwrap();
+        let mut key = Key::new(Plan::Site(site));
+        key.array(shape, &[1; 2][..shape.len()]);
         key
     }
 
@@ -220,10 +245,23 @@ mod tests {
 
     #[test]
     fn run_time_plans_and_long_or_invalid_keys_have_no_key() {
-        assert!(Key::new(Plan::Parsed(&SITE_A)).is_none());
-        let mut long = Key::new(Plan::Site(&SITE_A)).unwrap();
-        assert!((0..KEY).try_for_each(|w| long.push(w)).is_none());
-        let mut negative = Key::new(Plan::Site(&SITE_A)).unwrap();
-        assert!(negative.lengths(&[2, -1]).is_none());
+        assert!(Key::new(Plan::Parsed(&SITE_A)).words().is_none());
+        let mut long = Key::new(Plan::Site(&SITE_A));
+        (0..KEY).for_each(|w| long.push(w));
+        assert!(long.words().is_none());
+        long.push(1);
+        assert!(long.words().is_none());
+        let mut wide = Key::new(Plan::Site(&SITE_A));
+        wide.array(&[1; 24], &[1; 24]);
+        assert!(wide.words().is_none());
+        let mut negative = Key::new(Plan::Site(&SITE_A));
+        negative.lengths(&[2, -1, 3]);
+        assert!(negative.words().is_none());
+        let mut full = Key::new(Plan::Site(&SITE_A));
+        full.array(&[1; 23], &[1; 23]);
+        assert_eq!(full.words().map(<[usize]>::len), Some(KEY));
+        // A forgotten call finds nothing and leaves nothing behind.
+        assert_eq!(*remember(&NUMBERS, &long, 7), 7);
+        assert!(recall(&NUMBERS, &long).is_none());
     }
 }

@@ -67,35 +67,34 @@ fn walk<A, D: Dimension>(
     element: Option<Element>,
     output: Output<'_>,
 ) -> Result<Rc<Walk>, Error> {
-    let key = walk_key(recipe, array, lengths, element, output);
-    if let Some(walk) = key.as_ref().and_then(|key| memo::recall(&WALKS, key)) {
+    // Filled in place: a key is a few hundred bytes, and moving it is a measurable part
+    // of a small call.
+    let mut key = Key::new(recipe);
+    describe_walk(&mut key, array, lengths, element, output);
+    if let Some(walk) = memo::recall(&WALKS, &key) {
         return Ok(walk);
     }
     let walk = plan(recipe.plan(), array, lengths, element, output)?;
-    Ok(match key {
-        Some(key) => memo::remember(&WALKS, &key, walk),
-        None => Rc::new(walk),
-    })
+    Ok(memo::remember(&WALKS, &key, walk))
 }
 
-/// What a walk depends on besides the recipe: the input's shape and strides, the given
-/// lengths, whether the elements are floats (`mean` of others fails) and the given
-/// output's shape and strides. (Sites in generic functions see several element types.)
-fn walk_key<A, D: Dimension>(
-    recipe: Plan<'_>,
+/// Completes the key of a walk with what it depends on besides the recipe: the input's
+/// shape and strides, the given lengths, whether the elements are floats (`mean` of
+/// others fails) and the given output's shape and strides. (Sites in generic functions
+/// see several element types.)
+fn describe_walk<A, D: Dimension>(
+    key: &mut Key,
     array: &CowArray<'_, A, D>,
     lengths: &[i128],
     element: Option<Element>,
     output: Output<'_>,
-) -> Option<Key> {
-    let mut key = Key::new(recipe)?;
-    key.array(array.shape(), array.strides())?;
-    key.lengths(lengths)?;
-    key.push(element.is_some_and(|e| e.float) as usize)?;
+) {
+    key.array(array.shape(), array.strides());
+    key.lengths(lengths);
+    key.push(element.is_some_and(|e| e.float) as usize);
     if let Some((shape, strides)) = output {
-        key.array(shape, strides)?;
+        key.array(shape, strides);
     }
-    Some(key)
 }
 
 /// Solves and validates a call (the output's shape too, when one is given) and simplifies

@@ -81,23 +81,21 @@ thread_local! {
     static PRODUCTS: RefCell<Memo<Planned>> = const { RefCell::new(Memo::new()) };
 }
 
-/// The memo key of a call: the operands' shapes and strides, the given lengths and (for
-/// `einsum_into!`) the output's shape and strides.
-fn key<A>(
-    plan: Plan<'_>,
+/// Completes the memo key of a call: the operands' shapes and strides, the given lengths
+/// and (for `einsum_into!`) the output's shape and strides.
+fn describe<A>(
+    key: &mut Key,
     operands: &[Strided<'_, A>],
     lengths: &[i128],
     output: Option<(&[usize], &[isize])>,
-) -> Option<Key> {
-    let mut key = Key::new(plan)?;
+) {
     for o in operands {
-        key.array(o.shape, o.strides)?;
+        key.array(o.shape, o.strides);
     }
-    key.lengths(lengths)?;
+    key.lengths(lengths);
     if let Some((shape, strides)) = output {
-        key.array(shape, strides)?;
+        key.array(shape, strides);
     }
-    Some(key)
 }
 
 /// Binds the plan of `ctx` to `operands`.
@@ -132,8 +130,10 @@ pub(crate) fn einsum<A: Reducible, O: Dimension>(
     operands: &[Strided<'_, A>],
     lengths: &[i128],
 ) -> Result<Array<A, O>, Error> {
-    let key = key(plan, operands, lengths, None);
-    if let Some(planned) = key.as_ref().and_then(|key| memo::recall(&PRODUCTS, key)) {
+    // Filled in place: moving a key costs a small call measurable time.
+    let mut key = Key::new(plan);
+    describe(&mut key, operands, lengths, None);
+    if let Some(planned) = memo::recall(&PRODUCTS, &key) {
         let (shape, product) = &*planned;
         let mut buffer = OutputBuffer::new(shape.iter().product());
         // SAFETY: the product is direct and was planned for operands of exactly these
@@ -144,7 +144,7 @@ pub(crate) fn einsum<A: Reducible, O: Dimension>(
             buffer.finish(dim(shape))
         });
     }
-    planned(plan, key, operands, lengths)
+    planned(plan, &key, operands, lengths)
 }
 
 /// [`einsum`] without the memo: binds, plans and computes (and remembers a call site's
@@ -152,7 +152,7 @@ pub(crate) fn einsum<A: Reducible, O: Dimension>(
 #[inline(never)]
 fn planned<A: Reducible, O: Dimension>(
     plan: Plan<'_>,
-    key: Option<Key>,
+    key: &Key,
     operands: &[Strided<'_, A>],
     lengths: &[i128],
 ) -> Result<Array<A, O>, Error> {
@@ -193,13 +193,14 @@ pub(crate) fn einsum_into<A: Reducible, S: DataMut<Elem = A>, O: Dimension>(
     // `as_mut_ptr` may first unshare the data into a new layout: strides only after it.
     let dst = out.as_mut_ptr();
     let output = (out.shape(), out.strides());
-    let key = key(plan, operands, lengths, Some(output));
-    if let Some(planned) = key.as_ref().and_then(|key| memo::recall(&PRODUCTS, key)) {
+    let mut key = Key::new(plan);
+    describe(&mut key, operands, lengths, Some(output));
+    if let Some(planned) = memo::recall(&PRODUCTS, &key) {
         // SAFETY: as in `einsum`, for an output of `out`'s shape and strides.
         unsafe { planned.1.run_direct(operands[0].ptr, operands[1].ptr, dst) };
         return Ok(());
     }
-    planned_into(dst, output, plan, key, operands, lengths)
+    planned_into(dst, output, plan, &key, operands, lengths)
 }
 
 /// [`einsum_into`] without the memo, into the output at `dst` of this shape and strides.
@@ -208,7 +209,7 @@ fn planned_into<A: Reducible>(
     dst: *mut A,
     (shape, strides): (&[usize], &[isize]),
     plan: Plan<'_>,
-    key: Option<Key>,
+    key: &Key,
     operands: &[Strided<'_, A>],
     lengths: &[i128],
 ) -> Result<(), Error> {
@@ -236,10 +237,8 @@ fn planned_into<A: Reducible>(
 
 /// Remembers a call site's direct product: only products that read the operands and write
 /// the output in place can run again on other arrays of the same layout.
-fn remember(key: Option<Key>, shape: &[usize], product: Option<Product>) {
-    if let (Some(key), Some(product)) = (key, product) {
-        if product.is_direct() {
-            memo::remember(&PRODUCTS, &key, (shape.iter().copied().collect(), product));
-        }
+fn remember(key: &Key, shape: &[usize], product: Option<Product>) {
+    if let Some(product) = product.filter(Product::is_direct) {
+        memo::remember(&PRODUCTS, key, (shape.iter().copied().collect(), product));
     }
 }
