@@ -124,6 +124,20 @@ fn gram_and_attention_are_batched_products() {
             &flat.dot(&flat.t()),
         );
     }
+    // At least 64 deep (9 × 9): dot products of contiguous rows instead of the GEMM kernel.
+    let deep = noise((2, 8, 9, 9), 3);
+    let gram = einsum!(&deep, &deep, "b c h w, b d h w -> b c d").unwrap();
+    for b in 0..2 {
+        let flat = deep
+            .index_axis(Axis(0), b)
+            .to_shape((8, 81))
+            .unwrap()
+            .to_owned();
+        assert_close(
+            &gram.index_axis(Axis(0), b).to_owned(),
+            &flat.dot(&flat.t()),
+        );
+    }
     for b in 0..2 {
         for h in 0..3 {
             let q: ArrayView2<f32> = queries.slice(s![b, h, .., ..]);
