@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo run --release --example bench_report -- --cases tests/data/cases.json --threads 1
-//!     [--threads 1,2] [--filter SUBSTR] [--size large|small] [--repeat K] [--impls a,b,...]
+//!     [--threads 1,2] [--filter SUBSTR] [--size large|small] [--repeat K] [--rounds R]
+//!     [--impls a,b,...]
 //! ```
 //!
 //! For each case of `cases.json` (inputs, keys and machine facts: `shared/bench/README.md`)
@@ -30,7 +31,9 @@
 //! batches of calls of about 0.5 ms per sample, each output freed inside the loop as in a
 //! program's loop, 31 samples. Owned-input jobs get fresh clones made before the clock
 //! starts, and their outputs (the inputs' buffers) are freed after it stops. `median_ns` is
-//! the median time of one call.
+//! the median time of one call. Small cases are measured in 5 rounds (`--rounds`): each
+//! round measures every implementation once, in turn, so that a slow spell of a shared
+//! machine hits all of them alike, and the figure is the median of the rounds' medians.
 //!
 //! Everything runs inside a rayon pool of `--threads` threads, so the library's parallel
 //! paths obey it. Exits non-zero when the checksum of an implementation differs from
@@ -50,7 +53,7 @@ use rayon::prelude::*;
 
 const USAGE: &str = "\
 usage: bench_report --cases PATH [--threads N[,N...]] [--filter SUBSTR] [--size large|small]
-                    [--repeat K] [--impls NAME[,NAME...]]
+                    [--repeat K] [--rounds R] [--impls NAME[,NAME...]]
   --cases PATH     cases.json (e.g. tests/data/cases.json)
   --threads N,...  rayon pool sizes to measure with (default 1); with 1,2 the two-thread
                    target is checked in the same run
@@ -58,6 +61,8 @@ usage: bench_report --cases PATH [--threads N[,N...]] [--filter SUBSTR] [--size 
   --size S         only `large` or only `small` cases
   --repeat K       K timed samples per measurement (default: large 11, at least 5 within 3 s;
                    small 31)
+  --rounds R       rounds of measurements of every implementation, the median kept
+                   (default: large 1, small 5)
   --impls LIST     only these implementations: einops, einops-owned, einops-into,
                    ndarray-naive, ndarray-naive-owned, memcpy, fresh-memcpy, read,
                    matrixmultiply (default: all)";
@@ -68,6 +73,8 @@ const LARGE_MIN_SAMPLES: usize = 5;
 const LARGE_BUDGET: Duration = Duration::from_secs(3);
 /// `small` cases: samples per measurement and the time of one sample (a batch of calls).
 const SMALL_SAMPLES: usize = 31;
+/// `small` cases: rounds of measurements of every implementation (see the module docs).
+const SMALL_ROUNDS: usize = 5;
 const SMALL_SAMPLE: Duration = Duration::from_micros(500);
 /// Most calls in one batch.
 const MAX_BATCH: usize = 1 << 24;
@@ -648,6 +655,7 @@ struct Options {
     filter: Option<String>,
     size: Option<String>,
     repeat: Option<usize>,
+    rounds: Option<usize>,
     impls: Vec<Impl>,
 }
 
@@ -658,6 +666,7 @@ fn parse_args() -> Result<Options, String> {
         filter: None,
         size: None,
         repeat: None,
+        rounds: None,
         impls: Impl::ALL.to_vec(),
     };
     let mut cases = None;
@@ -691,6 +700,15 @@ fn parse_args() -> Result<Options, String> {
                         .ok()
                         .filter(|&k| k > 0)
                         .ok_or("--repeat takes a positive integer")?,
+                );
+            }
+            "--rounds" => {
+                options.rounds = Some(
+                    value()?
+                        .parse()
+                        .ok()
+                        .filter(|&k| k > 0)
+                        .ok_or("--rounds takes a positive integer")?,
                 );
             }
             "--impls" => {
@@ -766,19 +784,33 @@ fn main() -> ExitCode {
             repeat: options.repeat,
             inputs: &inputs,
         };
+        let rounds = options
+            .rounds
+            .unwrap_or(if timer.small { SMALL_ROUNDS } else { 1 });
         'threads: for (threads, pool) in &pools {
-            for &imp in &options.impls {
-                let result = pool.install(|| measure(case, &inputs, imp, timer, *threads));
-                let m = match result {
-                    Ok(m) => m,
-                    Err(Skip::NotApplicable) => continue,
-                    Err(Skip::UnknownGroup) => break 'threads,
-                    Err(Skip::Invalid(message)) => {
-                        eprintln!("bench_report: ERROR: {message}");
-                        failed = true;
-                        break 'threads;
+            // Every round measures each implementation once, in turn.
+            let mut measured: Vec<(Impl, Vec<Measured>)> = Vec::new();
+            for _ in 0..rounds {
+                for &imp in &options.impls {
+                    let result = pool.install(|| measure(case, &inputs, imp, timer, *threads));
+                    let m = match result {
+                        Ok(m) => m,
+                        Err(Skip::NotApplicable) => continue,
+                        Err(Skip::UnknownGroup) => break 'threads,
+                        Err(Skip::Invalid(message)) => {
+                            eprintln!("bench_report: ERROR: {message}");
+                            failed = true;
+                            break 'threads;
+                        }
+                    };
+                    match measured.iter_mut().find(|(i, _)| *i == imp) {
+                        Some((_, rounds)) => rounds.push(m),
+                        None => measured.push((imp, vec![m])),
                     }
-                };
+                }
+            }
+            for (imp, rounds) in measured {
+                let m = median_round(rounds);
                 let row = Row {
                     imp,
                     case: index,
@@ -805,6 +837,13 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The round with the median time (the upper one of an even count).
+fn median_round(mut rounds: Vec<Measured>) -> Measured {
+    rounds.sort_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
+    let mid = rounds.len() / 2;
+    rounds.swap_remove(mid)
 }
 
 /// Compares every implementation's checksum with einops' (or the first one measured) on the
