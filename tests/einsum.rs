@@ -107,37 +107,28 @@ fn tiny_and_degenerate_products() {
 
 #[test]
 fn gram_and_attention_are_batched_products() {
-    let maps = noise((3, 8, 4, 5), 0); // b c h w
-    let gram = einsum!(&maps, &maps, "b c h w, b d h w -> b c d").unwrap();
+    // Each batch's Gram matrix against ndarray's `dot` of the flattened maps.
+    let check_gram = |maps: &Array4<f32>| {
+        let gram: Array3<f32> = einsum!(maps, maps, "b c h w, b d h w -> b c d").unwrap();
+        let (batch, c, h, w) = maps.dim();
+        for b in 0..batch {
+            let flat = maps
+                .index_axis(Axis(0), b)
+                .to_shape((c, h * w))
+                .unwrap()
+                .to_owned();
+            assert_close(
+                &gram.index_axis(Axis(0), b).to_owned(),
+                &flat.dot(&flat.t()),
+            );
+        }
+    };
+    check_gram(&noise((3, 8, 4, 5), 0)); // b c h w
+                                         // At least 64 deep (9 × 9): dot products of contiguous rows instead of the GEMM kernel.
+    check_gram(&noise((2, 8, 9, 9), 3));
     let queries = noise((2, 3, 9, 16), 1); // b h i d
     let keys = noise((2, 3, 11, 16), 2); // b h j d
-    let scores = einsum!(&queries, &keys, "b h i d, b h j d -> b h i j").unwrap();
-    let _: (&Array3<f32>, &Array4<f32>) = (&gram, &scores);
-    for b in 0..3 {
-        let flat = maps
-            .index_axis(Axis(0), b)
-            .to_shape((8, 20))
-            .unwrap()
-            .to_owned();
-        assert_close(
-            &gram.index_axis(Axis(0), b).to_owned(),
-            &flat.dot(&flat.t()),
-        );
-    }
-    // At least 64 deep (9 × 9): dot products of contiguous rows instead of the GEMM kernel.
-    let deep = noise((2, 8, 9, 9), 3);
-    let gram = einsum!(&deep, &deep, "b c h w, b d h w -> b c d").unwrap();
-    for b in 0..2 {
-        let flat = deep
-            .index_axis(Axis(0), b)
-            .to_shape((8, 81))
-            .unwrap()
-            .to_owned();
-        assert_close(
-            &gram.index_axis(Axis(0), b).to_owned(),
-            &flat.dot(&flat.t()),
-        );
-    }
+    let scores: Array4<f32> = einsum!(&queries, &keys, "b h i d, b h j d -> b h i j").unwrap();
     for b in 0..2 {
         for h in 0..3 {
             let q: ArrayView2<f32> = queries.slice(s![b, h, .., ..]);
