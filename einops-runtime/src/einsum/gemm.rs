@@ -51,7 +51,8 @@ fn offset(strides: [isize; 2], row: usize, col: usize) -> isize {
 /// within `m × n`, overlapping neither `a` nor `b`.
 pub(super) unsafe fn matmul<A: Reducible>(mm: &Matmul, a: *const A, b: *const A, c: *mut A) {
     let tiny = mm.m <= TINY && mm.n <= TINY && mm.k <= TINY;
-    let dots = mm.a[1] == 1 && mm.b[0] == 1 && mm.k >= DOT_DEPTH && mm.m * mm.n * mm.k <= DOTS;
+    let work = mm.m.saturating_mul(mm.n).saturating_mul(mm.k);
+    let dots = mm.a[1] == 1 && mm.b[0] == 1 && mm.k >= DOT_DEPTH && work <= DOTS;
     let ty = TypeId::of::<A>();
     let [(ra, ca), (rb, cb), (rc, cc)] = [mm.a, mm.b, mm.c].map(|s| (s[0], s[1]));
     // SAFETY: forwarded from the caller; the casts are to `A` itself, checked by TypeId.
