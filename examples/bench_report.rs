@@ -274,6 +274,17 @@ fn contains<D: Dimension>(array: &Array<f32, D>, p: *const f32) -> bool {
 }
 
 impl Timer<'_> {
+    /// The median time of one `call`, timed in batches of calls (see [`Timer::median`]).
+    fn per_call(&self, mut call: impl FnMut()) -> f64 {
+        self.median(MAX_BATCH, |k| {
+            let start = Instant::now();
+            for _ in 0..k {
+                call();
+            }
+            start.elapsed()
+        })
+    }
+
     fn shares_input(&self, p: *const f32) -> bool {
         self.inputs.iter().any(|x| contains(x, p))
     }
@@ -394,13 +405,7 @@ impl Visit for Timer<'_> {
     ) -> Measured {
         f(&mut out, input);
         let (checksum, scale) = common::checksum(&out);
-        let median_ns = self.median(MAX_BATCH, |n| {
-            let start = Instant::now();
-            for _ in 0..n {
-                f(black_box(&mut out), black_box(input));
-            }
-            start.elapsed()
-        });
+        let median_ns = self.per_call(|| f(black_box(&mut out), black_box(input)));
         Measured {
             median_ns,
             materialised: true,
@@ -443,13 +448,7 @@ fn memcpy(case: &Case, timer: Timer<'_>, threads: usize) -> Measured {
     };
     copy(dst, src);
     let (checksum, scale) = common::checksum(&ArrayView1::from(&*dst));
-    let median_ns = timer.median(MAX_BATCH, |k| {
-        let start = Instant::now();
-        for _ in 0..k {
-            copy(black_box(&mut *dst), black_box(src));
-        }
-        start.elapsed()
-    });
+    let median_ns = timer.per_call(|| copy(black_box(&mut *dst), black_box(src)));
     Measured {
         median_ns,
         materialised: true,
@@ -476,13 +475,7 @@ fn fresh_memcpy(case: &Case, timer: Timer<'_>) -> Result<Measured, Skip> {
     let first = copy(src);
     let (checksum, scale) = common::checksum(&ArrayView1::from(first.as_slice()));
     drop(first);
-    let median_ns = timer.median(MAX_BATCH, |k| {
-        let start = Instant::now();
-        for _ in 0..k {
-            black_box(copy(black_box(src)));
-        }
-        start.elapsed()
-    });
+    let median_ns = timer.per_call(|| drop(black_box(copy(black_box(src)))));
     Ok(Measured {
         median_ns,
         materialised: true,
@@ -562,12 +555,8 @@ fn read(case: &Case, timer: Timer<'_>, threads: usize) -> Result<Measured, Skip>
         }
     };
     let checksum = f64::from(total(src));
-    let median_ns = timer.median(MAX_BATCH, |k| {
-        let start = Instant::now();
-        for _ in 0..k {
-            black_box(total(black_box(src)));
-        }
-        start.elapsed()
+    let median_ns = timer.per_call(|| {
+        black_box(total(black_box(src)));
     });
     Ok(Measured {
         median_ns,
