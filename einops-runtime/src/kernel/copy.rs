@@ -5,7 +5,8 @@
 //! - **fills**: innermost source stride 0 (repeat) → a broadcast store per run;
 //! - **short interleave**: an innermost destination axis of 2–4 elements whose source
 //!   comes from a contiguous source axis elsewhere (pixel shuffle, `h w -> h w c`) →
-//!   a loop with a constant inner length the compiler vectorises;
+//!   4-byte elements woven four rows at a time in SSE registers, others by a loop with a
+//!   constant inner length;
 //! - **blocked transpose**: the contiguous source axis is another loop → square tiles
 //!   with a register-transposing micro-kernel;
 //! - anything else: a plain strided loop.
@@ -67,9 +68,15 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
         if inner.dst == 1 && (2..=4).contains(&inner.len) && outer[p].dst == inner.len as isize {
             let rest = without(outer, p);
             let (rows, row_stride) = (outer[p].len, inner.src);
-            for_each(&rest, move |s, d| unsafe {
-                interleave(inner.len, rows, src.offset(s), row_stride, dst.offset(d))
-            });
+            // The weave is chosen once per walk: a pixel shuffle calls it for every short
+            // row, where a dispatch per call would cost as much as the row.
+            unsafe {
+                match inner.len {
+                    2 => interleave::<T, 2>(&rest, rows, src, row_stride, dst),
+                    3 => interleave::<T, 3>(&rest, rows, src, row_stride, dst),
+                    _ => interleave::<T, 4>(&rest, rows, src, row_stride, dst),
+                }
+            }
             return;
         }
         if inner.dst == 1 && inner.src != 0 {
@@ -200,42 +207,142 @@ fn without(steps: &[Step], p: usize) -> super::walk::Steps {
         .collect()
 }
 
-/// `dst[i * n + j] = src[j * row_stride + i]` for `i < rows`, `j < n`: `n` source rows
-/// (or one broadcast row when `row_stride` is 0) woven into one destination run.
+/// Weaves, at every offset of `walk`, `N` source rows of `rows` elements (`row_stride`
+/// apart, or one broadcast row when it is 0) into one destination run:
+/// `dst[i * N + j] = src[j * row_stride + i]`.
 ///
 /// # Safety
 /// All those offsets must be valid, as for [`copy`].
-unsafe fn interleave<T: Copy>(
-    n: usize,
+unsafe fn interleave<T: Copy, const N: usize>(
+    walk: &[Step],
     rows: usize,
     src: *const T,
     row_stride: isize,
     dst: *mut T,
 ) {
-    // SAFETY: forwarded from the caller; the constant `N` lets the loop vectorise.
-    unsafe {
-        match n {
-            2 => weave::<T, 2>(rows, src, row_stride, dst),
-            3 => weave::<T, 3>(rows, src, row_stride, dst),
-            _ => weave::<T, 4>(rows, src, row_stride, dst),
-        }
-    }
+    // SAFETY: offsets come from the walk, as the caller guarantees.
+    for_each(walk, move |s, d| unsafe {
+        weave::<T, N>(rows, src.offset(s), row_stride, dst.offset(d))
+    });
 }
 
+/// One run of [`interleave`].
+///
 /// # Safety
-/// As for [`interleave`] with `n = N`.
+/// As for [`interleave`], at one offset.
+#[inline(always)]
 unsafe fn weave<T: Copy, const N: usize>(
     rows: usize,
     src: *const T,
     row_stride: isize,
     dst: *mut T,
 ) {
+    #[cfg(target_arch = "x86_64")]
+    let done = match std::mem::size_of::<T>() {
+        // SAFETY: forwarded from the caller; 4-byte elements move as `f32` bits.
+        4 => unsafe { x86::weave_quads::<N>(rows, src.cast(), row_stride, dst.cast()) },
+        _ => 0,
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = 0;
     let sources: [*const T; N] =
         std::array::from_fn(|j| src.wrapping_offset(j as isize * row_stride));
-    for i in 0..rows {
+    // The rows left; the constant `N` lets long rows vectorise.
+    for i in done..rows {
         for (j, row) in sources.iter().enumerate() {
             // SAFETY: `i < rows` and `j < N` address valid elements per the caller.
             unsafe { dst.add(i * N + j).write(row.add(i).read()) };
         }
+    }
+}
+
+/// Interleaves of 4-byte elements four rows at a time, in SSE registers (part of every
+/// x86-64 CPU): an element at a time, the compiler vectorises only rows of 48 or more, and
+/// a pixel shuffle's are often 8.
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::{
+        __m128, _mm_loadu_ps, _mm_movehl_ps, _mm_movelh_ps, _mm_shuffle_ps, _mm_storeu_ps,
+        _mm_unpackhi_ps, _mm_unpacklo_ps,
+    };
+
+    /// Weaves as many whole quads of rows as `rows` holds, as [`super::weave`] does, and
+    /// returns how many rows that was.
+    ///
+    /// # Safety
+    /// As for [`super::weave`].
+    #[inline(always)]
+    pub(super) unsafe fn weave_quads<const N: usize>(
+        rows: usize,
+        src: *const f32,
+        row_stride: isize,
+        dst: *mut f32,
+    ) -> usize {
+        // SAFETY (all): forwarded from the caller.
+        unsafe {
+            match N {
+                2 => quads::<2>(rows, src, row_stride, dst, |[a, b]| {
+                    [_mm_unpacklo_ps(a, b), _mm_unpackhi_ps(a, b)]
+                }),
+                3 => quads::<3>(rows, src, row_stride, dst, |[a, b, c]| {
+                    let ab_lo = _mm_unpacklo_ps(a, b); // a0 b0 a1 b1
+                    let ab_hi = _mm_unpackhi_ps(a, b); // a2 b2 a3 b3
+                    let bc_lo = _mm_unpacklo_ps(b, c); // b0 c0 b1 c1
+                    let bc_hi = _mm_unpackhi_ps(b, c); // b2 c2 b3 c3
+                    let c0_a1 = _mm_shuffle_ps::<{ pick(0, 0, 2, 2) }>(c, ab_lo);
+                    let c2_a3 = _mm_shuffle_ps::<{ pick(2, 2, 2, 2) }>(c, ab_hi);
+                    [
+                        _mm_shuffle_ps::<{ pick(0, 1, 0, 2) }>(ab_lo, c0_a1),
+                        _mm_shuffle_ps::<{ pick(2, 3, 0, 1) }>(bc_lo, ab_hi),
+                        _mm_shuffle_ps::<{ pick(0, 2, 2, 3) }>(c2_a3, bc_hi),
+                    ]
+                }),
+                _ => quads::<4>(rows, src, row_stride, dst, |[a, b, c, d]| {
+                    let (ab_lo, cd_lo) = (_mm_unpacklo_ps(a, b), _mm_unpacklo_ps(c, d));
+                    let (ab_hi, cd_hi) = (_mm_unpackhi_ps(a, b), _mm_unpackhi_ps(c, d));
+                    [
+                        _mm_movelh_ps(ab_lo, cd_lo),
+                        _mm_movehl_ps(cd_lo, ab_lo),
+                        _mm_movelh_ps(ab_hi, cd_hi),
+                        _mm_movehl_ps(cd_hi, ab_hi),
+                    ]
+                }),
+            }
+        }
+    }
+
+    /// The `_mm_shuffle_ps` mask taking lanes `l0`, `l1` of its first operand and `l2`,
+    /// `l3` of its second, listed in output order.
+    const fn pick(l0: i32, l1: i32, l2: i32, l3: i32) -> i32 {
+        l0 | l1 << 2 | l2 << 4 | l3 << 6
+    }
+
+    /// The loop over quads of rows: one vector load per source row, `weave` to turn the
+    /// `N` vectors of four rows into `N` vectors of output, one store each.
+    ///
+    /// # Safety
+    /// As for [`super::weave`].
+    #[inline(always)]
+    unsafe fn quads<const N: usize>(
+        rows: usize,
+        src: *const f32,
+        row_stride: isize,
+        dst: *mut f32,
+        weave: impl Fn([__m128; N]) -> [__m128; N],
+    ) -> usize {
+        let quads = rows / 4;
+        for q in 0..quads {
+            let i = 4 * q;
+            // SAFETY: rows `i..i + 4` of every source row and destination elements
+            // `i * N..(i + 4) * N` exist, since `i + 4 <= rows`.
+            let sources: [__m128; N] = std::array::from_fn(|j| unsafe {
+                _mm_loadu_ps(src.offset(j as isize * row_stride).add(i))
+            });
+            for (k, woven) in weave(sources).into_iter().enumerate() {
+                // SAFETY: as above.
+                unsafe { _mm_storeu_ps(dst.add(i * N + 4 * k), woven) };
+            }
+        }
+        4 * quads
     }
 }
