@@ -380,7 +380,7 @@ fn copy_strategies<A: Elem>() {
                 );
             }
 
-            // Runs: rows of a wider array, one `copy_nonoverlapping` each.
+            // Runs: rows of a wider array, one run copy each.
             let wide: Array2<A> = iota((r, c + 3));
             let window = wide.slice(s![.., 1..c + 1]);
             let flat = rearrange!(&window, "a b -> (a b)").unwrap();
@@ -427,6 +427,35 @@ fn copy_strategies<A: Elem>() {
             let expected = Array2::from_shape_fn((c, r), |(_, i)| contiguous[i].clone());
             assert_result(&tiled, &expected, what("tiled runs"));
         }
+    }
+}
+
+/// Runs of 2 KiB or more, which the kernels copy with their own loop of 128-byte moves
+/// whose last move may overlap the one before: lengths around both sizes.
+fn long_runs<A: Elem>() {
+    let name = std::any::type_name::<A>();
+    let size = std::mem::size_of::<A>();
+    let (per_move, per_run) = (128 / size, 2048 / size);
+    for len in [
+        per_run - 1,
+        per_run,
+        per_run + 1,
+        per_run + per_move - 1,
+        per_run + per_move + 1,
+        3 * per_run + 7,
+    ] {
+        let what = |case: &str| format!("{name} len={len}: {case}");
+        let wide: Array2<A> = iota((3, len + 2));
+        let window = wide.slice(s![.., 1..len + 1]);
+        let flat = rearrange!(&window, "a b -> (a b)").unwrap();
+        assert_result(
+            &flat,
+            &Array1::from_iter(window.iter().cloned()),
+            what("rows of a wider array"),
+        );
+        let row = wide.row(1);
+        let copy = rearrange!(&row.slice(s![..len]), "a -> a").unwrap();
+        assert_result(&copy, &row.slice(s![..len]), what("one run"));
     }
 }
 
@@ -709,6 +738,10 @@ macro_rules! per_element_type {
             #[test]
             fn copy_strategies() {
                 super::copy_strategies::<$t>();
+            }
+            #[test]
+            fn long_runs() {
+                super::long_runs::<$t>();
             }
             #[test]
             fn interleaves() {

@@ -85,7 +85,9 @@ impl<A> OutputBuffer<A> {
     }
 }
 
-/// A new standard-layout array of `shape` holding a copy of `values`, in order.
+/// A new standard-layout array of `shape` holding a copy of `values`, in order. Plain
+/// elements are moved by the kernels' run copy rather than the C library's `memcpy`,
+/// which slows badly at some placements of a fresh buffer (see `copy::long_runs`).
 ///
 /// # Panics
 /// When `shape` does not have `values.len()` elements.
@@ -95,10 +97,28 @@ pub(crate) fn copied<A: Clone, D: Dimension>(values: &[A], shape: D) -> Array<A,
         values.len(),
         "a copy keeps the number of elements"
     );
+    let len = values.len();
+    let vec = if matches!(super::class::<A>(), Class::Plain(_)) && len > 0 {
+        let mut vec = Vec::with_capacity(len);
+        let run = super::Step {
+            len,
+            src: 1,
+            dst: 1,
+        };
+        // SAFETY: one contiguous run, a simplified walk, from the slice into the new
+        // vector's capacity; plain elements are initialised once all are written.
+        unsafe {
+            super::copy(&[run], values.as_ptr(), vec.as_mut_ptr());
+            vec.set_len(len);
+        }
+        vec
+    } else {
+        values.to_vec()
+    };
     // SAFETY: the shape has exactly as many elements as the vector (checked), which exist,
     // so its size cannot overflow `isize`. (The checked constructor costs a small copy a
     // measurable part of its time.)
-    unsafe { Array::from_shape_vec_unchecked(shape, values.to_vec()) }
+    unsafe { Array::from_shape_vec_unchecked(shape, vec) }
 }
 
 #[cfg(target_os = "linux")]
