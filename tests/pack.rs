@@ -143,6 +143,26 @@ fn non_standard_layouts() {
 }
 
 #[test]
+fn long_runs() {
+    // Runs of 2 KiB and more are copied by the kernels rather than by `memcpy`: lengths
+    // around that size (in i64, 256 elements) and its 128-byte moves, with odd tails.
+    for (n, m) in [(255, 1), (256, 17), (257, 300), (273, 511)] {
+        let a = iota((3, n), 0);
+        let b = iota((3, m), 10_000);
+        let (packed, shapes) = pack!([&a, &b], "r *").unwrap();
+        assert_eq!(
+            packed,
+            ndarray::concatenate(Axis(1), &[a.view(), b.view()]).unwrap()
+        );
+        assert_eq!(
+            unpack!(&packed, &shapes, "r *").unwrap(),
+            [a, b],
+            "n={n} m={m}"
+        );
+    }
+}
+
+#[test]
 fn elements_with_drop_glue() {
     let a = Array2::from_shape_fn((2, 2), |(i, j)| format!("a{i}{j}"));
     let b = Array2::from_shape_fn((2, 1), |(i, j)| format!("b{i}{j}"));

@@ -18,6 +18,7 @@ use ndarray::{Array, ArrayView, CowArray, Dimension, IxDyn};
 
 use crate::error::{Call, Error};
 use crate::input::ArrayLike;
+use crate::kernel;
 use crate::pattern::{PackOperation, PackPlan};
 
 /// The shape of one packed array: the dimensions `*` stood for.
@@ -369,7 +370,7 @@ pub(crate) fn pack<A: Clone, D: Dimension, O: Dimension>(
     let mut values = Vec::with_capacity(product(&shape));
     for row in 0..product(layout.lead) {
         for (slice, &run) in slices.iter().zip(&runs) {
-            values.extend_from_slice(&slice[row * run..(row + 1) * run]);
+            kernel::extend_from_slice(&mut values, &slice[row * run..(row + 1) * run]);
         }
     }
     let packed = Array::from_shape_vec(dim::<O>(&shape), values)
@@ -455,7 +456,7 @@ pub(crate) fn unpack<A: Clone, D: Dimension>(
         let mut out = Vec::with_capacity(run * product(lead));
         for r in 0..product(lead) {
             let from = r * row + start;
-            out.extend_from_slice(&values[from..from + run]);
+            kernel::extend_from_slice(&mut out, &values[from..from + run]);
         }
         start += run;
         let shape: Vec<usize> = lead.iter().chain(mid).chain(trail).copied().collect();

@@ -85,9 +85,7 @@ impl<A> OutputBuffer<A> {
     }
 }
 
-/// A new standard-layout array of `shape` holding a copy of `values`, in order. Plain
-/// elements are moved by the kernels' run copy rather than the C library's `memcpy`,
-/// which slows badly at some placements of a fresh buffer (see `copy::long_runs`).
+/// A new standard-layout array of `shape` holding a copy of `values`, in order.
 ///
 /// # Panics
 /// When `shape` does not have `values.len()` elements.
@@ -97,28 +95,34 @@ pub(crate) fn copied<A: Clone, D: Dimension>(values: &[A], shape: D) -> Array<A,
         values.len(),
         "a copy keeps the number of elements"
     );
-    let len = values.len();
-    let vec = if matches!(super::class::<A>(), Class::Plain(_)) && len > 0 {
-        let mut vec = Vec::with_capacity(len);
-        let run = super::Step {
-            len,
-            src: 1,
-            dst: 1,
-        };
-        // SAFETY: one contiguous run, a simplified walk, from the slice into the new
-        // vector's capacity; plain elements are initialised once all are written.
-        unsafe {
-            super::copy(&[run], values.as_ptr(), vec.as_mut_ptr());
-            vec.set_len(len);
-        }
-        vec
-    } else {
-        values.to_vec()
-    };
+    let mut vec = Vec::with_capacity(values.len());
+    extend_from_slice(&mut vec, values);
     // SAFETY: the shape has exactly as many elements as the vector (checked), which exist,
     // so its size cannot overflow `isize`. (The checked constructor costs a small copy a
     // measurable part of its time.)
     unsafe { Array::from_shape_vec_unchecked(shape, vec) }
+}
+
+/// Appends a copy of `values` to `vec`, as `Vec::extend_from_slice` does, except that a
+/// long run of plain elements goes through the kernels' run copy: the C library's
+/// `memcpy` is very slow at some placements of long copies (see `copy::copy_long_run`).
+pub(crate) fn extend_from_slice<A: Clone>(vec: &mut Vec<A>, values: &[A]) {
+    let bytes = std::mem::size_of_val(values);
+    if bytes < super::LONG_RUN || !matches!(super::class::<A>(), Class::Plain(_)) {
+        return vec.extend_from_slice(values);
+    }
+    vec.reserve(values.len());
+    let run = super::Step {
+        len: values.len(),
+        src: 1,
+        dst: 1,
+    };
+    // SAFETY: one contiguous run (a simplified walk) from the slice into the vector's
+    // reserved spare capacity; plain elements are initialised once all are written.
+    unsafe {
+        super::copy(&[run], values.as_ptr(), vec.as_mut_ptr().add(vec.len()));
+        vec.set_len(vec.len() + values.len());
+    }
 }
 
 #[cfg(target_os = "linux")]

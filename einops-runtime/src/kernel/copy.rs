@@ -164,7 +164,7 @@ enum RunCopy {
 const SHORT_RUN: usize = 128;
 /// Runs of this many bytes or more are copied by [`long_runs`]: above 2112 bytes, glibc's
 /// `memcpy` on this machine switches to `rep movsb`.
-const LONG_RUN: usize = 2048;
+pub(super) const LONG_RUN: usize = 2048;
 
 /// How a run of `len` elements is copied.
 fn run_copy<T>(len: usize) -> RunCopy {

@@ -18,7 +18,8 @@ mod stream;
 mod transpose;
 mod walk;
 
-pub(crate) use alloc::{copied, fits_in_memory, OutputBuffer};
+pub(crate) use alloc::{copied, extend_from_slice, fits_in_memory, OutputBuffer};
+use copy::LONG_RUN;
 pub(crate) use reduce::{reduce, simplify_reduced};
 pub(crate) use walk::{count, for_each, simplify, standard_strides, Step, Steps};
 
