@@ -72,6 +72,7 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
             let (rows, row_stride) = (outer[p].len, inner.src);
             // The weave is chosen once per walk: a pixel shuffle calls it for every short
             // row, where a dispatch per call would cost as much as the row.
+            // SAFETY: the walk without loop `p`, whose rows the weave covers.
             unsafe {
                 match inner.len {
                     2 => interleave::<T, 2>(&rest, rows, src, row_stride, dst),
@@ -162,8 +163,8 @@ enum RunCopy {
 
 /// Runs shorter than this many bytes are copied inline.
 const SHORT_RUN: usize = 128;
-/// Runs of this many bytes or more are copied by [`long_runs`]: above 2112 bytes, glibc's
-/// `memcpy` on this machine switches to `rep movsb`.
+/// Runs of this many bytes or more are copied by [`long_runs`]: above 2112 bytes, glibc
+/// 2.36's `memcpy` on AMD Zen 3 switches to `rep movsb`.
 pub(super) const LONG_RUN: usize = 2048;
 
 /// How a run of `len` elements is copied.
@@ -437,7 +438,7 @@ mod x86 {
         let quads = rows / 4;
         for q in 0..quads {
             let i = 4 * q;
-            // SAFETY: rows `i..i + 4` of every source row and destination elements
+            // SAFETY: elements `i..i + 4` of every source row and destination elements
             // `i * N..(i + 4) * N` exist, since `i + 4 <= rows`.
             let sources: [__m128; N] = std::array::from_fn(|j| unsafe {
                 _mm_loadu_ps(src.offset(j as isize * row_stride).add(i))
