@@ -157,14 +157,14 @@ enum RunCopy {
     Inline,
     /// Up to [`LONG_RUN`]: the C library's `memcpy`, whose wide moves win there.
     Memcpy,
-    /// From [`LONG_RUN`]: [`long_runs`], not `memcpy` (see there).
+    /// From [`LONG_RUN`]: the kernels' own loop, not `memcpy` (see [`copy_long_run`]).
     Loop,
 }
 
 /// Runs shorter than this many bytes are copied inline.
 const SHORT_RUN: usize = 128;
-/// Runs of this many bytes or more are copied by [`long_runs`]: above 2112 bytes, glibc
-/// 2.36's `memcpy` on AMD Zen 3 switches to `rep movsb`.
+/// Runs of this many bytes or more are copied by [`copy_long_run`]: above 2112 bytes,
+/// glibc 2.36's `memcpy` on AMD Zen 3 switches to `rep movsb`.
 pub(super) const LONG_RUN: usize = 2048;
 
 /// How a run of `len` elements is copied.
