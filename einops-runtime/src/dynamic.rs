@@ -199,7 +199,7 @@ where
 }
 
 /// Splits `packed` along the dimension of `*` into one array per packed shape: the
-/// inverse of [`pack`]. One shape may have an unknown dimension
+/// inverse of [`pack()`]. One shape may have an unknown dimension
 /// ([`PackedShape::unknown`](crate::PackedShape::unknown), einops' `-1`), inferred from the
 /// packed length. The shapes must cover the packed dimension exactly (einops does not check,
 /// and may return overlapping or empty parts).

@@ -5,7 +5,7 @@
 //! operand (diagonals and broadcast ellipsis dimensions are only strides, nothing is
 //! copied), then [`contract`](contract::contract) computes the result into a new
 //! standard-layout array or into a given one. An `einsum!` call site remembers its planned
-//! matrix product for the shapes it was called with ([`memo`](crate::memo)).
+//! matrix product for the shapes it was called with ([`memo`]).
 
 mod bind;
 #[cfg(feature = "candle")]
@@ -71,7 +71,7 @@ impl<'v, A> Strided<'v, A> {
     }
 }
 
-/// An einsum plan, and whether its products are remembered ([`memo`](crate::memo)).
+/// An einsum plan, and whether its products are remembered ([`memo`]).
 pub(crate) type Plan<'p> = memo::Plan<'p, EinsumPlan>;
 
 /// A call site's direct products, with the output shape each was planned for.
