@@ -5,8 +5,9 @@
 //! - **fills**: innermost source stride 0 (repeat) → a broadcast store per run;
 //! - **short interleave**: an innermost destination axis of 2–4 elements whose source
 //!   comes from a contiguous source axis elsewhere (pixel shuffle, `h w -> h w c`) →
-//!   4-byte elements woven four rows at a time in SSE registers, others by a loop with a
-//!   constant inner length;
+//!   SSE registers where the element size allows (4×4 squares of 4-byte and 2×2 of
+//!   8-byte elements, quads of 2–3 rows of 4-byte ones), else a loop with a constant
+//!   inner length;
 //! - **blocked transpose**: the contiguous source axis is another loop → square tiles
 //!   with a register-transposing micro-kernel;
 //! - anything else: a plain strided loop.
@@ -342,11 +343,11 @@ unsafe fn weave<T: Copy, const N: usize>(
     row_stride: isize,
     dst: *mut T,
 ) {
+    // SAFETY (both): forwarded from the caller; 4-byte elements move as `f32` bits.
     #[cfg(target_arch = "x86_64")]
-    let done = match std::mem::size_of::<T>() {
-        // SAFETY: forwarded from the caller; 4-byte elements move as `f32` bits.
-        4 => unsafe { x86::weave_quads::<N>(rows, src.cast(), row_stride, dst.cast()) },
-        _ => 0,
+    let done = match (std::mem::size_of::<T>(), N) {
+        (4, 2 | 3) => unsafe { x86::weave_quads::<N>(rows, src.cast(), row_stride, dst.cast()) },
+        _ => unsafe { transpose::weave_squares(N, rows, src, row_stride, dst) },
     };
     #[cfg(not(target_arch = "x86_64"))]
     let done = 0;
@@ -361,18 +362,18 @@ unsafe fn weave<T: Copy, const N: usize>(
     }
 }
 
-/// Interleaves of 4-byte elements four rows at a time, in SSE registers (part of every
-/// x86-64 CPU): an element at a time, the compiler vectorises only rows of 48 or more, and
-/// a pixel shuffle's are often 8.
+/// Interleaves of two or three 4-byte rows, four rows at a time in SSE registers (part of
+/// every x86-64 CPU): an element at a time, the compiler vectorises only rows of 48 or
+/// more, and a pixel shuffle's are often 8. (Four rows, or two of 8-byte elements, are
+/// squares: `transpose::weave_squares`.)
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use std::arch::x86_64::{
-        __m128, _mm_loadu_ps, _mm_movehl_ps, _mm_movelh_ps, _mm_shuffle_ps, _mm_storeu_ps,
-        _mm_unpackhi_ps, _mm_unpacklo_ps,
+        __m128, _mm_loadu_ps, _mm_shuffle_ps, _mm_storeu_ps, _mm_unpackhi_ps, _mm_unpacklo_ps,
     };
 
     /// Weaves as many whole quads of rows as `rows` holds, as [`super::weave`] does, and
-    /// returns how many rows that was.
+    /// returns how many rows that was (0 unless `N` is 2 or 3).
     ///
     /// # Safety
     /// As for [`super::weave`].
@@ -402,16 +403,7 @@ mod x86 {
                         _mm_shuffle_ps::<{ pick(0, 2, 2, 3) }>(c2_a3, bc_hi),
                     ]
                 }),
-                _ => quads::<4>(rows, src, row_stride, dst, |[a, b, c, d]| {
-                    let (ab_lo, cd_lo) = (_mm_unpacklo_ps(a, b), _mm_unpacklo_ps(c, d));
-                    let (ab_hi, cd_hi) = (_mm_unpackhi_ps(a, b), _mm_unpackhi_ps(c, d));
-                    [
-                        _mm_movelh_ps(ab_lo, cd_lo),
-                        _mm_movehl_ps(cd_lo, ab_lo),
-                        _mm_movelh_ps(ab_hi, cd_hi),
-                        _mm_movehl_ps(cd_hi, ab_hi),
-                    ]
-                }),
+                _ => 0,
             }
         }
     }

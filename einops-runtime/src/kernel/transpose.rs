@@ -49,6 +49,56 @@ pub(crate) unsafe fn blocked<T: Copy>(tile: &Tile, src: *const T, dst: *mut T) {
     }
 }
 
+/// Weaves as many whole squares of rows as `rows` holds where an SSE square has side `n`
+/// for this element size (4×4 of 4-byte, 2×2 of 8-byte elements), and returns how many
+/// rows that was (0 for other sizes): an interleave `dst[i * n + j] = src[j * row_stride + i]`
+/// is a transposition whose `n` source rows are a square's columns.
+///
+/// # Safety
+/// Those offsets must be valid for `i < rows`, `j < n`, as for [`blocked`].
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) unsafe fn weave_squares<T: Copy>(
+    n: usize,
+    rows: usize,
+    src: *const T,
+    row_stride: isize,
+    dst: *mut T,
+) -> usize {
+    // SAFETY (both): forwarded from the caller; each kernel moves elements of its size.
+    match (std::mem::size_of::<T>(), n) {
+        (4, 4) => unsafe {
+            column_of_squares::<u32, x86::Sse4x4>(rows, src.cast(), row_stride, dst.cast())
+        },
+        (8, 2) => unsafe {
+            column_of_squares::<u64, x86::Sse2x2>(rows, src.cast(), row_stride, dst.cast())
+        },
+        _ => 0,
+    }
+}
+
+/// The squares of [`weave_squares`], one `K::SIDE` rows at a time.
+///
+/// # Safety
+/// As for [`weave_squares`] with `n = K::SIDE`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn column_of_squares<T: Copy, K: Square<T>>(
+    rows: usize,
+    src: *const T,
+    row_stride: isize,
+    dst: *mut T,
+) -> usize {
+    let side = K::SIDE;
+    let done = rows / side * side;
+    for i in (0..done).step_by(side) {
+        // SAFETY: rows `i..i + side` of every source row and destination elements
+        // `i * side..(i + side) * side` exist, since `i + side <= rows`.
+        unsafe { K::transpose(src.add(i), row_stride, dst.add(i * side), side as isize) };
+    }
+    done
+}
+
 /// A register transpose of one `SIDE`×`SIDE` square.
 trait Square<T> {
     /// Side of the square, in elements.
