@@ -648,6 +648,14 @@ struct Options {
     impls: Vec<Impl>,
 }
 
+/// The error for a count that is not a positive integer.
+const COUNT: &str = "--repeat and --rounds take a positive integer";
+
+/// `text` as a positive integer.
+fn positive(text: &str) -> Option<usize> {
+    text.parse().ok().filter(|&n| n > 0)
+}
+
 fn parse_args() -> Result<Options, String> {
     let mut options = Options {
         cases: PathBuf::new(),
@@ -670,7 +678,7 @@ fn parse_args() -> Result<Options, String> {
             "--threads" => {
                 options.threads = value()?
                     .split(',')
-                    .map(|t| t.trim().parse().ok().filter(|&n| n > 0))
+                    .map(|t| positive(t.trim()))
                     .collect::<Option<_>>()
                     .ok_or("--threads takes positive integers, e.g. 1 or 1,2")?;
             }
@@ -682,24 +690,8 @@ fn parse_args() -> Result<Options, String> {
                 }
                 options.size = Some(size);
             }
-            "--repeat" => {
-                options.repeat = Some(
-                    value()?
-                        .parse()
-                        .ok()
-                        .filter(|&k| k > 0)
-                        .ok_or("--repeat takes a positive integer")?,
-                );
-            }
-            "--rounds" => {
-                options.rounds = Some(
-                    value()?
-                        .parse()
-                        .ok()
-                        .filter(|&k| k > 0)
-                        .ok_or("--rounds takes a positive integer")?,
-                );
-            }
+            "--repeat" => options.repeat = Some(positive(&value()?).ok_or(COUNT)?),
+            "--rounds" => options.rounds = Some(positive(&value()?).ok_or(COUNT)?),
             "--impls" => {
                 options.impls = value()?
                     .split(',')

@@ -58,9 +58,10 @@ pub(super) unsafe fn matmul<A: Reducible>(mm: &Matmul, a: *const A, b: *const A,
     // SAFETY: forwarded from the caller; the casts are to `A` itself, checked by TypeId.
     // With beta 0, C is written without being read.
     unsafe {
-        if !tiny && dots && ty == TypeId::of::<f32>() {
+        // (`dots` implies not `tiny`: it needs `k >= DOT_DEPTH`.)
+        if dots && ty == TypeId::of::<f32>() {
             dot_products::<f32>(mm, a.cast(), b.cast(), c.cast());
-        } else if !tiny && dots && ty == TypeId::of::<f64>() {
+        } else if dots && ty == TypeId::of::<f64>() {
             dot_products::<f64>(mm, a.cast(), b.cast(), c.cast());
         } else if !tiny && ty == TypeId::of::<f32>() {
             let (a, b, c) = (a.cast(), b.cast(), c.cast());
