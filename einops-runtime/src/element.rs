@@ -1,5 +1,7 @@
 //! Element types that reductions work on.
 
+use crate::sealed::{Element, Sealed};
+
 /// An element type that `reduce` can fold: every number type and `bool`.
 ///
 /// Integer `sum` and `prod` wrap on overflow, as numpy does. `f32` sums accumulate in
@@ -12,7 +14,7 @@
 /// assert_eq!(i8::from_sum(i8::add_sums(100, 100)), -56);
 /// assert_eq!(f32::mean(f32::add_sums(2.0f32.to_sum(), 4.0f32.to_sum()), 2), Some(3.0));
 /// ```
-pub trait Reducible: Copy + PartialOrd + 'static {
+pub trait Reducible: Copy + PartialOrd + Send + Sync + 'static + Sealed<Element> {
     /// Whether `mean` is defined (floating-point types).
     const IS_FLOAT: bool;
     /// The type's name in messages.

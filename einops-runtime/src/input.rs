@@ -5,6 +5,8 @@ use ndarray::{
     ArcArray, Array, ArrayBase, ArrayView, ArrayViewMut, CowArray, Data, Dimension, IxDyn,
 };
 
+use crate::sealed::{Array as Arrays, Sealed};
+
 /// An input as the operations see it.
 pub enum Input<'a, A, D: Dimension> {
     /// One array; owned when it was passed by value, so its buffer can be reused.
@@ -25,7 +27,7 @@ pub enum Input<'a, A, D: Dimension> {
 /// let stacked = dynamic::rearrange(&parts[..], "f c -> c f", &[]).unwrap();
 /// assert_eq!(stacked, ndarray::arr2(&[[1, 3], [2, 4]]).into_dyn());
 /// ```
-pub trait Operand<'a> {
+pub trait Operand<'a>: Sealed<Arrays> {
     /// The element type.
     type Elem: 'a;
     /// The dimension type of the array the pattern describes (one more for a list).
@@ -35,7 +37,7 @@ pub trait Operand<'a> {
 }
 
 /// One array of any form: the single inputs and the elements of list inputs.
-pub trait ArrayLike<'a> {
+pub trait ArrayLike<'a>: Sealed<Arrays> {
     /// The element type.
     type Elem: 'a;
     /// The dimension type.

@@ -20,6 +20,7 @@ mod pack;
 pub mod pattern;
 #[doc(hidden)]
 pub mod rank;
+mod sealed;
 mod shape;
 mod solve;
 

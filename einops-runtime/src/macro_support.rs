@@ -14,6 +14,7 @@ use crate::ops::{self, Plan};
 use crate::pack::{self, ArrayList, PackedShapes};
 use crate::pattern::{EinMixPlan, PackPlan, Recipe, ShapePlan};
 use crate::rank::{ElementRule, OutputFits, RankRule};
+use crate::sealed::{self, Sealed};
 use crate::shape::{self, HasShape};
 
 pub use crate::einsum::rank as einsum_rank;
@@ -26,7 +27,7 @@ pub use crate::einsum::Strided;
 /// an `Array` of the rank rule's dimension type) and, with the feature `candle`, a
 /// `candle_core::Tensor` or `&Tensor` (then the result is a `Tensor`; its rank is checked
 /// when the code runs, as for `IxDyn` arrays).
-pub trait Source<'a> {
+pub trait Source<'a>: Sealed<sealed::Source> {
     /// The element type the compile-time element rules see.
     type Elem: 'a;
     /// The dimension type the compile-time rank rules see.
@@ -148,7 +149,7 @@ where
 
 /// An integer usable as an axis length (`name = expr`); converted without loss, so a
 /// negative or too large value is reported at run time instead of wrapping.
-pub trait AxisLength {
+pub trait AxisLength: Sealed<sealed::Length> {
     /// The value, saturated to `i128` (which no valid length reaches).
     fn to_i128(self) -> i128;
 }
@@ -177,7 +178,7 @@ pub fn length(value: impl AxisLength) -> i128 {
 
 /// What `pack!` accepts: every ndarray [`ArrayList`] and, with the feature `candle`, a
 /// list of tensors (`[Tensor; N]`, `[&Tensor; N]`, `Vec`, slices).
-pub trait PackSource<'a> {
+pub trait PackSource<'a>: Sealed<sealed::Pack> {
     /// The dimension type the rank rules see (`IxDyn` for tensors).
     type Dim: Dimension;
     /// The packed result when the rank rule gives the dimension type `O`.
@@ -213,7 +214,7 @@ where
 
 /// What `unpack!` accepts: one ndarray array of any form ([`ArrayLike`]) and, with the
 /// feature `candle`, a `Tensor` or `&Tensor`.
-pub trait UnpackSource<'a> {
+pub trait UnpackSource<'a>: Sealed<sealed::Source> {
     /// The dimension type the rank rules see (`IxDyn` for tensors).
     type Dim: Dimension;
     /// The parts, for packed shapes of dimension type `D`.

@@ -20,6 +20,7 @@ use crate::error::{Call, Error};
 use crate::input::ArrayLike;
 use crate::kernel;
 use crate::pattern::{PackOperation, PackPlan};
+use crate::sealed::{Array as Arrays, Sealed};
 
 /// The shape of one packed array: the dimensions `*` stood for.
 ///
@@ -187,7 +188,7 @@ impl<D> fmt::Display for PackedShapes<D> {
 /// let (packed, _) = dynamic::pack(&parts, "*").unwrap();
 /// assert_eq!(packed, ndarray::arr1(&[1, 2, 3]).into_dyn());
 /// ```
-pub trait ArrayList<'a> {
+pub trait ArrayList<'a>: Sealed<Arrays> {
     /// The element type.
     type Elem: 'a;
     /// The dimension type of each array.

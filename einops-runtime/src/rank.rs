@@ -8,6 +8,8 @@ use std::marker::PhantomData;
 
 use ndarray::{Dimension, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
 
+use crate::sealed::{Rank as Ranks, Sealed};
+
 /// Input of exactly `IN` dimensions, output of `OUT` (at most 6) dimensions.
 pub struct Exact<const IN: usize, const OUT: usize>;
 /// Input of at least `IN` dimensions (an ellipsis), output of `OUT` (at most 6) dimensions.
@@ -20,7 +22,7 @@ pub struct ExactDyn<const IN: usize>;
 pub struct AtLeastDyn<const IN: usize>;
 
 /// A rank rule applied to the input dimension type `D`: checks it and names the output's.
-pub trait RankRule<D: Dimension> {
+pub trait RankRule<D: Dimension>: Sealed<Ranks> {
     /// The output's dimension type.
     type Output: Dimension;
 }
@@ -31,7 +33,7 @@ pub trait RankRule<D: Dimension> {
     label = "this pattern needs {N} input dimensions",
     note = "`Dim<[usize; K]>` is `IxK`; an `IxDyn` array is checked when the code runs"
 )]
-pub trait HasDims<const N: usize>: Dimension {}
+pub trait HasDims<const N: usize>: Dimension + Sealed<Ranks> {}
 
 /// Dimension types with at least `N` axes; `Rest` has the remaining ones.
 #[diagnostic::on_unimplemented(
@@ -39,13 +41,13 @@ pub trait HasDims<const N: usize>: Dimension {}
     label = "this pattern needs at least {N} input dimensions",
     note = "`Dim<[usize; K]>` is `IxK`; an `IxDyn` array is checked when the code runs"
 )]
-pub trait HasAtLeastDims<const N: usize>: Dimension {
+pub trait HasAtLeastDims<const N: usize>: Dimension + Sealed<Ranks> {
     /// The dimension type of the axes beyond the first `N`.
     type Rest: Dimension;
 }
 
 /// Dimension types `N` more axes can be added to.
-pub trait AddDims<const N: usize>: Dimension {
+pub trait AddDims<const N: usize>: Dimension + Sealed<Ranks> {
     /// The dimension type with `N` more axes (`IxDyn` past 6).
     type Output: Dimension;
 }
@@ -54,7 +56,7 @@ pub trait AddDims<const N: usize>: Dimension {
 pub struct Rank<const N: usize>(PhantomData<[(); N]>);
 
 /// Maps [`Rank`] to `Ix0`–`Ix6`.
-pub trait FixedRank {
+pub trait FixedRank: Sealed<Ranks> {
     /// The dimension type.
     type Dim: Dimension;
 }
@@ -131,8 +133,8 @@ impl<D: HasAtLeastDims<IN>, const IN: usize> RankRule<D> for AtLeastDyn<IN> {
     label = "output array of the wrong rank",
     note = "`Dim<[usize; K]>` is `IxK`"
 )]
-pub trait OutputFits<R> {}
-impl<D: Dimension> OutputFits<D> for D {}
+pub trait OutputFits<R>: Sealed<Ranks> {}
+impl<D: Dimension + Sealed<Ranks>> OutputFits<D> for D {}
 macro_rules! fits_dyn {
     ($($ix:ty),*) => {$(
         impl OutputFits<IxDyn> for $ix {}
@@ -143,7 +145,7 @@ fits_dyn!(Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6);
 
 /// Whether an element type suits a reduction; the macros pick [`FloatOnly`] for a
 /// `mean` that reduces something and [`AnyElement`] otherwise.
-pub trait ElementRule<A> {}
+pub trait ElementRule<A>: Sealed<Ranks> {}
 /// Any element `reduce` can fold.
 pub struct AnyElement;
 /// Floating-point elements only.

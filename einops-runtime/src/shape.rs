@@ -5,6 +5,7 @@ use ndarray::{ArrayBase, Dimension, RawData};
 
 use crate::error::{Call, Error};
 use crate::pattern::{ShapeDim, ShapePlan};
+use crate::sealed::{Sealed, Shape};
 
 /// Anything with an ndarray shape: every array form, and references to them.
 ///
@@ -16,7 +17,7 @@ use crate::pattern::{ShapeDim, ShapePlan};
 /// let x = ndarray::Array3::<u8>::zeros((2, 3, 4));
 /// assert_eq!((&x.view()).shape(), [2, 3, 4]);
 /// ```
-pub trait HasShape {
+pub trait HasShape: Sealed<Shape> {
     /// The dimension type, for compile-time rank checks.
     type Dim: Dimension;
     /// The length of each dimension.

@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use ndarray::{Dimension, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
 
 use crate::rank::{AddDims, FixedRank, HasAtLeastDims, HasDims, Rank};
+use crate::sealed::{Rank as Ranks, Sealed};
 
 /// An operand of exactly `N` dimensions (no ellipsis, or an ellipsis that the output
 /// lacks and that therefore must match nothing).
@@ -19,7 +20,7 @@ pub struct AtLeast<const N: usize>;
 
 /// A rule for an operand of dimension type `D`: checks it and names the dimension type
 /// of what its ellipsis matches (`Ix0` when nothing).
-pub trait OperandRule<D: Dimension> {
+pub trait OperandRule<D: Dimension>: Sealed<Ranks> {
     /// The dimensions the ellipsis matches.
     type Ellipsis: Dimension;
 }
@@ -50,7 +51,7 @@ impl<E> Default for Ellipsis<E> {
 
 /// Broadcasting two operands' ellipses: the one with more dimensions (numpy aligns them
 /// on the right).
-pub trait Broadcast<F: Dimension>: Dimension {
+pub trait Broadcast<F: Dimension>: Dimension + Sealed<Ranks> {
     /// The broadcast dimension type.
     type Output: Dimension;
 }
@@ -84,7 +85,7 @@ pub struct Shift<const N: usize>;
 pub struct Dynamic;
 
 /// The output's dimension type, given the broadcast ellipsis dimension type `E`.
-pub trait OutputRule<E: Dimension> {
+pub trait OutputRule<E: Dimension>: Sealed<Ranks> {
     /// The output's dimension type.
     type Output: Dimension;
 }

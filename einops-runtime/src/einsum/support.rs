@@ -11,10 +11,11 @@ use crate::error::Error;
 use crate::input::ArrayLike;
 use crate::pattern::EinsumPlan;
 use crate::rank::OutputFits;
+use crate::sealed::{Held, Sealed, Source};
 
 /// What an `einsum!` operand can be: one ndarray array of any form ([`ArrayLike`]) and,
 /// with the feature `candle`, a `Tensor` or `&Tensor` (rank checked at run time).
-pub trait EinsumSource<'a> {
+pub trait EinsumSource<'a>: Sealed<Source> {
     /// The dimension type the rank rules see (`IxDyn` for tensors).
     type Dim: Dimension;
     /// What the operand is held as until the call: a `CowArray` or the tensor.
@@ -32,7 +33,7 @@ impl<'a, I: ArrayLike<'a>> EinsumSource<'a> for I {
 }
 
 /// A held operand, and what einsum reads it through.
-pub trait Viewed {
+pub trait Viewed: Sealed<Held> {
     /// A [`Strided`] view of an array, or a borrowed tensor.
     type View<'v>
     where
@@ -52,7 +53,7 @@ impl<A, D: Dimension> Viewed for CowArray<'_, A, D> {
 }
 
 /// The views of a call's operands, all of one kind: what computes the result.
-pub trait Contract: Sized {
+pub trait Contract: Sized + Sealed<Held> {
     /// The result when the output rule gives the dimension type `O`.
     type Output<O: Dimension>;
     /// Computes the call site's plan.

@@ -91,7 +91,7 @@ pub(crate) unsafe fn copy<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) 
 
 /// # Safety
 /// As for [`copy()`], with a simplified walk.
-unsafe fn copy_plain<T: Copy>(steps: &[Step], src: *const T, dst: *mut T) {
+unsafe fn copy_plain<T: Copy + Send + Sync>(steps: &[Step], src: *const T, dst: *mut T) {
     let (src, dst) = (parallel::Shared(src.cast_mut()), parallel::Shared(dst));
     let bytes = count(steps) * std::mem::size_of::<T>();
     let streaming = bytes >= stream::STREAM_BYTES;

@@ -11,19 +11,29 @@ const PARALLEL_BYTES: usize = 1 << 20;
 
 /// A raw pointer that may cross threads: the chunks a caller hands to different
 /// threads touch disjoint destination elements and only read the source.
+///
+/// `T: Send + Sync` is what the threads do with the elements: several of them read the
+/// same source elements through shared pointers (`Sync`), and each writes values into
+/// elements that the calling thread owns afterwards (`Send`). The kernels only share
+/// plain primitives and sealed `Reducible` types this way, whose comparisons and
+/// arithmetic touch nothing but the values themselves.
 #[derive(Clone, Copy)]
-pub(crate) struct Shared<T>(pub *mut T);
-impl<T> Shared<T> {
+pub(crate) struct Shared<T: Send + Sync>(pub *mut T);
+impl<T: Send + Sync> Shared<T> {
     /// The pointer. (A method, so closures capture the whole `Shared`, not its field.)
     pub fn ptr(self) -> *mut T {
         self.0
     }
 }
 
-// SAFETY: see the type's documentation; every user splits work into disjoint writes.
-unsafe impl<T> Send for Shared<T> {}
-// SAFETY: as above.
-unsafe impl<T> Sync for Shared<T> {}
+// SAFETY: a `Shared<T>` is only a pointer; sending it lets another thread read source
+// elements of type `T` (sound as `T: Sync`) and write `T` values into destination
+// elements that no other thread touches (every user splits the walk into disjoint
+// writes, see `chunks`), which the owning thread then takes over (sound as `T: Send`).
+unsafe impl<T: Send + Sync> Send for Shared<T> {}
+// SAFETY: sharing `&Shared<T>` only shares the pointer value, which is `Copy`; what the
+// threads do through it is the argument above.
+unsafe impl<T: Send + Sync> Sync for Shared<T> {}
 
 /// Runs `work(steps, src_offset, dst_offset)` over the walk, possibly as several chunks
 /// of its outermost loop on rayon's pool when the walk moves at least a megabyte.
