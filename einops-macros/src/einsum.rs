@@ -31,7 +31,7 @@
 //! dimension type follows from the ellipses of the operands (see the runtime's
 //! `einsum::rank`).
 
-use einops_runtime::pattern::{EinsumPlan, Role};
+use einops_pattern::{EinsumPlan, Role};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;

@@ -18,7 +18,7 @@
 //! written with tokens spanned at the pattern literal, so a rank or element-type error
 //! points at the pattern.
 
-use einops_runtime::pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
+use einops_pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::LitStr;

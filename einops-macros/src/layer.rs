@@ -12,7 +12,7 @@
 //! }
 //! ```
 
-use einops_runtime::pattern::{
+use einops_pattern::{
     EinMixPlan, PatternError, PatternErrorKind, Recipe, EINMIX_BIAS, EINMIX_WEIGHT,
 };
 use proc_macro2::{TokenStream, TokenTree};

@@ -8,7 +8,7 @@
 //! parse with `ast::Args` and validate with the runtime's plans. The layer macros
 //! (`Rearrange!`, `Reduce!`, `Repeat!`, `EinMix!`) have theirs in `layer`.
 
-use einops_runtime::pattern::{Operation, PackOperation, ShapeOperation};
+use einops_pattern::{Operation, PackOperation, ShapeOperation};
 use proc_macro::TokenStream;
 use syn::parse::Parser;
 

@@ -30,7 +30,7 @@
 //! (`pack!`), a fixed-rank packed array of another rank, or packed shapes whose
 //! dimension type is too small (`unpack!`) compile errors pointing at the pattern.
 
-use einops_runtime::pattern::{PackOperation, PackPlan};
+use einops_pattern::{PackOperation, PackPlan};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::parse::ParseStream;
@@ -110,7 +110,7 @@ pub fn expand(call: &Args, plan: &PackPlan, operation: PackOperation) -> TokenSt
 
 fn plan_tokens(private: &TokenStream, plan: &PackPlan) -> TokenStream {
     let pattern = &*plan.pattern;
-    let names = |names: &[einops_runtime::pattern::Text]| {
+    let names = |names: &[einops_pattern::Text]| {
         let names = names.iter().map(|name| &**name);
         quote!(#private::Cow::Borrowed(&[#(#private::Cow::Borrowed(#names)),*]))
     };

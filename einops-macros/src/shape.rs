@@ -22,7 +22,7 @@
 //! pattern's span, so `s.b` resolves. An axis named like a Rust keyword becomes a raw
 //! field (`s.r#type`).
 
-use einops_runtime::pattern::{ShapeDim, ShapeOperation, ShapePlan};
+use einops_pattern::{ShapeDim, ShapeOperation, ShapePlan};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::parse::ParseStream;

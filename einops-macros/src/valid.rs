@@ -1,7 +1,7 @@
 //! Validation: the runtime's parser checks the pattern at compile time, and its errors
 //! become compile errors pointing at the offending argument.
 
-use einops_runtime::pattern::{Operation, PatternError, PatternErrorKind, Recipe};
+use einops_pattern::{Operation, PatternError, PatternErrorKind, Recipe};
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{Expr, Ident, LitStr};

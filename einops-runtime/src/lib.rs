@@ -1,5 +1,5 @@
-//! The runtime of `einops`: the one pattern parser (shared with the proc macros),
-//! shape solving, kernels and errors.
+//! The runtime of `einops`: shape solving, kernels, backends and errors, on top of the
+//! pattern core (`einops-pattern`, re-exported as [`pattern`]) that the proc macros share.
 //!
 //! Users depend on the `einops` crate, which re-exports what is public here.
 
@@ -17,12 +17,14 @@ pub mod macro_support;
 mod memo;
 mod ops;
 mod pack;
-pub mod pattern;
 #[doc(hidden)]
 pub mod rank;
 mod sealed;
 mod shape;
 mod solve;
+
+/// The pattern core: parser, validation and plans (the `einops-pattern` crate).
+pub use einops_pattern as pattern;
 
 pub use einsum::{EinsumCall, EinsumProblem, LengthOrigin};
 pub use element::{Float, Reducible};

@@ -1,17 +1,17 @@
-//! Generates `tests/vectors_macro.rs`: the reference vectors as compile-time macro calls.
+//! Generates `tests/it/vectors_macro.rs`: the reference vectors as compile-time macro calls.
 //!
 //! The macros take their pattern, reduction and axis-length names as literal tokens, so the
-//! vectors cannot be looped over at run time the way `tests/vectors.rs` does with
+//! vectors cannot be looped over at run time the way `tests/it/vectors.rs` does with
 //! `einops::dynamic`; each case has to become source code. This tool writes one `#[test]` per
 //! rearrange/reduce/repeat case of `tests/data/public.jsonl`, calling the macro on an `IxDyn`
 //! input and on a fixed-rank (`Ix0`..`Ix6`) input. Expected results are not copied into the
 //! generated file: the tests look their case up by id and compare through the helpers in
-//! `tests/common/mod.rs`, the same ones `tests/vectors.rs` uses.
+//! `tests/it/common/mod.rs`, the same ones `tests/it/vectors.rs` uses.
 //!
 //! Regenerate after the vectors change:
 //!
 //! ```text
-//! cargo run -p gen-vector-tests            # rewrites tests/vectors_macro.rs
+//! cargo run -p gen-vector-tests            # rewrites tests/it/vectors_macro.rs
 //! cargo run -p gen-vector-tests -- --check # exit status 1 if the committed file is stale
 //! ```
 //!
@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 // The vector model is shared with the test harnesses instead of being written twice.
-#[path = "../../../tests/common/case.rs"]
+#[path = "../../../tests/it/common/case.rs"]
 mod case;
 
 use case::Case;
@@ -33,7 +33,7 @@ use case::Case;
 /// Vector file, relative to the workspace root.
 const INPUT: &str = "tests/data/public.jsonl";
 /// Generated file, relative to the workspace root.
-const OUTPUT: &str = "tests/vectors_macro.rs";
+const OUTPUT: &str = "tests/it/vectors_macro.rs";
 /// Largest rank ndarray has a fixed dimension type for (`Ix6`).
 const MAX_FIXED_RANK: usize = 6;
 
@@ -167,12 +167,12 @@ fn generate(cases: &[Case]) -> Result<String, String> {
 
     let mut out = String::new();
     out.push_str(&header(tests));
-    out.push_str("\nmod common;\n\n");
+    out.push('\n');
     let helpers: Vec<&str> = ["case", "check", "OutRank"]
         .into_iter()
         .chain(uses.helpers.iter().copied())
         .collect();
-    writeln!(out, "use common::{{{}}};", helpers.join(", ")).unwrap();
+    writeln!(out, "use crate::common::{{{}}};", helpers.join(", ")).unwrap();
     let macros: Vec<&str> = uses.macros.iter().copied().collect();
     writeln!(out, "use einops::{{{}}};", macros.join(", ")).unwrap();
     if !uses.dims.is_empty() {
@@ -195,11 +195,11 @@ fn header(tests: usize) -> String {
 //! macro with the case's literal pattern and lengths, once on an `IxDyn` input (by reference)
 //! and once on a fixed-rank input (by value; a list case passes an array literal of fixed-rank
 //! arrays), and checks shape, values and dimension type, or the error's stage and kind, with
-//! the helpers of `tests/common/mod.rs` that `tests/vectors.rs` also uses. pack, unpack and
+//! the helpers of `tests/it/common/mod.rs` that `tests/it/vectors.rs` also uses. pack, unpack and
 //! parse_shape cases call `pack!`, `unpack!` and `parse_shape!` the same way and are judged by
-//! `tests/common/shapes.rs`. einsum cases call `einsum!` with every input as an operand, each
+//! `tests/it/common/shapes.rs`. einsum cases call `einsum!` with every input as an operand, each
 //! fixed-rank operand of its own rank. einmix cases build the layer with `EinMix!` and load
-//! the case's weight and bias (inputs 1 and 2), judged by `einmix_verdict` as in `tests/vectors.rs`.
+//! the case's weight and bias (inputs 1 and 2), judged by `einmix_verdict` as in `tests/it/vectors.rs`.
 //!
 //! Not here: pattern-stage errors (compile errors for the macros, covered by the trybuild tests
 //! under `tests/ui/`), dtype-stage cases, `mean` of `i64` (a compile error) and lengths whose

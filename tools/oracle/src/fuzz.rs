@@ -47,7 +47,7 @@ const PARSE_KINDS: [&str; 8] = [
 const MAX_TEXT_INPUT: usize = 4096;
 /// Text mode skips calls whose pattern numbers and given lengths multiply to more than this
 /// (a bound on how much repeat can multiply the input), so that no call allocates gigabytes.
-/// Overflowing lengths are tested in `tests/adversarial.rs`.
+/// Overflowing lengths are tested in `tests/it/adversarial.rs`.
 const MAX_TEXT_FACTOR: u128 = 1 << 12;
 
 /// Fuzz target `parse`: byte 0 picks the pattern kind, the rest is text (lossy UTF-8) split at
@@ -248,7 +248,7 @@ fn run_text_as<T: Elem>(
 /// number of operands (1 to 3), byte 2: the element type, then per operand a rank byte and
 /// its lengths, then the text as in mode 1. Checked: no panic, errors render, and a result has
 /// the output's rank and standard layout (einsum has its own oracle in
-/// `tests/einsum_oracle.rs`, not shared here).
+/// `tests/it/einsum_oracle.rs`, not shared here).
 fn run_einsum(bytes: &[u8]) -> Result<(), String> {
     let mut at = 3;
     let mut next = || {

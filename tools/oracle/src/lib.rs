@@ -1,5 +1,5 @@
 //! A naive oracle for `einops::dynamic::{rearrange, reduce, repeat}`, shared by the property
-//! tests (`tests/oracle.rs`) and the fuzz targets (`fuzz/`).
+//! tests (`tests/it/oracle.rs`) and the fuzz targets (`fuzz/`).
 //!
 //! The oracle shares nothing with the library's planner. The generator builds each pattern as a
 //! small tree ([`Item`]s of [`Atom`]s) and renders it to text for the library; the oracle works on

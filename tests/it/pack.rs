@@ -1,7 +1,7 @@
 //! `pack!` / `unpack!` and `einops::dynamic::{pack, unpack}`: results and their types, every
 //! input form, run-time errors, hygiene, and round-trip property tests against a naive
-//! index-arithmetic oracle. The reference vectors run in `tests/vectors.rs` and
-//! `tests/vectors_macro.rs`; compile errors in `tests/ui/pack_*.rs`.
+//! index-arithmetic oracle. The reference vectors run in `tests/it/vectors.rs` and
+//! `tests/it/vectors_macro.rs`; compile errors in `tests/ui/pack_*.rs`.
 
 use std::cell::RefCell;
 

@@ -32,7 +32,7 @@ pub const EINMIX_BIAS: &str = "EinMix bias";
 /// (call order), so one plan serves every set of length values.
 ///
 /// ```
-/// use einops_runtime::pattern::EinMixPlan;
+/// use einops_pattern::EinMixPlan;
 /// let plan = EinMixPlan::new(
 ///     "t b (head cin) -> t b (head cout)",
 ///     "head cin cout",
@@ -78,7 +78,7 @@ impl EinMixPlan {
     /// Validates an EinMix layer; `length_names` are the names given lengths.
     ///
     /// ```
-    /// use einops_runtime::pattern::EinMixPlan;
+    /// use einops_pattern::EinMixPlan;
     /// let err = EinMixPlan::new("a b -> a c", "b c", Some("x"), &["b", "c"]).unwrap_err();
     /// assert_eq!(err.kind.name(), "einmix_bias_axis_not_in_output");
     /// assert_eq!(err.to_string(), "EinMix bias pattern `x`: bias axes x not present in output\n  x\n  ^");

@@ -7,7 +7,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
 
-const VECTORS: &str = include_str!("data/public.jsonl");
+const VECTORS: &str = include_str!("../data/public.jsonl");
 
 #[test]
 fn seed_corpus_parses_and_matches_the_oracle() {

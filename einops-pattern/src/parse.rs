@@ -96,7 +96,7 @@ pub type ParseFailure = (PatternErrorKind, Vec<usize>);
 /// in the whole pattern, so that error columns point into the whole pattern.
 ///
 /// ```
-/// use einops_runtime::pattern::parse::{parse_side, Rules, Item};
+/// use einops_pattern::parse::{parse_side, Rules, Item};
 /// let side = parse_side("b (h w)", 0, Rules::default()).unwrap();
 /// assert_eq!(side.items.len(), 2);
 /// assert!(matches!(&side.items[1], Item::Group { atoms, .. } if atoms.len() == 2));
@@ -262,7 +262,7 @@ fn token_columns(token: &str, column: usize) -> Vec<usize> {
 /// Valid names are Python identifiers that neither start nor end with `_`.
 ///
 /// ```
-/// use einops_runtime::pattern::parse::identifier_problem;
+/// use einops_pattern::parse::identifier_problem;
 /// assert_eq!(identifier_problem("héllo", false), None);
 /// assert!(identifier_problem("1a", false).is_some());
 /// assert!(identifier_problem("_x", false).is_some());

@@ -21,7 +21,7 @@ impl ShapeOperation {
     /// `parse_shape` or `check_shape`.
     ///
     /// ```
-    /// use einops_runtime::pattern::ShapeOperation;
+    /// use einops_pattern::ShapeOperation;
     /// assert_eq!(ShapeOperation::CheckShape.name(), "check_shape");
     /// ```
     pub fn name(self) -> &'static str {
@@ -53,7 +53,7 @@ pub enum ShapeDim {
 /// A validated parse_shape / check_shape pattern.
 ///
 /// ```
-/// use einops_runtime::pattern::{ShapeDim, ShapeOperation, ShapePlan};
+/// use einops_pattern::{ShapeDim, ShapeOperation, ShapePlan};
 /// let plan = ShapePlan::new(ShapeOperation::CheckShape, "b 3 _ c", &["c"]).unwrap();
 /// assert_eq!(plan.dims[1], ShapeDim::Fixed(3));
 /// assert_eq!(plan.names().collect::<Vec<_>>(), ["b", "c"]);
@@ -74,7 +74,7 @@ impl ShapePlan {
     /// Validates `pattern`; `length_names` are the axes given a length (check_shape).
     ///
     /// ```
-    /// use einops_runtime::pattern::{ShapeOperation, ShapePlan};
+    /// use einops_pattern::{ShapeOperation, ShapePlan};
     /// let err = ShapePlan::new(ShapeOperation::ParseShape, "b (h w)", &[]).unwrap_err();
     /// assert_eq!(err.kind.name(), "parse_shape_composite_axis");
     /// ```
@@ -103,7 +103,7 @@ impl ShapePlan {
     /// has one (then the input may have more).
     ///
     /// ```
-    /// use einops_runtime::pattern::{ShapeOperation, ShapePlan};
+    /// use einops_pattern::{ShapeOperation, ShapePlan};
     /// let plan = ShapePlan::new(ShapeOperation::ParseShape, "b ... c", &[]).unwrap();
     /// assert_eq!(plan.rank(), (2, true));
     /// ```

@@ -10,14 +10,13 @@
 //! for its dtype.
 #![cfg(feature = "candle")]
 
-mod common;
-
 use std::collections::{BTreeMap, HashMap};
 
+use crate::common;
+use crate::common::shapes::{evaluate_pack, evaluate_parse_shape, evaluate_unpack, packed_shapes};
+use crate::common::{evaluate, lengths, Case, Elem, OutRank, Verdict};
 use candle_core::{DType, Device, Module, Tensor, WithDType};
 use candle_nn::{VarBuilder, VarMap};
-use common::shapes::{evaluate_pack, evaluate_parse_shape, evaluate_unpack, packed_shapes};
-use common::{evaluate, lengths, Case, Elem, OutRank, Verdict};
 use einops::dynamic::candle as dynamic;
 use einops::layers::{EinMix, EinMixSpec, Rearrange, Reduce, Repeat};
 use einops::{check_shape, einsum, pack, parse_shape, rearrange, reduce, repeat, unpack};

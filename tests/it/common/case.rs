@@ -1,7 +1,7 @@
 //! The reference-vector line format (`shared/vectors/README.md`) as plain Rust data.
 //!
 //! This file depends on `serde_json` and `std` only, because it is compiled twice: into the
-//! test binaries (through `tests/common/mod.rs`) and into the generator
+//! test binaries (through `tests/it/common/mod.rs`) and into the generator
 //! `tools/gen-vector-tests` (through `#[path]`), so the two can never disagree about what a
 //! case says.
 

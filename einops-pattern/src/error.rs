@@ -5,7 +5,7 @@ use std::fmt;
 /// Every way a pattern (with its reduction name and axis-length names) can be wrong.
 ///
 /// These are the errors a proc macro reports at compile time; the run-time API returns
-/// them inside [`crate::Error::Pattern`]. [`PatternErrorKind::name`] gives the stable
+/// them inside `einops::Error::Pattern`. [`PatternErrorKind::name`] gives the stable
 /// kind name used by the reference vectors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -129,7 +129,7 @@ impl PatternErrorKind {
     /// The stable kind name of the reference vectors (`expected_error.kind`).
     ///
     /// ```
-    /// use einops_runtime::pattern::PatternErrorKind;
+    /// use einops_pattern::PatternErrorKind;
     /// assert_eq!(PatternErrorKind::ArrowMissing.name(), "arrow_missing");
     /// ```
     pub fn name(&self) -> &'static str {
@@ -355,7 +355,7 @@ impl fmt::Display for PatternErrorKind {
 /// Its `Display` form draws the pattern with a caret under the offending column:
 ///
 /// ```
-/// let err = einops_runtime::pattern::Recipe::rearrange("a b -> a c", &[]).unwrap_err();
+/// let err = einops_pattern::Recipe::rearrange("a b -> a c", &[]).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
 ///     "rearrange pattern `a b -> a c`: rearrange needs every axis on both sides; only on one side: b, c\n  \

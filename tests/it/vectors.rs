@@ -6,14 +6,13 @@
 //! is printed in one place (`cargo test --test vectors -- --nocapture` to see it when passing);
 //! the test fails listing every non-quirk case that does not match. The einsum cases run in their
 //! own test, through `einops::dynamic::einsum`. The compile-time macros run
-//! the same cases in the generated `tests/vectors_macro.rs`.
-
-mod common;
+//! the same cases in the generated `tests/it/vectors_macro.rs`.
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use common::{evaluate, lengths, Case, Elem, OutRank, Verdict};
+use crate::common;
+use crate::common::{evaluate, lengths, Case, Elem, OutRank, Verdict};
 use ndarray::{ArrayD, ArrayViewD};
 
 /// Runs one case through `einops::dynamic` with element type `A` and judges the result. A list

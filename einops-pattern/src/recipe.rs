@@ -29,7 +29,7 @@ impl Operation {
     /// The operation's name as messages show it (`reduce` for every reduction).
     ///
     /// ```
-    /// use einops_runtime::pattern::{Operation, Reduction};
+    /// use einops_pattern::{Operation, Reduction};
     /// assert_eq!(Operation::Reduce(Reduction::Max).name(), "reduce");
     /// ```
     pub fn name(self) -> &'static str {
@@ -75,7 +75,7 @@ impl Reduction {
     /// The reduction's name as written in calls (`"mean"`).
     ///
     /// ```
-    /// use einops_runtime::pattern::Reduction;
+    /// use einops_pattern::Reduction;
     /// assert_eq!(Reduction::from_name("mean"), Some(Reduction::Mean));
     /// assert_eq!(Reduction::Mean.name(), "mean");
     /// ```
@@ -143,7 +143,7 @@ impl Term {
     /// The term as written, e.g. `b`, `(h w)` or `...`, with `axes` naming the slots.
     ///
     /// ```
-    /// use einops_runtime::pattern::{Recipe, Term};
+    /// use einops_pattern::{Recipe, Term};
     /// let recipe = Recipe::rearrange("b (h w) -> b h w", &["h"]).unwrap();
     /// assert_eq!(recipe.input[1].text(&recipe.axes), "(h w)");
     /// assert_eq!(Term::Ellipsis.text(&recipe.axes), "...");
@@ -159,8 +159,14 @@ impl Term {
 /// The elementary axes of a side in order: each slot's axis, and the axes `ellipsis`
 /// (those of the dimensions `...` matched) where `...` stands; what a tensor library
 /// reshapes to.
-#[cfg(feature = "candle")]
-pub(crate) fn elementary(terms: &[Term], ellipsis: std::ops::Range<usize>) -> Vec<usize> {
+///
+/// ```
+/// use einops_pattern::{elementary, Recipe};
+/// let recipe = Recipe::rearrange("b (h w) -> (w b) h", &["h"]).unwrap();
+/// let (b, h, w) = (0usize, 1, 2);
+/// assert_eq!(elementary(&recipe.output, 0..0), [w, b, h]);
+/// ```
+pub fn elementary(terms: &[Term], ellipsis: std::ops::Range<usize>) -> Vec<usize> {
     let mut axes = Vec::new();
     for term in terms {
         match term {
@@ -196,7 +202,7 @@ pub fn group_text(slots: &[Slot], axes: &[Axis]) -> String {
 /// A validated rearrange / reduce / repeat pattern.
 ///
 /// ```
-/// use einops_runtime::pattern::{Recipe, Term};
+/// use einops_pattern::{Recipe, Term};
 /// let recipe = Recipe::rearrange("b c (h w) -> b (c h) w", &["h"]).unwrap();
 /// assert_eq!(recipe.axes.len(), 4);
 /// assert_eq!(recipe.input.len(), 3);
@@ -232,7 +238,7 @@ impl Recipe {
     /// Validates a reduce pattern with the reduction called `reduction`.
     ///
     /// ```
-    /// let err = einops_runtime::pattern::Recipe::reduce("a b -> a", "avg", &[]).unwrap_err();
+    /// let err = einops_pattern::Recipe::reduce("a b -> a", "avg", &[]).unwrap_err();
     /// assert_eq!(err.kind.name(), "unknown_reduction");
     /// ```
     pub fn reduce(

@@ -15,7 +15,7 @@
 //! and do not fit. Elements are small integers, so every sum is exact in `i64`, `f64` and `f32`
 //! and results are compared exactly.
 //!
-//! Cases are decoded from a flat stream of random bytes (as in `tests/oracle.rs`): a zero byte
+//! Cases are decoded from a flat stream of random bytes (as in `tests/it/oracle.rs`): a zero byte
 //! decodes to the simplest choice, so proptest shrinks a failure towards the simplest pattern.
 
 use std::fmt;

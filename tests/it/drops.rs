@@ -1,5 +1,5 @@
 //! Elements with drop glue through pack/unpack and the dynamic API (the kernels' own drop
-//! tests are in `tests/kernels.rs`): every clone is dropped exactly once, also when `Clone`
+//! tests are in `tests/it/kernels.rs`): every clone is dropped exactly once, also when `Clone`
 //! panics midway through a call.
 
 use std::cell::Cell;

@@ -22,7 +22,7 @@ const MAX_AXES: usize = 52;
 /// A validated einsum pattern.
 ///
 /// ```
-/// use einops_runtime::pattern::{EinsumPlan, Term};
+/// use einops_pattern::{EinsumPlan, Term};
 /// let plan = EinsumPlan::new("b (h d), (h d) e -> b e", 2, &["h"]).unwrap();
 /// assert_eq!(plan.axes.len(), 4); // b h d e
 /// assert_eq!(plan.operands.len(), 2);
@@ -53,7 +53,7 @@ pub struct EinsumPlan {
 /// diagonal itself is only a stride, found when the plan is bound to the operands.
 ///
 /// ```
-/// use einops_runtime::pattern::{EinsumPlan, Role};
+/// use einops_pattern::{EinsumPlan, Role};
 /// let plan = EinsumPlan::new("b i d, b j d -> b i j", 2, &[]).unwrap();
 /// // Axes in order of appearance: b i d j.
 /// let roles = plan.roles.as_deref().unwrap();
@@ -80,7 +80,7 @@ impl Role {
     /// the output; `None` for an axis in neither operand.
     ///
     /// ```
-    /// use einops_runtime::pattern::Role;
+    /// use einops_pattern::Role;
     /// assert_eq!(Role::of(true, true, false), Some(Role::Contracted));
     /// assert_eq!(Role::of(false, true, false), Some(Role::SummedRight));
     /// assert_eq!(Role::of(false, false, true), None);
@@ -103,7 +103,7 @@ impl EinsumPlan {
     /// names given lengths.
     ///
     /// ```
-    /// use einops_runtime::pattern::EinsumPlan;
+    /// use einops_pattern::EinsumPlan;
     /// let err = EinsumPlan::new("i j, j k -> i k", 3, &[]).unwrap_err();
     /// assert_eq!(err.kind.name(), "einsum_operand_count");
     /// ```

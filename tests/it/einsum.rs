@@ -3,7 +3,7 @@
 //! transposed and reversed operands in place), batched products (Gram matrices, attention
 //! scores), diagonals and traces, ellipsis broadcasting, grouped axes, three and four operands,
 //! integer and `bool` elements, empty axes, output dimension types, errors, and macro hygiene.
-//! The random-pattern property test is `tests/einsum_oracle.rs`.
+//! The random-pattern property test is `tests/it/einsum_oracle.rs`.
 
 use einops::{dynamic, einsum, einsum_into, EinsumProblem, Error, Stage};
 use ndarray::{
@@ -514,7 +514,7 @@ mod shadowed_prelude {
     #[test]
     fn einsum_ignores_the_callers_names() {
         let x = ::ndarray::Array2::<f32>::ones((2, 3));
-        let y = crate::einsum!(&x, &x, "i j, k j -> i k").unwrap();
+        let y = ::einops::einsum!(&x, &x, "i j, k j -> i k").unwrap();
         assert_eq!(y, ::ndarray::Array2::from_elem((2, 2), 3.0));
         let _ = PLAN;
     }

@@ -5,11 +5,11 @@
 //! macro with the case's literal pattern and lengths, once on an `IxDyn` input (by reference)
 //! and once on a fixed-rank input (by value; a list case passes an array literal of fixed-rank
 //! arrays), and checks shape, values and dimension type, or the error's stage and kind, with
-//! the helpers of `tests/common/mod.rs` that `tests/vectors.rs` also uses. pack, unpack and
+//! the helpers of `tests/it/common/mod.rs` that `tests/it/vectors.rs` also uses. pack, unpack and
 //! parse_shape cases call `pack!`, `unpack!` and `parse_shape!` the same way and are judged by
-//! `tests/common/shapes.rs`. einsum cases call `einsum!` with every input as an operand, each
+//! `tests/it/common/shapes.rs`. einsum cases call `einsum!` with every input as an operand, each
 //! fixed-rank operand of its own rank. einmix cases build the layer with `EinMix!` and load
-//! the case's weight and bias (inputs 1 and 2), judged by `einmix_verdict` as in `tests/vectors.rs`.
+//! the case's weight and bias (inputs 1 and 2), judged by `einmix_verdict` as in `tests/it/vectors.rs`.
 //!
 //! Not here: pattern-stage errors (compile errors for the macros, covered by the trybuild tests
 //! under `tests/ui/`), dtype-stage cases, `mean` of `i64` (a compile error) and lengths whose
@@ -17,9 +17,7 @@
 //! error with a fixed-rank input) and for ranks above 6 (ndarray has no `Ix7`). Each skip is a
 //! comment naming the case.
 
-mod common;
-
-use common::{
+use crate::common::{
     case, check, einmix_verdict, input_dyn, input_fixed, inputs_dyn, inputs_fixed, report,
     shapes::check_pack, shapes::check_parse_shape, shapes::check_unpack, shapes::packed_shapes,
     OutRank,

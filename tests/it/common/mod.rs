@@ -1,5 +1,5 @@
-//! Helpers shared by the reference-vector harnesses `tests/vectors.rs` (run-time patterns) and
-//! the generated `tests/vectors_macro.rs` (compile-time patterns): loading the vectors, building
+//! Helpers shared by the reference-vector harnesses `tests/it/vectors.rs` (run-time patterns) and
+//! the generated `tests/it/vectors_macro.rs` (compile-time patterns): loading the vectors, building
 //! inputs exactly as the README defines them, and judging a result against a case. Keeping one
 //! copy means the two harnesses apply the same comparison rules.
 
@@ -31,7 +31,7 @@ pub fn cases() -> &'static [Case] {
 }
 
 /// The case with this id. Panics if it is missing: a generated test whose case disappeared
-/// means `tests/vectors_macro.rs` must be regenerated.
+/// means `tests/it/vectors_macro.rs` must be regenerated.
 pub fn case(id: &str) -> &'static Case {
     cases().iter().find(|c| c.id == id).unwrap_or_else(|| {
         panic!("no case `{id}` in {VECTORS}; regenerate with `cargo run -p gen-vector-tests`")

@@ -22,7 +22,7 @@ impl PackOperation {
     /// `pack` or `unpack`.
     ///
     /// ```
-    /// assert_eq!(einops_runtime::pattern::PackOperation::Unpack.name(), "unpack");
+    /// assert_eq!(einops_pattern::PackOperation::Unpack.name(), "unpack");
     /// ```
     pub fn name(self) -> &'static str {
         match self {
@@ -37,7 +37,7 @@ impl PackOperation {
 /// Plain data, so the proc macros emit it as a constant.
 ///
 /// ```
-/// use einops_runtime::pattern::{PackOperation, PackPlan};
+/// use einops_pattern::{PackOperation, PackPlan};
 /// let plan = PackPlan::new(PackOperation::Pack, "b * c d").unwrap();
 /// assert_eq!(plan.before[..], ["b"]);
 /// assert_eq!(plan.after[..], ["c", "d"]);
@@ -58,7 +58,7 @@ impl PackPlan {
     /// missing `*`, then words that are not axis names.
     ///
     /// ```
-    /// use einops_runtime::pattern::{PackOperation, PackPlan};
+    /// use einops_pattern::{PackOperation, PackPlan};
     /// let err = PackPlan::new(PackOperation::Pack, "a (b) *").unwrap_err();
     /// assert_eq!(err.kind.name(), "pack_invalid_axis_name");
     /// ```

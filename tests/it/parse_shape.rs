@@ -1,6 +1,6 @@
 //! `parse_shape!` / `check_shape!` and `einops::dynamic::{parse_shape, check_shape}`: the
 //! generated struct, every input form, run-time errors and hygiene. The reference vectors run
-//! in `tests/vectors.rs` and `tests/vectors_macro.rs`; compile errors in
+//! in `tests/it/vectors.rs` and `tests/it/vectors_macro.rs`; compile errors in
 //! `tests/ui/parse_shape_*.rs` and `tests/ui/check_shape_*.rs`.
 
 use std::cell::RefCell;
