@@ -66,14 +66,12 @@ impl fmt::Display for Call {
 ///      it is not a multiple of 2 (the product of h)"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// The pattern is invalid (a compile error for the macros).
-    #[error("{0}")]
-    Pattern(#[from] PatternError),
+    Pattern(PatternError),
     /// The input has a number of dimensions the pattern cannot describe.
-    #[error("{call}: the pattern expects {expected} dimensions, but the input has {actual}")]
     Rank {
         /// The failing call.
         call: Box<Call>,
@@ -83,7 +81,6 @@ pub enum Error {
         actual: usize,
     },
     /// A given axis length is negative or does not fit `usize`.
-    #[error("{call}: length {value} given for axis `{axis}` is not a valid length")]
     InvalidLength {
         /// The failing call.
         call: Box<Call>,
@@ -93,9 +90,6 @@ pub enum Error {
         value: i128,
     },
     /// An input dimension does not equal the product of its group's lengths.
-    #[error(
-        "{call}: dimension {dim} has length {actual}, but group `{group}` has length {expected}"
-    )]
     LengthMismatch {
         /// The failing call.
         call: Box<Call>,
@@ -109,10 +103,6 @@ pub enum Error {
         expected: usize,
     },
     /// An input dimension is not a multiple of its group's known lengths.
-    #[error(
-        "{call}: dimension {dim} of length {actual} cannot be split into group `{group}`: \
-         it is not a multiple of {known} (the product of {known_axes})"
-    )]
     Indivisible {
         /// The failing call.
         call: Box<Call>,
@@ -128,10 +118,6 @@ pub enum Error {
         known_axes: String,
     },
     /// An axis length cannot be inferred because the other axes of its group have length 0.
-    #[error(
-        "{call}: the length of `{axis}` in group `{group}` cannot be inferred: \
-         the other axes of the group have length 0"
-    )]
     ZeroDivisor {
         /// The failing call.
         call: Box<Call>,
@@ -141,7 +127,6 @@ pub enum Error {
         axis: String,
     },
     /// A product of lengths overflows `usize`.
-    #[error("{call}: the length of {what} overflows usize")]
     Overflow {
         /// The failing call.
         call: Box<Call>,
@@ -150,10 +135,6 @@ pub enum Error {
     },
     /// The output would need more than `isize::MAX` bytes (or elements), more than any
     /// array can hold.
-    #[error(
-        "{call}: the output of shape {shape:?} cannot exist: it needs more than isize::MAX \
-         bytes ({element_size} bytes per element)"
-    )]
     OutputTooLarge {
         /// The failing call.
         call: Box<Call>,
@@ -163,9 +144,6 @@ pub enum Error {
         element_size: usize,
     },
     /// The elements of a list input differ in shape.
-    #[error(
-        "{call}: list element {index} has shape {actual:?}, but element 0 has shape {expected:?}"
-    )]
     ListShapesDiffer {
         /// The failing call.
         call: Box<Call>,
@@ -177,13 +155,11 @@ pub enum Error {
         actual: Vec<usize>,
     },
     /// A list input with no element.
-    #[error("{call}: the list input is empty; there is nothing to stack")]
     EmptyList {
         /// The failing call.
         call: Box<Call>,
     },
     /// `min` or `max` over axes with no element.
-    #[error("{call}: cannot take the {reduction} over zero elements (reduced axes: {axes})")]
     EmptyReduction {
         /// The failing call.
         call: Box<Call>,
@@ -193,9 +169,6 @@ pub enum Error {
         axes: String,
     },
     /// The array given to an `_into` operation does not have the result's shape.
-    #[error(
-        "{call}: the result has shape {expected:?}, but the output array has shape {actual:?}"
-    )]
     OutputShape {
         /// The failing call.
         call: Box<Call>,
@@ -205,7 +178,6 @@ pub enum Error {
         actual: Vec<usize>,
     },
     /// `mean` of an integer array (a compile error for the macros).
-    #[error("{call}: mean needs floating-point elements, but the array holds {element}")]
     MeanOfInteger {
         /// The failing call.
         call: Box<Call>,
@@ -213,16 +185,11 @@ pub enum Error {
         element: &'static str,
     },
     /// `pack` of an empty list: there is no shape to pack into.
-    #[error("pack `{pattern}`: the list of arrays is empty; there is nothing to pack")]
     PackEmpty {
         /// The pattern as written.
         pattern: String,
     },
     /// `pack`: an array has fewer dimensions than the pattern names around `*`.
-    #[error(
-        "pack `{pattern}`: array {index} has shape {shape:?}, but the pattern needs at least \
-         {expected} dimensions"
-    )]
     PackRank {
         /// The pattern as written.
         pattern: String,
@@ -234,10 +201,6 @@ pub enum Error {
         expected: usize,
     },
     /// `pack`: an array differs from array 0 in a dimension outside `*`.
-    #[error(
-        "pack `{pattern}`: axis `{axis}` has length {actual} in array {index}, but {expected} in \
-         array 0; only the dimensions of `*` may differ"
-    )]
     PackShapesDiffer {
         /// The pattern as written.
         pattern: String,
@@ -251,7 +214,6 @@ pub enum Error {
         expected: usize,
     },
     /// `unpack`: the input does not have one dimension per name plus one for `*`.
-    #[error("{call}: the pattern expects {expected} dimensions, but the input has {actual}")]
     UnpackRank {
         /// The failing call.
         call: Box<Call>,
@@ -261,10 +223,6 @@ pub enum Error {
         actual: usize,
     },
     /// `unpack`: more than one packed shape has an unknown length.
-    #[error(
-        "{call}: more than one of the packed shapes {shapes} has an unknown length; \
-         at most one can be inferred"
-    )]
     UnpackUnknowns {
         /// The failing call.
         call: Box<Call>,
@@ -272,10 +230,6 @@ pub enum Error {
         shapes: String,
     },
     /// `unpack`: the packed shapes do not add up to the packed dimension.
-    #[error(
-        "{call}: dimension {dim} of length {length} cannot be split into the packed shapes \
-         {shapes}: {reason}"
-    )]
     UnpackSplit {
         /// The failing call.
         call: Box<Call>,
@@ -290,10 +244,6 @@ pub enum Error {
     },
     /// `unpack`: a packed shape makes an output of another rank than the packed shapes'
     /// dimension type (shapes from a `pack!` of `Array3`s unpacked with another pattern).
-    #[error(
-        "{call}: packed shape {shape} makes output {index} {actual}-dimensional, but the \
-         packed shapes are for {expected}-dimensional arrays"
-    )]
     UnpackOutputRank {
         /// The failing call.
         call: Box<Call>,
@@ -308,7 +258,6 @@ pub enum Error {
     },
     /// `parse_shape` / `check_shape`: the input has a number of dimensions the pattern
     /// cannot describe.
-    #[error("{call}: the pattern expects {expected} dimensions, but the input has {actual}")]
     ParseShapeRank {
         /// The failing call.
         call: Box<Call>,
@@ -319,9 +268,6 @@ pub enum Error {
     },
     /// `parse_shape` / `check_shape`: a dimension the pattern writes as `1`, `()` or a
     /// number has another length.
-    #[error(
-        "{call}: dimension {dim} has length {actual}, but the pattern writes it as {expected}"
-    )]
     FixedLength {
         /// The failing call.
         call: Box<Call>,
@@ -333,7 +279,6 @@ pub enum Error {
         expected: usize,
     },
     /// An EinMix layer is given a negative length or one that does not fit `usize`.
-    #[error("EinMix `{pattern}`: length {value} given for axis `{axis}` is not a valid length")]
     EinMixLength {
         /// The layer's pattern.
         pattern: String,
@@ -343,7 +288,6 @@ pub enum Error {
         value: i128,
     },
     /// An EinMix parameter would have more elements than `usize` can count.
-    #[error("EinMix `{pattern}`: the {parameter} of shape {shape:?} has too many elements")]
     ParameterSize {
         /// The layer's pattern.
         pattern: String,
@@ -354,9 +298,6 @@ pub enum Error {
     },
     /// An EinMix parameter given to the layer does not have the shape the layer needs
     /// (`none` stands for a missing or unexpected bias).
-    #[error(
-        "EinMix `{pattern}`: the {parameter} has shape {actual}, but the layer needs {expected}"
-    )]
     ParameterShape {
         /// The layer's pattern.
         pattern: String,
@@ -368,7 +309,6 @@ pub enum Error {
         actual: String,
     },
     /// An einsum whose operands do not fit its pattern (stage rank or shape).
-    #[error("{call}: {problem}")]
     Einsum {
         /// The failing call.
         call: Box<EinsumCall>,
@@ -377,7 +317,6 @@ pub enum Error {
     },
     /// The tensor library failed while running the operations a call was lowered to
     /// (the `candle` feature), e.g. tensors of different dtypes or a device without the op.
-    #[error("{call}: {backend} failed: {message}")]
     Backend {
         /// The failing call as messages describe it (operation, pattern, input shapes).
         call: String,
@@ -386,6 +325,141 @@ pub enum Error {
         /// The library's own message.
         message: String,
     },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Pattern(inner) => fmt::Display::fmt(inner, f),
+            Error::Rank { call, expected, actual, .. } => write!(
+                f,
+                "{call}: the pattern expects {expected} dimensions, but the input has {actual}"
+            ),
+            Error::InvalidLength { call, value, axis, .. } => write!(
+                f,
+                "{call}: length {value} given for axis `{axis}` is not a valid length"
+            ),
+            Error::LengthMismatch { call, dim, actual, group, expected, .. } => write!(
+                f,
+                "{call}: dimension {dim} has length {actual}, but group `{group}` has length {expected}"
+            ),
+            Error::Indivisible { call, dim, actual, group, known, known_axes, .. } => write!(
+                f,
+                "{call}: dimension {dim} of length {actual} cannot be split into group `{group}`: \
+                 it is not a multiple of {known} (the product of {known_axes})"
+            ),
+            Error::ZeroDivisor { call, axis, group, .. } => write!(
+                f,
+                "{call}: the length of `{axis}` in group `{group}` cannot be inferred: \
+                 the other axes of the group have length 0"
+            ),
+            Error::Overflow { call, what, .. } => write!(
+                f,
+                "{call}: the length of {what} overflows usize"
+            ),
+            Error::OutputTooLarge { call, shape, element_size, .. } => write!(
+                f,
+                "{call}: the output of shape {shape:?} cannot exist: it needs more than isize::MAX \
+                 bytes ({element_size} bytes per element)"
+            ),
+            Error::ListShapesDiffer { call, index, actual, expected, .. } => write!(
+                f,
+                "{call}: list element {index} has shape {actual:?}, but element 0 has shape {expected:?}"
+            ),
+            Error::EmptyList { call, .. } => write!(
+                f,
+                "{call}: the list input is empty; there is nothing to stack"
+            ),
+            Error::EmptyReduction { call, reduction, axes, .. } => write!(
+                f,
+                "{call}: cannot take the {reduction} over zero elements (reduced axes: {axes})"
+            ),
+            Error::OutputShape { call, expected, actual, .. } => write!(
+                f,
+                "{call}: the result has shape {expected:?}, but the output array has shape {actual:?}"
+            ),
+            Error::MeanOfInteger { call, element, .. } => write!(
+                f,
+                "{call}: mean needs floating-point elements, but the array holds {element}"
+            ),
+            Error::PackEmpty { pattern, .. } => write!(
+                f,
+                "pack `{pattern}`: the list of arrays is empty; there is nothing to pack"
+            ),
+            Error::PackRank { pattern, index, shape, expected, .. } => write!(
+                f,
+                "pack `{pattern}`: array {index} has shape {shape:?}, but the pattern needs at least \
+                 {expected} dimensions"
+            ),
+            Error::PackShapesDiffer { pattern, axis, actual, index, expected, .. } => write!(
+                f,
+                "pack `{pattern}`: axis `{axis}` has length {actual} in array {index}, but {expected} in \
+                 array 0; only the dimensions of `*` may differ"
+            ),
+            Error::UnpackRank { call, expected, actual, .. } => write!(
+                f,
+                "{call}: the pattern expects {expected} dimensions, but the input has {actual}"
+            ),
+            Error::UnpackUnknowns { call, shapes, .. } => write!(
+                f,
+                "{call}: more than one of the packed shapes {shapes} has an unknown length; \
+                 at most one can be inferred"
+            ),
+            Error::UnpackSplit { call, dim, length, shapes, reason, .. } => write!(
+                f,
+                "{call}: dimension {dim} of length {length} cannot be split into the packed shapes \
+                 {shapes}: {reason}"
+            ),
+            Error::UnpackOutputRank { call, shape, index, actual, expected, .. } => write!(
+                f,
+                "{call}: packed shape {shape} makes output {index} {actual}-dimensional, but the \
+                 packed shapes are for {expected}-dimensional arrays"
+            ),
+            Error::ParseShapeRank { call, expected, actual, .. } => write!(
+                f,
+                "{call}: the pattern expects {expected} dimensions, but the input has {actual}"
+            ),
+            Error::FixedLength { call, dim, actual, expected, .. } => write!(
+                f,
+                "{call}: dimension {dim} has length {actual}, but the pattern writes it as {expected}"
+            ),
+            Error::EinMixLength { pattern, value, axis, .. } => write!(
+                f,
+                "EinMix `{pattern}`: length {value} given for axis `{axis}` is not a valid length"
+            ),
+            Error::ParameterSize { pattern, parameter, shape, .. } => write!(
+                f,
+                "EinMix `{pattern}`: the {parameter} of shape {shape:?} has too many elements"
+            ),
+            Error::ParameterShape { pattern, parameter, actual, expected, .. } => write!(
+                f,
+                "EinMix `{pattern}`: the {parameter} has shape {actual}, but the layer needs {expected}"
+            ),
+            Error::Einsum { call, problem, .. } => write!(
+                f,
+                "{call}: {problem}"
+            ),
+            Error::Backend { call, backend, message, .. } => write!(
+                f,
+                "{call}: {backend} failed: {message}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Pattern(pattern) => Some(pattern),
+            _ => None,
+        }
+    }
+}
+
+impl From<PatternError> for Error {
+    fn from(pattern: PatternError) -> Error {
+        Error::Pattern(pattern)
+    }
 }
 
 impl Error {

@@ -84,11 +84,10 @@ impl fmt::Display for LengthOrigin {
 /// assert_eq!(err.to_string(), "einsum `i j, j k -> i k` on operands of shapes [2, 3], [4, 5]: \
 ///     axis `j` has length 4 in operand 1 (dimension 0), but length 3 in operand 0 (dimension 1)");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EinsumProblem {
     /// An operand with a number of dimensions its part of the pattern cannot describe.
-    #[error("operand {operand} has {actual} dimensions, but `{term}` describes {expected}")]
     Rank {
         /// The operand's index.
         operand: usize,
@@ -100,10 +99,6 @@ pub enum EinsumProblem {
         actual: usize,
     },
     /// An ellipsis that matches dimensions while the output has no ellipsis to keep them.
-    #[error(
-        "the `...` of operand {operand} matches {dims} dimension(s), but the output has no \
-         `...` to keep them (einsum sums named axes only)"
-    )]
     EllipsisNotInOutput {
         /// The operand's index.
         operand: usize,
@@ -111,10 +106,6 @@ pub enum EinsumProblem {
         dims: usize,
     },
     /// A named axis whose length differs between two places.
-    #[error(
-        "axis `{axis}` has length {actual} in operand {operand} (dimension {dim}), \
-         but length {expected} {origin}"
-    )]
     AxisLength {
         /// The axis.
         axis: String,
@@ -131,10 +122,6 @@ pub enum EinsumProblem {
     },
     /// Dimensions matched by `...` in two operands that do not broadcast (equal, or one
     /// of them 1).
-    #[error(
-        "dimension {dim} of operand {operand} (length {actual}, matched by `...`) does not \
-         broadcast against length {expected} {origin}"
-    )]
     EllipsisLength {
         /// The operand.
         operand: usize,
@@ -148,10 +135,6 @@ pub enum EinsumProblem {
         origin: LengthOrigin,
     },
     /// An operand dimension that does not equal the product of its group's lengths.
-    #[error(
-        "dimension {dim} of operand {operand} has length {actual}, \
-         but group `{group}` has length {expected}"
-    )]
     GroupLength {
         /// The operand.
         operand: usize,
@@ -165,10 +148,6 @@ pub enum EinsumProblem {
         expected: usize,
     },
     /// An operand dimension that is not a multiple of its group's known lengths.
-    #[error(
-        "dimension {dim} of operand {operand} of length {actual} cannot be split into group \
-         `{group}`: it is not a multiple of {known} (the product of {known_axes})"
-    )]
     Indivisible {
         /// The operand.
         operand: usize,
@@ -184,10 +163,6 @@ pub enum EinsumProblem {
         known_axes: String,
     },
     /// An axis whose length cannot be inferred because the others of its group are 0.
-    #[error(
-        "the length of `{axis}` in group `{group}` (dimension {dim} of operand {operand}) \
-         cannot be inferred: the other axes of the group have length 0"
-    )]
     ZeroDivisor {
         /// The operand.
         operand: usize,
@@ -199,7 +174,6 @@ pub enum EinsumProblem {
         axis: String,
     },
     /// A given length that is negative or does not fit `usize`.
-    #[error("length {value} given for axis `{axis}` is not a valid length")]
     InvalidLength {
         /// The axis.
         axis: String,
@@ -207,13 +181,11 @@ pub enum EinsumProblem {
         value: i128,
     },
     /// A product of lengths that overflows `usize`.
-    #[error("the length of {what} overflows usize")]
     Overflow {
         /// What was being computed.
         what: String,
     },
     /// The array given to `einsum_into` does not have the result's shape.
-    #[error("the result has shape {expected:?}, but the output array has shape {actual:?}")]
     OutputShape {
         /// The result's shape.
         expected: Vec<usize>,
@@ -221,6 +193,61 @@ pub enum EinsumProblem {
         actual: Vec<usize>,
     },
 }
+
+impl fmt::Display for EinsumProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EinsumProblem::Rank { operand, actual, term, expected, .. } => write!(
+                f,
+                "operand {operand} has {actual} dimensions, but `{term}` describes {expected}"
+            ),
+            EinsumProblem::EllipsisNotInOutput { operand, dims, .. } => write!(
+                f,
+                "the `...` of operand {operand} matches {dims} dimension(s), but the output has no \
+                 `...` to keep them (einsum sums named axes only)"
+            ),
+            EinsumProblem::AxisLength { axis, actual, operand, dim, expected, origin, .. } => write!(
+                f,
+                "axis `{axis}` has length {actual} in operand {operand} (dimension {dim}), \
+                 but length {expected} {origin}"
+            ),
+            EinsumProblem::EllipsisLength { dim, operand, actual, expected, origin, .. } => write!(
+                f,
+                "dimension {dim} of operand {operand} (length {actual}, matched by `...`) does not \
+                 broadcast against length {expected} {origin}"
+            ),
+            EinsumProblem::GroupLength { dim, operand, actual, group, expected, .. } => write!(
+                f,
+                "dimension {dim} of operand {operand} has length {actual}, \
+                 but group `{group}` has length {expected}"
+            ),
+            EinsumProblem::Indivisible { dim, operand, actual, group, known, known_axes, .. } => write!(
+                f,
+                "dimension {dim} of operand {operand} of length {actual} cannot be split into group \
+                 `{group}`: it is not a multiple of {known} (the product of {known_axes})"
+            ),
+            EinsumProblem::ZeroDivisor { axis, group, dim, operand, .. } => write!(
+                f,
+                "the length of `{axis}` in group `{group}` (dimension {dim} of operand {operand}) \
+                 cannot be inferred: the other axes of the group have length 0"
+            ),
+            EinsumProblem::InvalidLength { value, axis, .. } => write!(
+                f,
+                "length {value} given for axis `{axis}` is not a valid length"
+            ),
+            EinsumProblem::Overflow { what, .. } => write!(
+                f,
+                "the length of {what} overflows usize"
+            ),
+            EinsumProblem::OutputShape { expected, actual, .. } => write!(
+                f,
+                "the result has shape {expected:?}, but the output array has shape {actual:?}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EinsumProblem {}
 
 impl EinsumProblem {
     /// When the problem could first be detected.
