@@ -85,7 +85,7 @@ pub mod __private {
     pub use einops_macros::{rearrange, rearrange_into, reduce, reduce_into, repeat, repeat_into};
     pub use einops_runtime::macro_support::{
         length, rearrange as rearrange_call, rearrange_into as rearrange_into_call,
-        reduce as reduce_call, reduce_into as reduce_into_call,
+        reduce as reduce_call, reduce_into as reduce_into_call, RecipeSite,
     };
     pub use einops_runtime::pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
     pub use einops_runtime::rank::{

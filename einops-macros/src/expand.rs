@@ -5,7 +5,8 @@
 //! ```text
 //! match (x,) {
 //!     (input,) => {
-//!         static RECIPE: einops::__private::Recipe = einops::__private::Recipe { ... };
+//!         static RECIPE: einops::__private::RecipeSite = einops::__private::RecipeSite::new(
+//!             einops::__private::Operation::Rearrange, "b c h w -> b (c h w)", &[]);
 //!         use einops::__private::rearrange_call as einops_call;
 //!         type Rule = einops::__private::Exact<4, 2>;
 //!         einops_call::<Rule, _>(input, &RECIPE, &[])
@@ -13,10 +14,12 @@
 //! }
 //! ```
 //!
-//! The arguments are evaluated in the `match` head, outside the arm that declares
-//! `RECIPE`, so a caller's own items of that name stay visible to them. The call is
-//! written with tokens spanned at the pattern literal, so a rank or element-type error
-//! points at the pattern.
+//! The macro has validated the pattern; the site holds only what the runtime needs to make
+//! the same plan with the same parser on the first call (see `RecipeSite`), which costs
+//! `cargo check` far less than a plan literal would. The arguments are evaluated in the
+//! `match` head, outside the arm that declares `RECIPE`, so a caller's own items of that
+//! name stay visible to them. The call is written with tokens spanned at the pattern
+//! literal, so a rank or element-type error points at the pattern.
 
 use einops_pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
 use proc_macro2::{Span, TokenStream};
@@ -43,7 +46,9 @@ pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
         .lengths
         .iter()
         .map(|(_, expr)| quote!(#private::length(#expr)));
-    let recipe_value = recipe_tokens(&private, recipe);
+    let operation = operation_tokens(&private, recipe.operation);
+    let pattern = &*recipe.pattern;
+    let names = recipe.length_names.iter().map(|n| &**n);
     let rule = rank_rule(&private, recipe);
     let element = element_rule(&private, recipe);
     let (function, generics) = match (recipe.operation, call.output.is_some()) {
@@ -60,7 +65,8 @@ pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
     quote_spanned! {call.pattern.span()=>
         match (#output_expr #input, #(#length_exprs,)*) {
             (#output_binding #input_ident, #(#length_idents,)*) => {
-                static #recipe_ident: #private::Recipe = #recipe_value;
+                static #recipe_ident: #private::RecipeSite =
+                    #private::RecipeSite::new(#operation, #pattern, &[#(#names),*]);
                 #invocation
             }
         }
@@ -123,16 +129,21 @@ fn element_rule(private: &TokenStream, recipe: &Recipe) -> TokenStream {
     }
 }
 
-/// A recipe as a constant expression.
-pub fn recipe_tokens(private: &TokenStream, recipe: &Recipe) -> TokenStream {
-    let operation = match recipe.operation {
+/// An operation as a constant expression.
+fn operation_tokens(private: &TokenStream, operation: Operation) -> TokenStream {
+    match operation {
         Operation::Rearrange => quote!(#private::Operation::Rearrange),
         Operation::Repeat => quote!(#private::Operation::Repeat),
         Operation::Reduce(reduction) => {
             let variant = syn::Ident::new(&format!("{reduction:?}"), Span::call_site());
             quote!(#private::Operation::Reduce(#private::Reduction::#variant))
         }
-    };
+    }
+}
+
+/// A recipe as a constant expression (the layers' plans).
+pub fn recipe_tokens(private: &TokenStream, recipe: &Recipe) -> TokenStream {
+    let operation = operation_tokens(private, recipe.operation);
     let pattern = &*recipe.pattern;
     let names = recipe.length_names.iter().map(|n| &**n);
     let axes = recipe.axes.iter().map(|axis| axis_tokens(private, axis));

@@ -4,6 +4,8 @@
 //!
 //! Not a stable API: reached through `einops::__private`.
 
+use std::sync::OnceLock;
+
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::element::Reducible;
@@ -12,7 +14,7 @@ use crate::input::{ArrayLike, Operand};
 use crate::layers::{EinMixSpec, Rearrange, Reduce, Repeat};
 use crate::ops::{self, Plan};
 use crate::pack::{self, ArrayList, PackedShapes};
-use crate::pattern::{EinMixPlan, PackPlan, Recipe, ShapePlan};
+use crate::pattern::{EinMixPlan, Operation, PackPlan, Recipe, ShapePlan};
 use crate::rank::{ElementRule, OutputFits, RankRule};
 use crate::sealed::{self, Sealed};
 use crate::shape::{self, HasShape};
@@ -81,6 +83,55 @@ where
     }
 }
 
+/// A call site's recipe: the operation, pattern and length names the macro validated at
+/// compile time, planned by the same parser (`einops-pattern`, at the exact version the
+/// macros used) on the site's first call and kept for the rest of the program.
+///
+/// Emitting this instead of the finished plan as a constant keeps the expansion small:
+/// type-checking and evaluating a `static` plan literal was most of what a macro call cost
+/// `cargo check`. The memo of walks is keyed by the address of the plan inside the site.
+///
+/// ```
+/// use einops_runtime::macro_support::RecipeSite;
+/// use einops_runtime::pattern::Operation;
+/// static SITE: RecipeSite = RecipeSite::new(Operation::Rearrange, "b (h w) -> b h w", &["h"]);
+/// assert_eq!(SITE.recipe().unwrap().axes.len(), 3);
+/// assert!(std::ptr::eq(SITE.recipe().unwrap(), SITE.recipe().unwrap()));
+/// ```
+pub struct RecipeSite {
+    operation: Operation,
+    pattern: &'static str,
+    length_names: &'static [&'static str],
+    recipe: OnceLock<Recipe>,
+}
+
+impl RecipeSite {
+    /// The site of a macro call.
+    pub const fn new(
+        operation: Operation,
+        pattern: &'static str,
+        length_names: &'static [&'static str],
+    ) -> RecipeSite {
+        RecipeSite {
+            operation,
+            pattern,
+            length_names,
+            recipe: OnceLock::new(),
+        }
+    }
+
+    /// The site's plan, made on the first call. The macro validated the pattern with the
+    /// same parser, so this cannot fail unless the crates' versions differ (which their
+    /// exact version requirements rule out); it reports that as an error, not a panic.
+    pub fn recipe(&'static self) -> Result<&'static Recipe, Error> {
+        if let Some(recipe) = self.recipe.get() {
+            return Ok(recipe);
+        }
+        let recipe = Recipe::new(self.operation, self.pattern, self.length_names)?;
+        Ok(self.recipe.get_or_init(|| recipe))
+    }
+}
+
 /// Output type of a macro call.
 pub type Output<'a, R, I> =
     <I as Source<'a>>::Output<<R as RankRule<<I as Source<'a>>::Dim>>::Output>;
@@ -88,20 +139,20 @@ pub type Output<'a, R, I> =
 /// `rearrange!` and `repeat!`.
 pub fn rearrange<'a, R, I>(
     input: I,
-    recipe: &'static Recipe,
+    site: &'static RecipeSite,
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
     I: Source<'a>,
     R: RankRule<I::Dim>,
 {
-    input.rearrange(recipe, lengths)
+    input.rearrange(site.recipe()?, lengths)
 }
 
 /// `reduce!`; `M` restricts the element type (`mean` needs floats).
 pub fn reduce<'a, R, M, I>(
     input: I,
-    recipe: &'static Recipe,
+    site: &'static RecipeSite,
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
@@ -109,14 +160,14 @@ where
     R: RankRule<I::Dim>,
     M: ElementRule<I::Elem>,
 {
-    input.reduce(recipe, lengths)
+    input.reduce(site.recipe()?, lengths)
 }
 
 /// `rearrange_into!` and `repeat_into!`.
 pub fn rearrange_into<'a, R, I, S, O>(
     out: &mut ArrayBase<S, O>,
     input: I,
-    recipe: &'static Recipe,
+    site: &'static RecipeSite,
     lengths: &[i128],
 ) -> Result<(), Error>
 where
@@ -126,14 +177,14 @@ where
     S: DataMut<Elem = I::Elem>,
     O: Dimension + OutputFits<R::Output>,
 {
-    ops::rearrange_into(out, input.into_input(), Plan::Site(recipe), lengths)
+    ops::rearrange_into(out, input.into_input(), Plan::Site(site.recipe()?), lengths)
 }
 
 /// `reduce_into!`.
 pub fn reduce_into<'a, R, M, I, S, O>(
     out: &mut ArrayBase<S, O>,
     input: I,
-    recipe: &'static Recipe,
+    site: &'static RecipeSite,
     lengths: &[i128],
 ) -> Result<(), Error>
 where
@@ -144,7 +195,7 @@ where
     S: DataMut<Elem = I::Elem>,
     O: Dimension + OutputFits<R::Output>,
 {
-    ops::reduce_into(out, input.into_input(), Plan::Site(recipe), lengths)
+    ops::reduce_into(out, input.into_input(), Plan::Site(site.recipe()?), lengths)
 }
 
 /// An integer usable as an axis length (`name = expr`); converted without loss, so a
