@@ -32,7 +32,7 @@ pub trait Reducible: Copy + PartialOrd + Send + Sync + 'static + Sealed<Element>
     /// A sum as a value of this type.
     fn from_sum(sum: Self::Sum) -> Self;
     /// `a * b`, wrapping for integers.
-    fn mul(a: Self, b: Self) -> Self;
+    fn product(a: Self, b: Self) -> Self;
     /// `sum / count`, or `None` for types without a mean.
     fn mean(sum: Self::Sum, count: usize) -> Option<Self>;
     /// Whether the value counts as true for `any` / `all`.
@@ -40,7 +40,7 @@ pub trait Reducible: Copy + PartialOrd + Send + Sync + 'static + Sealed<Element>
         self != Self::ZERO
     }
     /// The smaller of two values; NaN wins, as in numpy.
-    fn min(a: Self, b: Self) -> Self {
+    fn nan_min(a: Self, b: Self) -> Self {
         // `a != a` is true only for NaN, which numpy propagates.
         #[allow(clippy::eq_op)]
         if b < a || b != b {
@@ -50,7 +50,7 @@ pub trait Reducible: Copy + PartialOrd + Send + Sync + 'static + Sealed<Element>
         }
     }
     /// The larger of two values; NaN wins, as in numpy.
-    fn max(a: Self, b: Self) -> Self {
+    fn nan_max(a: Self, b: Self) -> Self {
         #[allow(clippy::eq_op)]
         if b > a || b != b {
             b
@@ -66,7 +66,7 @@ pub trait Reducible: Copy + PartialOrd + Send + Sync + 'static + Sealed<Element>
     label = "not a floating-point element type",
     note = "convert first, e.g. `x.mapv(|v| v as f64)`, or use `sum`"
 )]
-pub trait Float: Reducible {}
+pub trait FloatElement: Reducible {}
 
 macro_rules! integers {
     ($($t:ty),*) => {$(
@@ -79,7 +79,7 @@ macro_rules! integers {
             fn to_sum(self) -> Self { self }
             fn add_sums(a: Self, b: Self) -> Self { a.wrapping_add(b) }
             fn from_sum(sum: Self) -> Self { sum }
-            fn mul(a: Self, b: Self) -> Self { a.wrapping_mul(b) }
+            fn product(a: Self, b: Self) -> Self { a.wrapping_mul(b) }
             fn mean(_: Self, _: usize) -> Option<Self> { None }
         }
     )*};
@@ -97,10 +97,10 @@ macro_rules! floats {
             fn to_sum(self) -> f64 { self.into() }
             fn add_sums(a: f64, b: f64) -> f64 { a + b }
             fn from_sum(sum: f64) -> Self { sum as $t }
-            fn mul(a: Self, b: Self) -> Self { a * b }
+            fn product(a: Self, b: Self) -> Self { a * b }
             fn mean(sum: f64, count: usize) -> Option<Self> { Some((sum / count as f64) as $t) }
         }
-        impl Float for $t {}
+        impl FloatElement for $t {}
     )*};
 }
 floats!(f32, f64);
@@ -120,7 +120,7 @@ impl Reducible for bool {
     fn from_sum(sum: bool) -> bool {
         sum
     }
-    fn mul(a: Self, b: Self) -> Self {
+    fn product(a: Self, b: Self) -> Self {
         a & b
     }
     fn mean(_: Self, _: usize) -> Option<Self> {

@@ -27,7 +27,7 @@ mod solve;
 pub use einops_pattern as pattern;
 
 pub use einsum::{EinsumCall, EinsumProblem, LengthOrigin};
-pub use element::{Float, Reducible};
+pub use element::{FloatElement, Reducible};
 pub use error::{Call, Error, Stage};
 pub use input::{ArrayLike, Input, Operand};
 pub use pack::{ArrayList, PackedShape, PackedShapes};

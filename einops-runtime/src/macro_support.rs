@@ -123,10 +123,18 @@ impl RecipeSite {
     /// The site's plan, made on the first call. The macro validated the pattern with the
     /// same parser, so this cannot fail unless the crates' versions differ (which their
     /// exact version requirements rule out); it reports that as an error, not a panic.
+    #[inline]
     pub fn recipe(&'static self) -> Result<&'static Recipe, Error> {
-        if let Some(recipe) = self.recipe.get() {
-            return Ok(recipe);
+        match self.recipe.get() {
+            Some(recipe) => Ok(recipe),
+            None => self.first_recipe(),
         }
+    }
+
+    /// The first call's path, out of line so that every later call is a load and a test.
+    #[cold]
+    #[inline(never)]
+    fn first_recipe(&'static self) -> Result<&'static Recipe, Error> {
         let recipe = Recipe::new(self.operation, self.pattern, self.length_names)?;
         Ok(self.recipe.get_or_init(|| recipe))
     }

@@ -151,4 +151,4 @@ pub struct AnyElement;
 /// Floating-point elements only.
 pub struct FloatOnly;
 impl<A: crate::Reducible> ElementRule<A> for AnyElement {}
-impl<A: crate::element::Float> ElementRule<A> for FloatOnly {}
+impl<A: crate::element::FloatElement> ElementRule<A> for FloatOnly {}

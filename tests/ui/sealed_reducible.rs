@@ -20,7 +20,7 @@ impl einops::Reducible for Counted {
     fn from_sum(_: u32) -> Self {
         todo!()
     }
-    fn mul(a: Self, _: Self) -> Self {
+    fn product(a: Self, _: Self) -> Self {
         a
     }
     fn mean(_: u32, _: usize) -> Option<Self> {

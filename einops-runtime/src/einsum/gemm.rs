@@ -86,8 +86,9 @@ unsafe fn plain<A: Reducible>(mm: &Matmul, a: *const A, b: *const A, c: *mut A) 
             let mut sum = A::ZERO.to_sum();
             for p in 0..mm.k {
                 // SAFETY: the indices are within the shapes the caller vouched for.
-                let product =
-                    unsafe { A::mul(*a.offset(offset(mm.a, i, p)), *b.offset(offset(mm.b, p, j))) };
+                let product = unsafe {
+                    A::product(*a.offset(offset(mm.a, i, p)), *b.offset(offset(mm.b, p, j)))
+                };
                 sum = A::add_sums(sum, product.to_sum());
             }
             // SAFETY: as above.

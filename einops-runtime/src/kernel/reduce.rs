@@ -74,10 +74,10 @@ impl<A: Reducible> Fold<A> for Prod {
         x
     }
     fn step(s: A, x: A) -> A {
-        A::mul(s, x)
+        A::product(s, x)
     }
     fn combine(a: A, b: A) -> A {
-        A::mul(a, b)
+        A::product(a, b)
     }
     fn finish(s: A, _: usize) -> A {
         s
@@ -94,8 +94,8 @@ impl<A: Reducible, const MAX: bool> Fold<A> for Extreme<MAX> {
     }
     fn combine(a: A, b: A) -> A {
         match MAX {
-            true => A::max(a, b),
-            false => A::min(a, b),
+            true => A::nan_max(a, b),
+            false => A::nan_min(a, b),
         }
     }
     fn finish(s: A, _: usize) -> A {

@@ -18,7 +18,7 @@ use smallvec::SmallVec;
 use super::{split, write_lengths};
 use crate::dynamic::Lengths;
 use crate::einsum::{self, Strided};
-use crate::element::Float;
+use crate::element::FloatElement;
 use crate::error::Error;
 use crate::input::{ArrayLike, Input};
 use crate::memo::Plan;
@@ -34,7 +34,7 @@ use crate::pattern::EinMixPlan;
 /// }
 /// assert_eq!(half::<f32>(), 0.5f32);
 /// ```
-pub trait MixElement: Float + Add<Output = Self> + fmt::Debug + Send + Sync {
+pub trait MixElement: FloatElement + Add<Output = Self> + fmt::Debug + Send + Sync {
     /// The nearest value of this type.
     fn from_f64(value: f64) -> Self;
 }
