@@ -85,7 +85,7 @@ pub mod __private {
     pub use einops_macros::{rearrange, rearrange_into, reduce, reduce_into, repeat, repeat_into};
     pub use einops_runtime::macro_support::{
         length, rearrange as rearrange_call, rearrange_into as rearrange_into_call,
-        reduce as reduce_call, reduce_into as reduce_into_call, RecipeSite,
+        reduce as reduce_call, reduce_into as reduce_into_call, Site,
     };
     pub use einops_runtime::pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
     pub use einops_runtime::rank::{
@@ -97,7 +97,7 @@ pub mod __private {
     pub use einops_runtime::macro_support::{
         pack as pack_call, parse_shape as parse_shape_call, unpack as unpack_call,
     };
-    pub use einops_runtime::pattern::{PackPlan, ShapeDim, ShapeOperation, ShapePlan};
+    pub use einops_runtime::pattern::{PackOperation, PackPlan, ShapeOperation, ShapePlan};
     pub use std::clone::Clone;
     pub use std::cmp::{Eq, PartialEq};
     pub use std::fmt::Debug;
@@ -110,13 +110,13 @@ pub mod __private {
         einsum as einsum_call, einsum_broadcast, einsum_into as einsum_into_call, einsum_operand,
         einsum_rank, einsum_view,
     };
-    pub use einops_runtime::pattern::{EinsumPlan, Role};
+    pub use einops_runtime::pattern::EinsumPlan;
 
     pub use einops_macros::{einmix_spec, rearrange_layer, reduce_layer, repeat_layer};
     pub use einops_runtime::macro_support::{
         einmix_spec, rearrange_layer, reduce_layer, repeat_layer,
     };
-    pub use einops_runtime::pattern::EinMixPlan;
+    pub use einops_runtime::pattern::{EinMixPlan, Role};
 }
 
 /// Layers: a pattern checked at compile time, applied to any number of inputs.

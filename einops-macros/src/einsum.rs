@@ -31,7 +31,7 @@
 //! dimension type follows from the ellipses of the operands (see the runtime's
 //! `einsum::rank`).
 
-use einops_pattern::{EinsumPlan, Role};
+use einops_pattern::EinsumPlan;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -40,7 +40,6 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr, Token};
 
 use crate::ast::{comma, expression, lengths};
-use crate::expand::{axis_tokens, terms_tokens};
 use crate::valid::error_at;
 
 /// A parsed `einsum!` / `einsum_into!` call.
@@ -199,11 +198,16 @@ impl Call {
                     &[#(#length_idents),*])
             },
         };
-        let plan_value = plan_tokens(&private, plan);
+        let pattern = &*plan.pattern;
+        let names = plan.length_names.iter().map(|n| &**n);
+        let count = self.operands.len();
         quote_spanned! {self.pattern.span()=>
             match (#output_expr #(#operand_exprs,)* #(#length_exprs,)*) {
                 (#output_binding #(#operand_idents,)* #(#length_idents,)*) => {
-                    static #plan_ident: #private::EinsumPlan = #plan_value;
+                    static #plan_ident: #private::Site<#private::EinsumPlan> =
+                        #private::Site::new(|| {
+                            #private::EinsumPlan::new(#pattern, #count, &[#(#names),*])
+                        });
                     use #private::{
                         einsum_operand as #convert, einsum_rank as #rules, einsum_view as #view,
                     };
@@ -211,45 +215,6 @@ impl Call {
                     #invocation
                 }
             }
-        }
-    }
-}
-
-/// The plan as a constant expression.
-pub fn plan_tokens(private: &TokenStream, plan: &EinsumPlan) -> TokenStream {
-    let pattern = &*plan.pattern;
-    let names = plan.length_names.iter().map(|n| &**n);
-    let axes = plan.axes.iter().map(|axis| axis_tokens(private, axis));
-    let operands = plan
-        .operands
-        .iter()
-        .map(|terms| terms_tokens(private, terms));
-    let output = terms_tokens(private, &plan.output);
-    let roles = match &plan.roles {
-        Some(roles) => {
-            let roles = roles.iter().map(|role| {
-                let variant = match role {
-                    Role::Batch => quote!(Batch),
-                    Role::Left => quote!(Left),
-                    Role::Right => quote!(Right),
-                    Role::Contracted => quote!(Contracted),
-                    Role::SummedLeft => quote!(SummedLeft),
-                    Role::SummedRight => quote!(SummedRight),
-                };
-                quote!(#private::Role::#variant)
-            });
-            quote!(#private::Option::Some(#private::Cow::Borrowed(&[#(#roles),*])))
-        }
-        None => quote!(#private::Option::None),
-    };
-    quote! {
-        #private::EinsumPlan {
-            pattern: #private::Cow::Borrowed(#pattern),
-            length_names: #private::Cow::Borrowed(&[#(#private::Cow::Borrowed(#names)),*]),
-            axes: #private::Cow::Borrowed(&[#(#axes),*]),
-            operands: #private::Cow::Borrowed(&[#(#operands),*]),
-            output: #output,
-            roles: #roles,
         }
     }
 }

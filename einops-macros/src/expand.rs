@@ -5,8 +5,11 @@
 //! ```text
 //! match (x,) {
 //!     (input,) => {
-//!         static RECIPE: einops::__private::RecipeSite = einops::__private::RecipeSite::new(
-//!             einops::__private::Operation::Rearrange, "b c h w -> b (c h w)", &[]);
+//!         static RECIPE: einops::__private::Site<einops::__private::Recipe> =
+//!             einops::__private::Site::new(|| {
+//!                 einops::__private::Recipe::new(
+//!                     einops::__private::Operation::Rearrange, "b c h w -> b (c h w)", &[])
+//!             });
 //!         use einops::__private::rearrange_call as einops_call;
 //!         type Rule = einops::__private::Exact<4, 2>;
 //!         einops_call::<Rule, _>(input, &RECIPE, &[])
@@ -15,7 +18,7 @@
 //! ```
 //!
 //! The macro has validated the pattern; the site holds only what the runtime needs to make
-//! the same plan with the same parser on the first call (see `RecipeSite`), which costs
+//! the same plan with the same parser on the first call (see `Site`), which costs
 //! `cargo check` far less than a plan literal would. The arguments are evaluated in the
 //! `match` head, outside the arm that declares `RECIPE`, so a caller's own items of that
 //! name stay visible to them. The call is written with tokens spanned at the pattern
@@ -65,8 +68,9 @@ pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
     quote_spanned! {call.pattern.span()=>
         match (#output_expr #input, #(#length_exprs,)*) {
             (#output_binding #input_ident, #(#length_idents,)*) => {
-                static #recipe_ident: #private::RecipeSite =
-                    #private::RecipeSite::new(#operation, #pattern, &[#(#names),*]);
+                static #recipe_ident: #private::Site<#private::Recipe> = #private::Site::new(|| {
+                    #private::Recipe::new(#operation, #pattern, &[#(#names),*])
+                });
                 #invocation
             }
         }

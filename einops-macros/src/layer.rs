@@ -13,7 +13,8 @@
 //! ```
 
 use einops_pattern::{
-    EinMixPlan, PatternError, PatternErrorKind, Recipe, EINMIX_BIAS, EINMIX_WEIGHT,
+    EinMixPlan, EinsumPlan, PatternError, PatternErrorKind, Recipe, Role, EINMIX_BIAS,
+    EINMIX_WEIGHT,
 };
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
@@ -22,8 +23,7 @@ use syn::parse::ParseStream;
 use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token};
 
 use crate::ast::{comma, lengths, pattern, Reduction};
-use crate::einsum::plan_tokens;
-use crate::expand::{hidden, numbered, recipe_tokens};
+use crate::expand::{axis_tokens, hidden, numbered, recipe_tokens, terms_tokens};
 use crate::valid::{error_at, length_names};
 
 /// Which layer a macro builds.
@@ -205,7 +205,7 @@ fn einmix_tokens(private: &TokenStream, plan: &EinMixPlan) -> TokenStream {
     let names = plan.length_names.iter().map(|name| text(name));
     let pre = option(plan.pre.as_ref().map(|r| recipe_tokens(private, r)));
     let pre_lengths = indices(&plan.pre_lengths);
-    let einsum = plan_tokens(private, &plan.einsum);
+    let einsum = einsum_tokens(private, &plan.einsum);
     let weight = indices(&plan.weight);
     let fan_in = indices(&plan.fan_in);
     let bias = option(plan.bias.as_ref().map(|axes| {
@@ -226,6 +226,45 @@ fn einmix_tokens(private: &TokenStream, plan: &EinMixPlan) -> TokenStream {
             fan_in: #fan_in,
             bias: #bias,
             post: #post,
+        }
+    }
+}
+
+/// An einsum plan as a constant expression (EinMix's).
+fn einsum_tokens(private: &TokenStream, plan: &EinsumPlan) -> TokenStream {
+    let pattern = &*plan.pattern;
+    let names = plan.length_names.iter().map(|n| &**n);
+    let axes = plan.axes.iter().map(|axis| axis_tokens(private, axis));
+    let operands = plan
+        .operands
+        .iter()
+        .map(|terms| terms_tokens(private, terms));
+    let output = terms_tokens(private, &plan.output);
+    let roles = match &plan.roles {
+        Some(roles) => {
+            let roles = roles.iter().map(|role| {
+                let variant = match role {
+                    Role::Batch => quote!(Batch),
+                    Role::Left => quote!(Left),
+                    Role::Right => quote!(Right),
+                    Role::Contracted => quote!(Contracted),
+                    Role::SummedLeft => quote!(SummedLeft),
+                    Role::SummedRight => quote!(SummedRight),
+                };
+                quote!(#private::Role::#variant)
+            });
+            quote!(#private::Option::Some(#private::Cow::Borrowed(&[#(#roles),*])))
+        }
+        None => quote!(#private::Option::None),
+    };
+    quote! {
+        #private::EinsumPlan {
+            pattern: #private::Cow::Borrowed(#pattern),
+            length_names: #private::Cow::Borrowed(&[#(#private::Cow::Borrowed(#names)),*]),
+            axes: #private::Cow::Borrowed(&[#(#axes),*]),
+            operands: #private::Cow::Borrowed(&[#(#operands),*]),
+            output: #output,
+            roles: #roles,
         }
     }
 }

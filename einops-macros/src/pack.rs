@@ -75,7 +75,11 @@ pub fn expand(call: &Args, plan: &PackPlan, operation: PackOperation) -> TokenSt
     let plan_ident = hidden(&call.pattern, "PLAN");
     let args = &call.args;
     let bindings = numbered(&call.pattern, "argument", args.len());
-    let plan_value = plan_tokens(&private, plan);
+    let pattern = &*plan.pattern;
+    let operation_value = match operation {
+        PackOperation::Pack => quote!(#private::PackOperation::Pack),
+        PackOperation::Unpack => quote!(#private::PackOperation::Unpack),
+    };
     let (named, packed_rank) = (plan.named(), plan.named() + 1);
     let invocation = match operation {
         PackOperation::Pack => {
@@ -101,25 +105,10 @@ pub fn expand(call: &Args, plan: &PackPlan, operation: PackOperation) -> TokenSt
     quote_spanned! {span=>
         match (#(#args,)*) {
             (#(#bindings,)*) => {
-                static #plan_ident: #private::PackPlan = #plan_value;
+                static #plan_ident: #private::Site<#private::PackPlan> =
+                    #private::Site::new(|| #private::PackPlan::new(#operation_value, #pattern));
                 #invocation
             }
-        }
-    }
-}
-
-fn plan_tokens(private: &TokenStream, plan: &PackPlan) -> TokenStream {
-    let pattern = &*plan.pattern;
-    let names = |names: &[einops_pattern::Text]| {
-        let names = names.iter().map(|name| &**name);
-        quote!(#private::Cow::Borrowed(&[#(#private::Cow::Borrowed(#names)),*]))
-    };
-    let (before, after) = (names(&plan.before), names(&plan.after));
-    quote! {
-        #private::PackPlan {
-            pattern: #private::Cow::Borrowed(#pattern),
-            before: #before,
-            after: #after,
         }
     }
 }

@@ -22,7 +22,7 @@
 //! pattern's span, so `s.b` resolves. An axis named like a Rust keyword becomes a raw
 //! field (`s.r#type`).
 
-use einops_pattern::{ShapeDim, ShapeOperation, ShapePlan};
+use einops_pattern::{ShapeOperation, ShapePlan};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::parse::ParseStream;
@@ -87,7 +87,12 @@ pub fn expand(call: &Args, plan: &ShapePlan) -> syn::Result<TokenStream> {
         .iter()
         .map(|(_, expr)| quote!(#private::length(#expr)));
     let array = &call.args[0];
-    let plan_value = plan_tokens(&private, plan);
+    let operation = match plan.operation {
+        ShapeOperation::ParseShape => quote!(#private::ShapeOperation::ParseShape),
+        ShapeOperation::CheckShape => quote!(#private::ShapeOperation::CheckShape),
+    };
+    let pattern = &*plan.pattern;
+    let names = plan.length_names.iter().map(|name| &**name);
     let rule = match plan.rank() {
         (n, false) => quote!(#private::ExactDyn<#n>),
         (n, true) => quote!(#private::AtLeastDyn<#n>),
@@ -96,7 +101,9 @@ pub fn expand(call: &Args, plan: &ShapePlan) -> syn::Result<TokenStream> {
     Ok(quote_spanned! {span=>
         match (&(#array), #(#length_exprs,)*) {
             (#input, #(#length_idents,)*) => {
-                static #plan_ident: #private::ShapePlan = #plan_value;
+                static #plan_ident: #private::Site<#private::ShapePlan> = #private::Site::new(|| {
+                    #private::ShapePlan::new(#operation, #pattern, &[#(#names),*])
+                });
                 #[derive(
                     #private::Debug,
                     #private::Clone,
@@ -137,37 +144,4 @@ fn field(name: &str, call: &Args) -> syn::Result<Ident> {
         true => Ident::new_raw(name, span),
         false => Ident::new(name, span),
     })
-}
-
-fn plan_tokens(private: &TokenStream, plan: &ShapePlan) -> TokenStream {
-    let operation = match plan.operation {
-        ShapeOperation::ParseShape => quote!(#private::ShapeOperation::ParseShape),
-        ShapeOperation::CheckShape => quote!(#private::ShapeOperation::CheckShape),
-    };
-    let pattern = &*plan.pattern;
-    let names = plan.length_names.iter().map(|name| &**name);
-    let dims = plan.dims.iter().map(|dim| match dim {
-        ShapeDim::Ellipsis => quote!(#private::ShapeDim::Ellipsis),
-        ShapeDim::Skip => quote!(#private::ShapeDim::Skip),
-        ShapeDim::Fixed(n) => quote!(#private::ShapeDim::Fixed(#n)),
-        ShapeDim::Named { name, given } => {
-            let name = &**name;
-            let given = match given {
-                Some(i) => quote!(#private::Option::Some(#i)),
-                None => quote!(#private::Option::None),
-            };
-            quote!(#private::ShapeDim::Named {
-                name: #private::Cow::Borrowed(#name),
-                given: #given,
-            })
-        }
-    });
-    quote! {
-        #private::ShapePlan {
-            operation: #operation,
-            pattern: #private::Cow::Borrowed(#pattern),
-            length_names: #private::Cow::Borrowed(&[#(#private::Cow::Borrowed(#names)),*]),
-            dims: #private::Cow::Borrowed(&[#(#dims),*]),
-        }
-    }
 }

@@ -21,6 +21,7 @@ mod pack;
 pub mod rank;
 mod sealed;
 mod shape;
+mod site;
 mod solve;
 
 /// The pattern core: parser, validation and plans (the `einops-pattern` crate).

@@ -4,8 +4,6 @@
 //!
 //! Not a stable API: reached through `einops::__private`.
 
-use std::sync::OnceLock;
-
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::element::Reducible;
@@ -14,10 +12,12 @@ use crate::input::{ArrayLike, Operand};
 use crate::layers::{EinMixSpec, Rearrange, Reduce, Repeat};
 use crate::ops::{self, Plan};
 use crate::pack::{self, ArrayList, PackedShapes};
-use crate::pattern::{EinMixPlan, Operation, PackPlan, Recipe, ShapePlan};
+use crate::pattern::{EinMixPlan, PackPlan, Recipe, ShapePlan};
 use crate::rank::{ElementRule, OutputFits, RankRule};
 use crate::sealed::{self, Sealed};
 use crate::shape::{self, HasShape};
+
+pub use crate::site::Site;
 
 pub use crate::einsum::rank as einsum_rank;
 pub use crate::einsum::support::{
@@ -83,63 +83,6 @@ where
     }
 }
 
-/// A call site's recipe: the operation, pattern and length names the macro validated at
-/// compile time, planned by the same parser (`einops-pattern`, at the exact version the
-/// macros used) on the site's first call and kept for the rest of the program.
-///
-/// Emitting this instead of the finished plan as a constant keeps the expansion small:
-/// type-checking and evaluating a `static` plan literal was most of what a macro call cost
-/// `cargo check`. The memo of walks is keyed by the address of the plan inside the site.
-///
-/// ```
-/// use einops_runtime::macro_support::RecipeSite;
-/// use einops_runtime::pattern::Operation;
-/// static SITE: RecipeSite = RecipeSite::new(Operation::Rearrange, "b (h w) -> b h w", &["h"]);
-/// assert_eq!(SITE.recipe().unwrap().axes.len(), 3);
-/// assert!(std::ptr::eq(SITE.recipe().unwrap(), SITE.recipe().unwrap()));
-/// ```
-pub struct RecipeSite {
-    operation: Operation,
-    pattern: &'static str,
-    length_names: &'static [&'static str],
-    recipe: OnceLock<Recipe>,
-}
-
-impl RecipeSite {
-    /// The site of a macro call.
-    pub const fn new(
-        operation: Operation,
-        pattern: &'static str,
-        length_names: &'static [&'static str],
-    ) -> RecipeSite {
-        RecipeSite {
-            operation,
-            pattern,
-            length_names,
-            recipe: OnceLock::new(),
-        }
-    }
-
-    /// The site's plan, made on the first call. The macro validated the pattern with the
-    /// same parser, so this cannot fail unless the crates' versions differ (which their
-    /// exact version requirements rule out); it reports that as an error, not a panic.
-    #[inline]
-    pub fn recipe(&'static self) -> Result<&'static Recipe, Error> {
-        match self.recipe.get() {
-            Some(recipe) => Ok(recipe),
-            None => self.first_recipe(),
-        }
-    }
-
-    /// The first call's path, out of line so that every later call is a load and a test.
-    #[cold]
-    #[inline(never)]
-    fn first_recipe(&'static self) -> Result<&'static Recipe, Error> {
-        let recipe = Recipe::new(self.operation, self.pattern, self.length_names)?;
-        Ok(self.recipe.get_or_init(|| recipe))
-    }
-}
-
 /// Output type of a macro call.
 pub type Output<'a, R, I> =
     <I as Source<'a>>::Output<<R as RankRule<<I as Source<'a>>::Dim>>::Output>;
@@ -147,20 +90,20 @@ pub type Output<'a, R, I> =
 /// `rearrange!` and `repeat!`.
 pub fn rearrange<'a, R, I>(
     input: I,
-    site: &'static RecipeSite,
+    site: &'static Site<Recipe>,
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
     I: Source<'a>,
     R: RankRule<I::Dim>,
 {
-    input.rearrange(site.recipe()?, lengths)
+    input.rearrange(site.plan()?, lengths)
 }
 
 /// `reduce!`; `M` restricts the element type (`mean` needs floats).
 pub fn reduce<'a, R, M, I>(
     input: I,
-    site: &'static RecipeSite,
+    site: &'static Site<Recipe>,
     lengths: &[i128],
 ) -> Result<Output<'a, R, I>, Error>
 where
@@ -168,14 +111,14 @@ where
     R: RankRule<I::Dim>,
     M: ElementRule<I::Elem>,
 {
-    input.reduce(site.recipe()?, lengths)
+    input.reduce(site.plan()?, lengths)
 }
 
 /// `rearrange_into!` and `repeat_into!`.
 pub fn rearrange_into<'a, R, I, S, O>(
     out: &mut ArrayBase<S, O>,
     input: I,
-    site: &'static RecipeSite,
+    site: &'static Site<Recipe>,
     lengths: &[i128],
 ) -> Result<(), Error>
 where
@@ -185,14 +128,14 @@ where
     S: DataMut<Elem = I::Elem>,
     O: Dimension + OutputFits<R::Output>,
 {
-    ops::rearrange_into(out, input.into_input(), Plan::Site(site.recipe()?), lengths)
+    ops::rearrange_into(out, input.into_input(), Plan::Site(site.plan()?), lengths)
 }
 
 /// `reduce_into!`.
 pub fn reduce_into<'a, R, M, I, S, O>(
     out: &mut ArrayBase<S, O>,
     input: I,
-    site: &'static RecipeSite,
+    site: &'static Site<Recipe>,
     lengths: &[i128],
 ) -> Result<(), Error>
 where
@@ -203,7 +146,7 @@ where
     S: DataMut<Elem = I::Elem>,
     O: Dimension + OutputFits<R::Output>,
 {
-    ops::reduce_into(out, input.into_input(), Plan::Site(site.recipe()?), lengths)
+    ops::reduce_into(out, input.into_input(), Plan::Site(site.plan()?), lengths)
 }
 
 /// An integer usable as an axis length (`name = expr`); converted without loss, so a
@@ -263,12 +206,12 @@ pub type Packed<'a, R, L> =
     <L as PackSource<'a>>::Packed<<R as RankRule<<L as PackSource<'a>>::Dim>>::Output>;
 
 /// `pack!`: `R` checks each array's rank and names the packed array's dimension type.
-pub fn pack<'a, R, L>(arrays: L, plan: &PackPlan) -> Result<Packed<'a, R, L>, Error>
+pub fn pack<'a, R, L>(arrays: L, site: &'static Site<PackPlan>) -> Result<Packed<'a, R, L>, Error>
 where
     L: PackSource<'a>,
     R: RankRule<L::Dim>,
 {
-    arrays.pack(plan)
+    arrays.pack(site.plan()?)
 }
 
 /// What `unpack!` accepts: one ndarray array of any form ([`ArrayLike`]) and, with the
@@ -306,7 +249,7 @@ where
 pub fn unpack<'a, R, S, I, D>(
     packed: I,
     shapes: &PackedShapes<D>,
-    plan: &PackPlan,
+    site: &'static Site<PackPlan>,
 ) -> Result<I::Parts<D>, Error>
 where
     I: UnpackSource<'a>,
@@ -314,13 +257,13 @@ where
     S: RankRule<D>,
     D: Dimension,
 {
-    packed.unpack(shapes, plan)
+    packed.unpack(shapes, site.plan()?)
 }
 
 /// `parse_shape!` and `check_shape!`: the lengths of the `K` named axes, in pattern order.
 pub fn parse_shape<R, I, const K: usize>(
     input: &I,
-    plan: &ShapePlan,
+    site: &'static Site<ShapePlan>,
     lengths: &[i128],
 ) -> Result<[usize; K], Error>
 where
@@ -328,7 +271,7 @@ where
     R: RankRule<I::Dim>,
 {
     let mut out = [0; K];
-    shape::parse(plan, input.shape(), lengths, &mut out)?;
+    shape::parse(site.plan()?, input.shape(), lengths, &mut out)?;
     Ok(out)
 }
 

@@ -12,6 +12,7 @@ use crate::input::ArrayLike;
 use crate::pattern::EinsumPlan;
 use crate::rank::OutputFits;
 use crate::sealed::{Held, Sealed, Source};
+use crate::site::Site;
 
 /// What an `einsum!` operand can be: one ndarray array of any form ([`ArrayLike`]) and,
 /// with the feature `candle`, a `Tensor` or `&Tensor` (rank checked at run time).
@@ -106,7 +107,7 @@ pub fn einsum_view<H: Viewed>(operand: &H) -> H::View<'_> {
 pub fn einsum<R, E, V>(
     _: Ellipsis<E>,
     operands: &[V],
-    plan: &'static EinsumPlan,
+    site: &'static Site<EinsumPlan>,
     lengths: &[i128],
 ) -> Result<V::Output<R::Output>, Error>
 where
@@ -114,7 +115,7 @@ where
     E: Dimension,
     V: Contract,
 {
-    V::contract(operands, plan, lengths)
+    V::contract(operands, site.plan()?, lengths)
 }
 
 /// `einsum_into!`: computes the call site's plan into `out`.
@@ -122,7 +123,7 @@ pub fn einsum_into<R, E, A, S, O>(
     out: &mut ArrayBase<S, O>,
     _: Ellipsis<E>,
     operands: &[Strided<'_, A>],
-    plan: &'static EinsumPlan,
+    site: &'static Site<EinsumPlan>,
     lengths: &[i128],
 ) -> Result<(), Error>
 where
@@ -132,7 +133,7 @@ where
     S: DataMut<Elem = A>,
     O: Dimension + OutputFits<R::Output>,
 {
-    super::einsum_into(out, Plan::Site(plan), operands, lengths)
+    super::einsum_into(out, Plan::Site(site.plan()?), operands, lengths)
 }
 
 #[cfg(feature = "candle")]
