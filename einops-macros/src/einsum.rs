@@ -1,17 +1,17 @@
 //! `einsum!` and `einsum_into!`: the call `$crate; [&mut output,] operand, ..., "pattern"
 //! [, name = expr]*`, validated with the runtime's [`EinsumPlan`] (which also checks the
-//! operand count) and expanded to a static plan plus one runtime call.
+//! operand count) and expanded to a static plan site plus one runtime call.
 //!
 //! `einsum!(a, b, "b c t, b t l -> b c l")` expands to
 //!
 //! ```text
 //! match (a, b,) {
 //!     (operand0, operand1,) => {
-//!         static PLAN: einops::__private::EinsumPlan = einops::__private::EinsumPlan {
-//!             ...,
-//!             // b c t l: batch, left, contracted, right
-//!             roles: Option::Some(Cow::Borrowed(&[Role::Batch, Role::Left, ...])),
-//!         };
+//!         // The plan is made on the first call, with the parser that validated it here.
+//!         static PLAN: einops::__private::Site<einops::__private::EinsumPlan> =
+//!             einops::__private::Site::new(|| {
+//!                 einops::__private::EinsumPlan::new("b c t, b t l -> b c l", 2, &[])
+//!             });
 //!         use einops::__private::{
 //!             einsum_operand as einsum_operand, einsum_rank as einsum_rank,
 //!             einsum_view as einsum_view,

@@ -1,12 +1,15 @@
 //! `pack!` and `unpack!`: parse the call ([`Args`]), validate the pattern with the
-//! runtime's [`PackPlan`], and expand to a static plan plus one runtime call.
+//! runtime's [`PackPlan`], and expand to a static plan site (the plan made on the first
+//! call, by the parser that validated it here) plus one runtime call.
 //!
 //! `pack!([a, b], "b * c")` expands to
 //!
 //! ```text
 //! match ([a, b],) {
 //!     (arrays,) => {
-//!         static PLAN: einops::__private::PackPlan = einops::__private::PackPlan { ... };
+//!         static PLAN: einops::__private::Site<einops::__private::PackPlan> =
+//!             einops::__private::Site::new(|| einops::__private::PackPlan::new(
+//!                 einops::__private::PackOperation::Pack, "b * c"));
 //!         type Rule = einops::__private::AtLeast<2, 3>;
 //!         einops::__private::pack_call::<Rule, _>(arrays, &PLAN)
 //!     }
@@ -18,7 +21,7 @@
 //! ```text
 //! match (x, &shapes,) {
 //!     (packed, shapes,) => {
-//!         static PLAN: einops::__private::PackPlan = einops::__private::PackPlan { ... };
+//!         static PLAN: einops::__private::Site<einops::__private::PackPlan> = ...;
 //!         type Rule = einops::__private::ExactDyn<3>;
 //!         type Parts = einops::__private::AtLeastDyn<2>;
 //!         einops::__private::unpack_call::<Rule, Parts, _, _>(packed, shapes, &PLAN)

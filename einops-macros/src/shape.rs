@@ -1,5 +1,5 @@
 //! `parse_shape!` and `check_shape!`: parse the call ([`Args`]), validate the pattern with
-//! the runtime's [`ShapePlan`], and expand to a static plan, a struct with one `usize`
+//! the runtime's [`ShapePlan`], and expand to a static plan site, a struct with one `usize`
 //! field per named axis, and one runtime call.
 //!
 //! `check_shape!(x, "b c _ _", c = 3)` expands to
@@ -7,7 +7,9 @@
 //! ```text
 //! match (&(x), einops::__private::length(3),) {
 //!     (input, length0,) => {
-//!         static PLAN: einops::__private::ShapePlan = einops::__private::ShapePlan { ... };
+//!         static PLAN: einops::__private::Site<einops::__private::ShapePlan> =
+//!             einops::__private::Site::new(|| einops::__private::ShapePlan::new(
+//!                 einops::__private::ShapeOperation::CheckShape, "b c _ _", &["c"]));
 //!         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 //!         struct ParsedShape { pub b: usize, pub c: usize }
 //!         type Rule = einops::__private::ExactDyn<4>;

@@ -1,8 +1,8 @@
 //! The per-thread memo of macro call sites.
 //!
 //! A macro's plan (a [`Recipe`](crate::pattern::Recipe) or an
-//! [`EinsumPlan`](crate::pattern::EinsumPlan)) is a `static`, so its address names the call
-//! site. Per thread, a memo keeps the work planned for a call site together with the [`Key`]
+//! [`EinsumPlan`](crate::pattern::EinsumPlan)) lives in a `static` [`Site`](crate::site::Site)
+//! for the rest of the program, so its address names the call site. Per thread, a memo keeps the work planned for a call site together with the [`Key`]
 //! it was planned for: the site, every array's shape and strides and the given lengths. A
 //! call with exactly the same key was validated when its work was planned, so it skips
 //! validation and planning. (Python einops caches the same way, per pattern and shape.)
@@ -19,7 +19,7 @@ use std::thread::LocalKey;
 /// A plan, and whether the work planned from it is remembered.
 #[derive(Debug)]
 pub(crate) enum Plan<'p, P: 'static> {
-    /// A macro call site's `static` plan: its address names the call site.
+    /// A macro call site's plan, kept in its `static` site: its address names the call site.
     Site(&'static P),
     /// A plan made at run time: never remembered (its address may be reused).
     Parsed(&'p P),
@@ -120,7 +120,7 @@ impl Key {
         self.words.get(..self.len)
     }
 
-    /// The set of the call site: statics are at least 8 bytes apart and aligned.
+    /// The set of the call site: plans in statics are at least 8 bytes apart and aligned.
     fn set(&self) -> usize {
         (self.words[0] >> 3) % SETS
     }
