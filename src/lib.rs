@@ -491,7 +491,7 @@ macro_rules! unpack {
 /// field per name (`s.b`, `s.c`; an axis named like a keyword is `s.r#type`), deriving
 /// `Debug`, `Clone`, `Copy`, `PartialEq`, `Eq` and `Hash`. The struct has no name the
 /// caller can write; to pass the lengths around by name, use
-/// [`dynamic::parse_shape`](crate::dynamic::parse_shape).
+/// [`dynamic::parse_shape`].
 ///
 /// The array is borrowed, never consumed. Groups of several axes or `(...)` are compile
 /// errors, as is a fixed-rank array whose rank contradicts the pattern; for `IxDyn` arrays

@@ -39,6 +39,14 @@ pub enum Kind {
     EinMix,
 }
 
+/// What a layer macro call validates to.
+pub enum Plan {
+    /// `EinMix!`'s plan.
+    EinMix(Box<EinMixPlan>),
+    /// The recipe of `Rearrange!`, `Reduce!` or `Repeat!`.
+    Pattern(Recipe),
+}
+
 /// A parsed layer macro call.
 pub struct Call {
     krate: TokenTree,
@@ -90,42 +98,54 @@ impl Call {
         })
     }
 
-    /// Validates the call and emits the static plan with the runtime call.
-    pub fn expand(&self) -> syn::Result<TokenStream> {
-        let krate = &self.krate;
-        let private = quote!(#krate::__private);
+    /// Validates the call: its pattern (and EinMix's weight and bias shapes) and the names
+    /// of its lengths.
+    pub fn validate(&self) -> syn::Result<Plan> {
         let names = length_names(&self.lengths);
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let pattern = self.pattern.value();
         let reduction_span = self.reduction.as_ref().map(|r| r.span);
         let at_pattern = |err| error_at(&self.pattern, &self.lengths, reduction_span, err);
-        let (plan_type, plan_value, function) = match self.kind {
+        match self.kind {
             Kind::EinMix => {
                 let weight = self.weight_shape.as_ref().expect("checked when parsed");
-                let plan = EinMixPlan::new(
+                EinMixPlan::new(
                     &pattern,
                     &weight.value(),
                     self.bias_shape.as_ref().map(LitStr::value).as_deref(),
                     &names,
                 )
-                .map_err(|err| self.einmix_error(err))?;
-                let value = einmix_tokens(&private, &plan);
-                (quote!(EinMixPlan), value, quote!(einmix_spec))
+                .map(|plan| Plan::EinMix(Box::new(plan)))
+                .map_err(|err| self.einmix_error(err))
             }
-            kind => {
-                // Only `Reduce!` parses a reduction.
-                let recipe = match (&self.reduction, kind) {
-                    (Some(reduction), _) => Recipe::reduce(&pattern, &reduction.name, &names),
-                    (None, Kind::Repeat) => Recipe::repeat(&pattern, &names),
-                    (None, _) => Recipe::rearrange(&pattern, &names),
-                }
-                .map_err(at_pattern)?;
-                let function = match kind {
+            // Only `Reduce!` parses a reduction.
+            kind => match (&self.reduction, kind) {
+                (Some(reduction), _) => Recipe::reduce(&pattern, &reduction.name, &names),
+                (None, Kind::Repeat) => Recipe::repeat(&pattern, &names),
+                (None, _) => Recipe::rearrange(&pattern, &names),
+            }
+            .map(Plan::Pattern)
+            .map_err(at_pattern),
+        }
+    }
+
+    /// Emits the static plan with the runtime call.
+    pub fn expand(&self, plan: &Plan) -> TokenStream {
+        let krate = &self.krate;
+        let private = quote!(#krate::__private);
+        let (plan_type, plan_value, function) = match plan {
+            Plan::EinMix(plan) => (
+                quote!(EinMixPlan),
+                einmix_tokens(&private, plan),
+                quote!(einmix_spec),
+            ),
+            Plan::Pattern(recipe) => {
+                let function = match self.kind {
                     Kind::Reduce => quote!(reduce_layer),
                     Kind::Repeat => quote!(repeat_layer),
                     _ => quote!(rearrange_layer),
                 };
-                (quote!(Recipe), recipe_tokens(&private, &recipe), function)
+                (quote!(Recipe), recipe_tokens(&private, recipe), function)
             }
         };
         let plan_ident = hidden(&self.pattern, "PLAN");
@@ -134,14 +154,14 @@ impl Call {
             .lengths
             .iter()
             .map(|(_, expr)| quote!(#private::length(#expr)));
-        Ok(quote_spanned! {self.pattern.span()=>
+        quote_spanned! {self.pattern.span()=>
             match (#(#length_exprs,)*) {
                 (#(#length_idents,)*) => {
                     static #plan_ident: #private::#plan_type = #plan_value;
                     #private::#function(&#plan_ident, &[#(#length_idents),*])
                 }
             }
-        })
+        }
     }
 
     /// Points an EinMix error at the text it is about: the weight or bias shape, a

@@ -1,16 +1,19 @@
 //! The procedural macros of `einops`. Use them through the `einops` crate, whose
 //! `rearrange!`, `reduce!`, `repeat!` and `einsum!` forward here with the crate's own path.
 //!
-//! Each macro runs the pipeline parse (`ast`) → validate (`valid`, with the runtime's
-//! own pattern parser) → emit (`expand`): a static recipe plus one runtime call.
-//! `einsum!`, whose call has any number of operands, has its own pipeline in `einsum`.
-//! `pack!`/`unpack!` (module `pack`) and `parse_shape!`/`check_shape!` (module `shape`)
-//! parse with `ast::Args` and validate with the runtime's plans. The layer macros
-//! (`Rearrange!`, `Reduce!`, `Repeat!`, `EinMix!`) have theirs in `layer`.
+//! Every macro runs through one driver, [`run`], as the three steps of [`Macro`]: parse
+//! the call, validate it with the pattern core (`einops-pattern`, the parser the run-time
+//! API also uses), expand it into a static plan site plus one runtime call. The families:
+//! [`Pattern`] (`rearrange!`, `reduce!`, `repeat!` and their `_into` forms: `ast` →
+//! `valid` → `expand`), [`Einsum`] (module `einsum`), [`Pack`] (module `pack`), [`Shape`]
+//! (`parse_shape!`, `check_shape!`: module `shape`) and [`Layer`] (`Rearrange!`, `Reduce!`,
+//! `Repeat!`, `EinMix!`: module `layer`).
 
-use einops_pattern::{Operation, PackOperation, ShapeOperation};
+use einops_pattern::{
+    EinsumPlan, Operation, PackOperation, PackPlan, Recipe, ShapeOperation, ShapePlan,
+};
 use proc_macro::TokenStream;
-use syn::parse::Parser;
+use syn::parse::{ParseStream, Parser};
 
 mod ast;
 mod einsum;
@@ -20,148 +23,246 @@ mod pack;
 mod shape;
 mod valid;
 
-fn run(tokens: TokenStream, operation: Option<Operation>, into: bool) -> TokenStream {
-    let parse =
-        |input: syn::parse::ParseStream<'_>| ast::Call::parse(input, operation.is_none(), into);
-    let expanded = parse.parse(tokens).and_then(|call| {
-        valid::recipe(&call, operation).map(|recipe| expand::call(&call, &recipe))
-    });
-    expanded
+/// A family of macros as three steps, run in this order by [`run`]: parse the call's
+/// tokens, validate the call with the pattern core (`einops-pattern`, the parser the
+/// run-time API also uses), and expand the validated call. An error of any step becomes a
+/// `compile_error!` at the span it names.
+trait Macro {
+    /// Which member of the family (e.g. `rearrange!` or `reduce_into!`).
+    type Form: Copy;
+    /// The parsed call.
+    type Call;
+    /// What validation makes of the call: the plan the expansion is written from.
+    type Plan;
+    /// Parses the call's tokens.
+    fn parse(input: ParseStream<'_>, form: Self::Form) -> syn::Result<Self::Call>;
+    /// Validates the call with the pattern core.
+    fn validate(call: &Self::Call, form: Self::Form) -> syn::Result<Self::Plan>;
+    /// Writes the expansion of a validated call.
+    fn expand(
+        call: &Self::Call,
+        plan: &Self::Plan,
+        form: Self::Form,
+    ) -> syn::Result<proc_macro2::TokenStream>;
+}
+
+/// The one driver of every macro: parse, validate, expand.
+fn run<M: Macro>(tokens: TokenStream, form: M::Form) -> TokenStream {
+    let parse = |input: ParseStream<'_>| M::parse(input, form);
+    parse
+        .parse(tokens)
+        .and_then(|call| {
+            let plan = M::validate(&call, form)?;
+            M::expand(&call, &plan, form)
+        })
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// `rearrange!`, `reduce!`, `repeat!` and their `_into` forms: the operation (`None` for
+/// `reduce`, whose reduction the call names) and whether the call writes into an array.
+struct Pattern;
+
+impl Macro for Pattern {
+    type Form = (Option<Operation>, bool);
+    type Call = ast::Call;
+    type Plan = Recipe;
+    fn parse(input: ParseStream<'_>, (operation, into): Self::Form) -> syn::Result<ast::Call> {
+        ast::Call::parse(input, operation.is_none(), into)
+    }
+    fn validate(call: &ast::Call, (operation, _): Self::Form) -> syn::Result<Recipe> {
+        valid::recipe(call, operation)
+    }
+    fn expand(
+        call: &ast::Call,
+        recipe: &Recipe,
+        _: Self::Form,
+    ) -> syn::Result<proc_macro2::TokenStream> {
+        Ok(expand::call(call, recipe))
+    }
+}
+
+/// `einsum!` and `einsum_into!` (whether the call writes into an array).
+struct Einsum;
+
+impl Macro for Einsum {
+    type Form = bool;
+    type Call = einsum::Call;
+    type Plan = EinsumPlan;
+    fn parse(input: ParseStream<'_>, into: bool) -> syn::Result<einsum::Call> {
+        einsum::Call::parse(input, into)
+    }
+    fn validate(call: &einsum::Call, _: bool) -> syn::Result<EinsumPlan> {
+        call.plan()
+    }
+    fn expand(
+        call: &einsum::Call,
+        plan: &EinsumPlan,
+        _: bool,
+    ) -> syn::Result<proc_macro2::TokenStream> {
+        Ok(call.expand(plan))
+    }
+}
+
+/// `pack!` and `unpack!`.
+struct Pack;
+
+impl Macro for Pack {
+    type Form = PackOperation;
+    type Call = ast::Args;
+    type Plan = PackPlan;
+    fn parse(input: ParseStream<'_>, operation: PackOperation) -> syn::Result<ast::Args> {
+        pack::parse(input, operation)
+    }
+    fn validate(call: &ast::Args, operation: PackOperation) -> syn::Result<PackPlan> {
+        pack::plan(call, operation)
+    }
+    fn expand(
+        call: &ast::Args,
+        plan: &PackPlan,
+        operation: PackOperation,
+    ) -> syn::Result<proc_macro2::TokenStream> {
+        Ok(pack::expand(call, plan, operation))
+    }
+}
+
+/// `parse_shape!` and `check_shape!`.
+struct Shape;
+
+impl Macro for Shape {
+    type Form = ShapeOperation;
+    type Call = ast::Args;
+    type Plan = ShapePlan;
+    fn parse(input: ParseStream<'_>, operation: ShapeOperation) -> syn::Result<ast::Args> {
+        shape::parse(input, operation)
+    }
+    fn validate(call: &ast::Args, operation: ShapeOperation) -> syn::Result<ShapePlan> {
+        shape::plan(call, operation)
+    }
+    fn expand(
+        call: &ast::Args,
+        plan: &ShapePlan,
+        _: ShapeOperation,
+    ) -> syn::Result<proc_macro2::TokenStream> {
+        shape::expand(call, plan)
+    }
+}
+
+/// The layer macros `Rearrange!`, `Reduce!`, `Repeat!` and `EinMix!`.
+struct Layer;
+
+impl Macro for Layer {
+    type Form = layer::Kind;
+    type Call = layer::Call;
+    type Plan = layer::Plan;
+    fn parse(input: ParseStream<'_>, kind: layer::Kind) -> syn::Result<layer::Call> {
+        layer::Call::parse(input, kind)
+    }
+    fn validate(call: &layer::Call, _: layer::Kind) -> syn::Result<layer::Plan> {
+        call.validate()
+    }
+    fn expand(
+        call: &layer::Call,
+        plan: &layer::Plan,
+        _: layer::Kind,
+    ) -> syn::Result<proc_macro2::TokenStream> {
+        Ok(call.expand(plan))
+    }
 }
 
 /// `rearrange!($crate; input, "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn rearrange(tokens: TokenStream) -> TokenStream {
-    run(tokens, Some(Operation::Rearrange), false)
+    run::<Pattern>(tokens, (Some(Operation::Rearrange), false))
 }
 
 /// `reduce!($crate; input, "pattern", reduction, name = length, ...)`.
 #[proc_macro]
 pub fn reduce(tokens: TokenStream) -> TokenStream {
-    run(tokens, None, false)
+    run::<Pattern>(tokens, (None, false))
 }
 
 /// `repeat!($crate; input, "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn repeat(tokens: TokenStream) -> TokenStream {
-    run(tokens, Some(Operation::Repeat), false)
+    run::<Pattern>(tokens, (Some(Operation::Repeat), false))
 }
 
 /// `rearrange_into!($crate; &mut output, input, "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn rearrange_into(tokens: TokenStream) -> TokenStream {
-    run(tokens, Some(Operation::Rearrange), true)
+    run::<Pattern>(tokens, (Some(Operation::Rearrange), true))
 }
 
 /// `reduce_into!($crate; &mut output, input, "pattern", reduction, name = length, ...)`.
 #[proc_macro]
 pub fn reduce_into(tokens: TokenStream) -> TokenStream {
-    run(tokens, None, true)
+    run::<Pattern>(tokens, (None, true))
 }
 
 /// `repeat_into!($crate; &mut output, input, "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn repeat_into(tokens: TokenStream) -> TokenStream {
-    run(tokens, Some(Operation::Repeat), true)
-}
-
-fn run_einsum(tokens: TokenStream, into: bool) -> TokenStream {
-    let parse = |input: syn::parse::ParseStream<'_>| einsum::Call::parse(input, into);
-    let expanded = parse
-        .parse(tokens)
-        .and_then(|call| call.plan().map(|plan| call.expand(&plan)));
-    expanded
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    run::<Pattern>(tokens, (Some(Operation::Repeat), true))
 }
 
 /// `einsum!($crate; operand, ..., "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn einsum(tokens: TokenStream) -> TokenStream {
-    run_einsum(tokens, false)
+    run::<Einsum>(tokens, false)
 }
 
 /// `einsum_into!($crate; &mut output, operand, ..., "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn einsum_into(tokens: TokenStream) -> TokenStream {
-    run_einsum(tokens, true)
-}
-
-fn run_pack(tokens: TokenStream, operation: PackOperation) -> TokenStream {
-    let parse = |input: syn::parse::ParseStream<'_>| pack::parse(input, operation);
-    let expanded = parse.parse(tokens).and_then(|call| {
-        pack::plan(&call, operation).map(|plan| pack::expand(&call, &plan, operation))
-    });
-    expanded
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    run::<Einsum>(tokens, true)
 }
 
 /// `pack!($crate; arrays, "pattern")`.
 #[proc_macro]
 pub fn pack(tokens: TokenStream) -> TokenStream {
-    run_pack(tokens, PackOperation::Pack)
+    run::<Pack>(tokens, PackOperation::Pack)
 }
 
 /// `unpack!($crate; packed, shapes, "pattern")`.
 #[proc_macro]
 pub fn unpack(tokens: TokenStream) -> TokenStream {
-    run_pack(tokens, PackOperation::Unpack)
-}
-
-fn run_shape(tokens: TokenStream, operation: ShapeOperation) -> TokenStream {
-    let parse = |input: syn::parse::ParseStream<'_>| shape::parse(input, operation);
-    let expanded = parse.parse(tokens).and_then(|call| {
-        shape::plan(&call, operation).and_then(|plan| shape::expand(&call, &plan))
-    });
-    expanded
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    run::<Pack>(tokens, PackOperation::Unpack)
 }
 
 /// `parse_shape!($crate; array, "pattern")`.
 #[proc_macro]
 pub fn parse_shape(tokens: TokenStream) -> TokenStream {
-    run_shape(tokens, ShapeOperation::ParseShape)
+    run::<Shape>(tokens, ShapeOperation::ParseShape)
 }
 
 /// `check_shape!($crate; array, "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn check_shape(tokens: TokenStream) -> TokenStream {
-    run_shape(tokens, ShapeOperation::CheckShape)
-}
-
-fn run_layer(tokens: TokenStream, kind: layer::Kind) -> TokenStream {
-    let parse = |input: syn::parse::ParseStream<'_>| layer::Call::parse(input, kind);
-    let expanded = parse.parse(tokens).and_then(|call| call.expand());
-    expanded
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    run::<Shape>(tokens, ShapeOperation::CheckShape)
 }
 
 /// `Rearrange!($crate; "pattern", name = length, ...)`: a `Rearrange` layer.
 #[proc_macro]
 pub fn rearrange_layer(tokens: TokenStream) -> TokenStream {
-    run_layer(tokens, layer::Kind::Rearrange)
+    run::<Layer>(tokens, layer::Kind::Rearrange)
 }
 
 /// `Reduce!($crate; "pattern", reduction, name = length, ...)`: a `Reduce` layer.
 #[proc_macro]
 pub fn reduce_layer(tokens: TokenStream) -> TokenStream {
-    run_layer(tokens, layer::Kind::Reduce)
+    run::<Layer>(tokens, layer::Kind::Reduce)
 }
 
 /// `Repeat!($crate; "pattern", name = length, ...)`: a `Repeat` layer.
 #[proc_macro]
 pub fn repeat_layer(tokens: TokenStream) -> TokenStream {
-    run_layer(tokens, layer::Kind::Repeat)
+    run::<Layer>(tokens, layer::Kind::Repeat)
 }
 
 /// `EinMix!($crate; "pattern", weight_shape = "...", bias_shape = "...", name = length, ...)`:
 /// an `EinMixSpec`.
 #[proc_macro]
 pub fn einmix_spec(tokens: TokenStream) -> TokenStream {
-    run_layer(tokens, layer::Kind::EinMix)
+    run::<Layer>(tokens, layer::Kind::EinMix)
 }
