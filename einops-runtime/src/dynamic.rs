@@ -17,9 +17,7 @@ use crate::pattern::{Operation, PackOperation, PackPlan, Recipe, ShapeOperation,
 use crate::shape::{self, HasShape};
 
 pub use crate::einsum::dynamic::{einsum, einsum_with_lengths};
-
-/// Names and values of axis lengths, e.g. `&[("h", 2), ("w", 2)]`.
-pub type Lengths<'l> = &'l [(&'l str, usize)];
+pub use crate::input::Lengths;
 
 fn split(lengths: Lengths<'_>) -> (Vec<&str>, Vec<i128>) {
     lengths

@@ -7,6 +7,16 @@ use ndarray::{
 
 use crate::sealed::{Array as Arrays, Sealed};
 
+/// Names and values of axis lengths given at run time, e.g. `&[("h", 2), ("w", 2)]`.
+///
+/// ```
+/// let lengths: einops_runtime::dynamic::Lengths<'_> = &[("h", 2)];
+/// let x = ndarray::Array2::<u8>::zeros((3, 8));
+/// let y = einops_runtime::dynamic::rearrange(&x, "b (h w) -> b h w", lengths).unwrap();
+/// assert_eq!(y.shape(), [3, 2, 4]);
+/// ```
+pub type Lengths<'l> = &'l [(&'l str, usize)];
+
 /// An input as the operations see it.
 pub enum Input<'a, A, D: Dimension> {
     /// One array; owned when it was passed by value, so its buffer can be reused.

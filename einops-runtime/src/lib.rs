@@ -27,9 +27,8 @@ mod solve;
 /// The pattern core: parser, validation and plans (the `einops-pattern` crate).
 pub use einops_pattern as pattern;
 
-pub use einsum::{EinsumCall, EinsumProblem, LengthOrigin};
 pub use element::{FloatElement, Reducible};
-pub use error::{Call, Error, Stage};
+pub use error::{Call, EinsumCall, EinsumProblem, Error, LengthOrigin, Stage};
 pub use input::{ArrayLike, Input, Operand};
 pub use pack::{ArrayList, PackedShape, PackedShapes};
 pub use shape::HasShape;

@@ -249,8 +249,8 @@ fn kinds_in_sources() -> BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut kinds = BTreeSet::new();
     for (file, function) in [
-        ("einops-runtime/src/error.rs", "pub fn kind(&self)"),
-        ("einops-runtime/src/einsum/error.rs", "pub fn kind(&self)"),
+        ("einops-runtime/src/error/mod.rs", "pub fn kind(&self)"),
+        ("einops-runtime/src/error/einsum.rs", "pub fn kind(&self)"),
         ("einops-pattern/src/error.rs", "pub fn name(&self)"),
     ] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();

@@ -11,8 +11,8 @@
 
 use smallvec::SmallVec;
 
-use super::error::{EinsumCall, EinsumProblem, LengthOrigin};
 use crate::error::Error;
+use crate::error::{EinsumCall, EinsumProblem, LengthOrigin};
 use crate::pattern::{EinsumPlan, Length, Role, Slot, Term};
 
 /// Operands of a call kept on the stack; more spill to the heap.

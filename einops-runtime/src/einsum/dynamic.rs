@@ -5,9 +5,9 @@ use smallvec::SmallVec;
 
 use super::bind::OPERANDS;
 use super::{Plan, Strided};
-use crate::dynamic::Lengths;
 use crate::element::Reducible;
 use crate::error::Error;
+use crate::input::Lengths;
 use crate::pattern::EinsumPlan;
 
 /// Multiplies the operands and sums over the axes the output lacks:

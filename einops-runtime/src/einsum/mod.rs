@@ -12,7 +12,6 @@ mod bind;
 pub(crate) mod candle;
 mod contract;
 pub mod dynamic;
-mod error;
 mod gemm;
 pub mod rank;
 pub mod support;
@@ -26,12 +25,10 @@ use smallvec::SmallVec;
 use self::bind::{bind, Binding, Context, AXES, OPERANDS};
 use self::contract::{contract, Product, Tensor};
 use crate::element::Reducible;
-use crate::error::Error;
+use crate::error::{EinsumProblem, Error};
 use crate::kernel::{standard_strides, OutputBuffer};
 use crate::memo::{self, Key, Memo};
 use crate::pattern::EinsumPlan;
-
-pub use self::error::{EinsumCall, EinsumProblem, LengthOrigin};
 
 /// An operand as einsum reads it: where its elements are, its shape and its strides (in
 /// elements), borrowed from an array of any storage and dimension type.

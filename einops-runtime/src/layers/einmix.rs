@@ -16,10 +16,10 @@ use rand::{Rng, RngExt, SeedableRng};
 use smallvec::SmallVec;
 
 use super::{split, write_lengths};
-use crate::dynamic::Lengths;
 use crate::einsum::{self, Strided};
 use crate::element::FloatElement;
 use crate::error::Error;
+use crate::input::Lengths;
 use crate::input::{ArrayLike, Input};
 use crate::memo::Plan;
 use crate::ops;

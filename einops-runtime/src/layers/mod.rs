@@ -19,9 +19,9 @@ use std::fmt;
 
 use ndarray::{Array, IxDyn};
 
-use crate::dynamic::Lengths;
 use crate::element::Reducible;
 use crate::error::Error;
+use crate::input::Lengths;
 use crate::input::Operand;
 use crate::ops::{self, Plan};
 use crate::pattern::{Operation, Recipe};

@@ -1,9 +1,13 @@
-//! The error type of every einops operation.
+//! The error type of every einops operation, and the problems of an einsum's operands
+//! ([`einsum`]) that it carries.
+
+mod einsum;
 
 use std::fmt;
 
-use crate::einsum::{EinsumCall, EinsumProblem};
 use crate::pattern::PatternError;
+
+pub use einsum::{EinsumCall, EinsumProblem, LengthOrigin};
 
 /// When a problem can be detected: from the pattern alone, or only with the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::error::Stage;
+use super::Stage;
 
 /// The einsum call an [`Error::Einsum`](crate::Error::Einsum) happened in.
 ///
