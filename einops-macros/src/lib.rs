@@ -1,12 +1,12 @@
 //! The procedural macros of `einops`. Use them through the `einops` crate, whose
 //! `rearrange!`, `reduce!`, `repeat!` and `einsum!` forward here with the crate's own path.
 //!
-//! Every macro runs through one driver, [`run`], as the three steps of [`Macro`]: parse
+//! Every macro runs through one driver, `run`, as the three steps of `Macro`: parse
 //! the call, validate it with the pattern core (`einops-pattern`, the parser the run-time
 //! API also uses), expand it into a static plan site plus one runtime call. The families:
-//! [`Pattern`] (`rearrange!`, `reduce!`, `repeat!` and their `_into` forms: `ast` →
-//! `valid` → `expand`), [`Einsum`] (module `einsum`), [`Pack`] (module `pack`), [`Shape`]
-//! (`parse_shape!`, `check_shape!`: module `shape`) and [`Layer`] (`Rearrange!`, `Reduce!`,
+//! `Pattern` (`rearrange!`, `reduce!`, `repeat!` and their `_into` forms: `ast` →
+//! `valid` → `expand`), `Einsum` (module `einsum`), `Pack` (module `pack`), `Shape`
+//! (`parse_shape!`, `check_shape!`: module `shape`) and `Layer` (`Rearrange!`, `Reduce!`,
 //! `Repeat!`, `EinMix!`: module `layer`).
 
 use einops_pattern::{

@@ -127,3 +127,5 @@ impl Reducible for bool {
         None
     }
 }
+
+crate::sealed::seal!(Element: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, bool);

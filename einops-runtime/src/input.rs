@@ -2,7 +2,7 @@
 //! of arrays that is stacked along a new first axis.
 
 use ndarray::{
-    ArcArray, Array, ArrayBase, ArrayView, ArrayViewMut, CowArray, Data, Dimension, IxDyn,
+    ArcArray, Array, ArrayBase, ArrayView, ArrayViewMut, CowArray, Data, Dimension, IxDyn, RawData,
 };
 
 use crate::sealed::{Array as Arrays, Sealed};
@@ -55,6 +55,14 @@ pub trait ArrayLike<'a>: Sealed<Arrays> {
     /// A borrowed or owned array with the same elements.
     fn into_cow(self) -> CowArray<'a, Self::Elem, Self::Dim>;
 }
+
+impl<S: RawData, D> Sealed<Arrays> for ArrayBase<S, D> {}
+impl<S: RawData, D> Sealed<Arrays> for &ArrayBase<S, D> {}
+impl<T, const N: usize> Sealed<Arrays> for [T; N] {}
+impl<T> Sealed<Arrays> for Vec<T> {}
+impl<T> Sealed<Arrays> for &[T] {}
+impl<T> Sealed<Arrays> for &Vec<T> {}
+impl<T, const N: usize> Sealed<Arrays> for &[T; N] {}
 
 impl<'a, A: 'a, D: Dimension> ArrayLike<'a> for Array<A, D> {
     type Elem = A;

@@ -24,6 +24,10 @@ pub trait HasShape: Sealed<Shape> {
     fn shape(&self) -> &[usize];
 }
 
+impl<S: RawData, D: Dimension> Sealed<Shape> for ArrayBase<S, D> {}
+impl<T: HasShape + ?Sized> Sealed<Shape> for &T {}
+impl<T: HasShape + ?Sized> Sealed<Shape> for &mut T {}
+
 impl<S: RawData, D: Dimension> HasShape for ArrayBase<S, D> {
     type Dim = D;
     fn shape(&self) -> &[usize] {

@@ -5,6 +5,7 @@
 mod common;
 
 mod adversarial;
+mod architecture;
 mod candle;
 mod concurrency;
 mod drops;

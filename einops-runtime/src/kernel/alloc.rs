@@ -10,22 +10,6 @@ use super::Class;
 /// Outputs at least this large (in bytes) get huge-page treatment.
 const HUGE_PAGE: usize = 2 << 20;
 
-/// Whether an array of `shape` with elements of `size` bytes can exist: ndarray bounds the
-/// product of the non-zero lengths by `isize::MAX`, and `Vec` bounds the bytes the same way.
-pub(crate) fn fits_in_memory(shape: &[usize], size: usize) -> bool {
-    let limit = isize::MAX as usize;
-    let mut non_zero = shape.iter().filter(|&&len| len != 0);
-    let Some(elements) = non_zero.try_fold(1usize, |n, &len| n.checked_mul(len)) else {
-        return false;
-    };
-    let bytes = if shape.contains(&0) {
-        Some(0)
-    } else {
-        elements.checked_mul(size)
-    };
-    elements <= limit && bytes.is_some_and(|bytes| bytes <= limit)
-}
-
 /// An output being filled: a vector whose element `pad` is where the output starts.
 pub(crate) struct OutputBuffer<A> {
     vec: Vec<A>,

@@ -12,8 +12,8 @@
 //!   with a register-transposing micro-kernel;
 //! - anything else: a plain strided loop.
 
-use super::walk::{count, for_each, Step, Steps};
 use super::{stream, transpose};
+use crate::solve::walk::{count, for_each, Step, Steps};
 
 /// Copies every element of the walk from `src` to `dst`; `STREAM` writes contiguous
 /// runs with non-temporal stores (see [`stream`]).
@@ -304,7 +304,7 @@ unsafe fn copy_short_run<T: Copy>(src: *const T, dst: *mut T, len: usize) {
 }
 
 /// The walk without loop `p`.
-fn without(steps: &[Step], p: usize) -> super::walk::Steps {
+fn without(steps: &[Step], p: usize) -> crate::solve::walk::Steps {
     steps
         .iter()
         .enumerate()

@@ -11,17 +11,18 @@
 //! pushed onto the output vector, so a panicking `Clone` drops exactly what was made.
 
 mod alloc;
+pub(crate) mod contract;
 mod copy;
+mod gemm;
 mod parallel;
 mod reduce;
 mod stream;
 mod transpose;
-mod walk;
 
-pub(crate) use alloc::{copied, extend_from_slice, fits_in_memory, OutputBuffer};
+pub(crate) use crate::solve::walk::{count, for_each, simplify, standard_strides, Step, Steps};
+pub(crate) use alloc::{copied, extend_from_slice, OutputBuffer};
 use copy::LONG_RUN;
 pub(crate) use reduce::{reduce, simplify_reduced};
-pub(crate) use walk::{count, for_each, simplify, standard_strides, Step, Steps};
 
 /// How elements of a type may be moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

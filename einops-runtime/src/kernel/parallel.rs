@@ -3,7 +3,7 @@
 //! element is computed by exactly the same code whatever the split, so results are
 //! identical to one thread.
 
-use super::walk::Step;
+use crate::solve::walk::Step;
 
 /// Walks moving fewer bytes than this run on the calling thread.
 #[cfg(feature = "rayon")]
@@ -52,7 +52,7 @@ pub(crate) fn chunks(steps: &[Step], bytes: usize, work: impl Fn(&[Step], isize,
             (0..pieces).into_par_iter().for_each(|piece| {
                 let start = outer.len * piece / pieces;
                 let end = outer.len * (piece + 1) / pieces;
-                let mut sub: super::walk::Steps = steps.iter().copied().collect();
+                let mut sub: crate::solve::walk::Steps = steps.iter().copied().collect();
                 sub[0].len = end - start;
                 work(&sub, outer.src * start as isize, outer.dst * start as isize);
             });

@@ -12,9 +12,9 @@
 //! combined), which keeps the error close to pairwise summation.
 
 use super::parallel::{self, Shared};
-use super::walk::{count, for_each, simplify, Step, Steps};
 use crate::element::Reducible;
 use crate::pattern::Reduction;
+use crate::solve::walk::{count, for_each, simplify, Step, Steps};
 
 /// Elements folded before a partial result is combined into the total.
 const BLOCK: usize = 128;

@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 
 use ndarray::{Dimension, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
 
-use crate::rank::{AddDims, FixedRank, HasAtLeastDims, HasDims, Rank};
+use super::{AddDims, FixedRank, HasAtLeastDims, HasDims, Rank};
 use crate::sealed::{Rank as Ranks, Sealed};
 
 /// An operand of exactly `N` dimensions (no ellipsis, or an ellipsis that the output
@@ -104,3 +104,9 @@ impl<E: AddDims<N>, const N: usize> OutputRule<E> for Shift<N> {
 impl<E: Dimension> OutputRule<E> for Dynamic {
     type Output = IxDyn;
 }
+
+crate::sealed::seal!(Ranks: Dynamic);
+impl<const N: usize> Sealed<Ranks> for Fixed<N> {}
+impl<const N: usize> Sealed<Ranks> for Exact<N> {}
+impl<const N: usize> Sealed<Ranks> for AtLeast<N> {}
+impl<const N: usize> Sealed<Ranks> for Shift<N> {}

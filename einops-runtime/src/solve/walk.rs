@@ -4,7 +4,7 @@ use std::cmp::Reverse;
 
 use smallvec::{smallvec, SmallVec};
 
-use crate::solve::INLINE;
+use super::INLINE;
 
 /// One loop of a kernel: its length and the source and destination strides (in elements).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +124,22 @@ pub(crate) fn standard_strides(shape: &[usize]) -> SmallVec<[isize; INLINE]> {
         stride = stride.wrapping_mul(len as isize);
     }
     strides
+}
+
+/// Whether an array of `shape` with elements of `size` bytes can exist: ndarray bounds the
+/// product of the non-zero lengths by `isize::MAX`, and `Vec` bounds the bytes the same way.
+pub(crate) fn fits_in_memory(shape: &[usize], size: usize) -> bool {
+    let limit = isize::MAX as usize;
+    let mut non_zero = shape.iter().filter(|&&len| len != 0);
+    let Some(elements) = non_zero.try_fold(1usize, |n, &len| n.checked_mul(len)) else {
+        return false;
+    };
+    let bytes = if shape.contains(&0) {
+        Some(0)
+    } else {
+        elements.checked_mul(size)
+    };
+    elements <= limit && bytes.is_some_and(|bytes| bytes <= limit)
 }
 
 #[cfg(test)]

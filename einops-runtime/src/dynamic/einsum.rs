@@ -3,12 +3,12 @@
 use ndarray::{Array, ArrayBase, Data, Dimension, IxDyn};
 use smallvec::SmallVec;
 
-use super::bind::OPERANDS;
-use super::{Plan, Strided};
+use crate::einsum::{Plan, Strided};
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::Lengths;
 use crate::pattern::EinsumPlan;
+use crate::solve::einsum::OPERANDS;
 
 /// Multiplies the operands and sums over the axes the output lacks:
 /// `"i j, j k -> i k"` is a matrix product.
@@ -75,5 +75,5 @@ where
         .unzip();
     let plan = EinsumPlan::new(pattern, operands.len(), &names)?;
     let views: SmallVec<[Strided<'_, A>; OPERANDS]> = operands.iter().map(Strided::of).collect();
-    super::einsum(Plan::Parsed(&plan), &views, &values)
+    crate::einsum::einsum(Plan::Parsed(&plan), &views, &values)
 }

@@ -7,28 +7,19 @@
 //! standard-layout array or into a given one. An `einsum!` call site remembers its planned
 //! matrix product for the shapes it was called with ([`memo`]).
 
-mod bind;
-#[cfg(feature = "candle")]
-pub(crate) mod candle;
-mod contract;
-pub mod dynamic;
-mod gemm;
-pub mod rank;
-pub mod support;
-
 use std::cell::RefCell;
 use std::marker::PhantomData;
 
 use ndarray::{Array, ArrayBase, Data, DataMut, Dimension};
 use smallvec::SmallVec;
 
-use self::bind::{bind, Binding, Context, AXES, OPERANDS};
-use self::contract::{contract, Product, Tensor};
 use crate::element::Reducible;
 use crate::error::{EinsumProblem, Error};
+use crate::kernel::contract::{contract, Product, Tensor};
 use crate::kernel::{standard_strides, OutputBuffer};
 use crate::memo::{self, Key, Memo};
 use crate::pattern::EinsumPlan;
+use crate::solve::einsum::{bind, Binding, Context, AXES, OPERANDS};
 
 /// An operand as einsum reads it: where its elements are, its shape and its strides (in
 /// elements), borrowed from an array of any storage and dimension type.

@@ -7,12 +7,12 @@
 use candle_core::{Tensor, D};
 use smallvec::SmallVec;
 
-use super::bind::{bind, operand_elementary, Context, OPERANDS};
-use crate::candle::{backend, has_matmul};
+use super::{backend, has_matmul};
 use crate::error::Error;
 use crate::kernel::standard_strides;
 use crate::pack::product;
 use crate::pattern::{elementary, EinsumPlan};
+use crate::solve::einsum::{bind, operand_elementary, Context, OPERANDS};
 
 /// A tensor and the elementary axis each of its dimensions is (all different).
 struct Labelled {

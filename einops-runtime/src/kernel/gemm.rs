@@ -26,7 +26,7 @@ const DOT_DEPTH: usize = 64;
 
 /// The shape and strides (in elements) of `C[m × n] = A[m × k] · B[k × n]`.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Matmul {
+pub(crate) struct Matmul {
     pub m: usize,
     pub n: usize,
     pub k: usize,
@@ -49,7 +49,7 @@ fn offset(strides: [isize; 2], row: usize, col: usize) -> isize {
 /// `a`, `b` with the strides of `mm` must address initialised elements for every index
 /// within `m × k` and `k × n`; `c` must address distinct writable slots for every index
 /// within `m × n`, overlapping neither `a` nor `b`.
-pub(super) unsafe fn matmul<A: Reducible>(mm: &Matmul, a: *const A, b: *const A, c: *mut A) {
+pub(crate) unsafe fn matmul<A: Reducible>(mm: &Matmul, a: *const A, b: *const A, c: *mut A) {
     let tiny = mm.m <= TINY && mm.n <= TINY && mm.k <= TINY;
     let work = mm.m.saturating_mul(mm.n).saturating_mul(mm.k);
     let dots = mm.a[1] == 1 && mm.b[0] == 1 && mm.k >= DOT_DEPTH && work <= DOTS;

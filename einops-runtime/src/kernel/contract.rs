@@ -22,17 +22,17 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
-use super::bind::{AXES, OPERANDS};
 use super::gemm::{matmul, Matmul};
 use crate::element::Reducible;
 use crate::kernel::{self, standard_strides, Step, Steps};
 use crate::pattern::{Reduction, Role};
+use crate::solve::einsum::{AXES, OPERANDS};
 
 /// Axis ids.
 type Ids = SmallVec<[usize; AXES]>;
 
 /// An operand or intermediate result: elements from `ptr`, with distinct axes and strides.
-pub(super) struct Tensor<'b, A> {
+pub(crate) struct Tensor<'b, A> {
     ptr: *const A,
     axes: Cow<'b, [(usize, isize)]>,
     /// The elements of an intermediate result (`ptr` points into it); empty for operands.
@@ -95,7 +95,7 @@ fn needed<A: Reducible>(
 /// Each tensor's axes, with `lengths`, must address initialised elements from its `ptr`;
 /// `out` must address distinct writable slots from `dst`, overlapping no tensor. Every axis
 /// of `out` must be in some tensor.
-pub(super) unsafe fn contract<A: Reducible>(
+pub(crate) unsafe fn contract<A: Reducible>(
     lengths: &[usize],
     roles: &[Role],
     tensors: &mut SmallVec<[Tensor<'_, A>; OPERANDS]>,
@@ -322,7 +322,7 @@ fn relayout(groups: [&mut Dims; 3], stride: fn(&mut Dim) -> &mut isize) {
 /// loop over, one GEMM per batch index, and which tensors are first copied into a layout
 /// whose strides collapse (or, for the output, computed in a scratch layout and copied out).
 #[derive(Debug, Clone)]
-pub(super) struct Product {
+pub(crate) struct Product {
     /// The batch axes with their strides in A, B and C (those of the copies, if any).
     batch: Dims,
     /// The GEMM of one batch index.

@@ -8,7 +8,10 @@
 use smallvec::{smallvec, SmallVec};
 
 use crate::error::{Call, Error};
-use crate::kernel::{fits_in_memory, standard_strides, Step, Steps};
+pub(crate) mod einsum;
+pub(crate) mod walk;
+
+use self::walk::{fits_in_memory, standard_strides, Step, Steps};
 use crate::pattern::{Length, Recipe, Slot, Term};
 
 /// Inline capacity for per-axis data; larger patterns spill to the heap.

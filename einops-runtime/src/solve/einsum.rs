@@ -16,15 +16,15 @@ use crate::error::{EinsumCall, EinsumProblem, LengthOrigin};
 use crate::pattern::{EinsumPlan, Length, Role, Slot, Term};
 
 /// Operands of a call kept on the stack; more spill to the heap.
-pub(super) const OPERANDS: usize = 4;
+pub(crate) const OPERANDS: usize = 4;
 /// Axes kept on the stack per list; more spill to the heap.
-pub(super) const AXES: usize = 8;
+pub(crate) const AXES: usize = 8;
 
 /// Distinct elementary axes of a tensor with their strides (in elements).
-pub(super) type Axes = SmallVec<[(usize, isize); AXES]>;
+pub(crate) type Axes = SmallVec<[(usize, isize); AXES]>;
 
 /// A plan resolved against the operands' shapes and strides.
-pub(super) struct Binding {
+pub(crate) struct Binding {
     /// Length of every elementary axis.
     pub lengths: SmallVec<[usize; AXES]>,
     /// For two operands, the role of every elementary axis in their product; empty
@@ -60,7 +60,7 @@ impl Binding {
 }
 
 /// One call: the plan, the operands' shapes and the given lengths, for error messages.
-pub(super) struct Context<'c> {
+pub(crate) struct Context<'c> {
     pub plan: &'c EinsumPlan,
     pub shapes: &'c [&'c [usize]],
     pub lengths: &'c [i128],
@@ -127,7 +127,7 @@ impl Context<'_> {
 }
 
 /// Resolves `ctx.plan` against operands with these strides.
-pub(super) fn bind(ctx: &Context<'_>, strides: &[&[isize]]) -> Result<Binding, Error> {
+pub(crate) fn bind(ctx: &Context<'_>, strides: &[&[isize]]) -> Result<Binding, Error> {
     let plan = ctx.plan;
     let ellipsis_dims = check_ranks(ctx)?;
     let mut known: SmallVec<[Option<usize>; AXES]> = SmallVec::new();
@@ -435,7 +435,7 @@ fn operand_axes(ctx: &Context<'_>, k: usize, strides: &[isize], binding: &mut Bi
 /// the operand broadcasts an ellipsis dimension), repeated names included: the shape a
 /// tensor library reshapes the operand to.
 #[cfg(feature = "candle")]
-pub(super) fn operand_elementary(
+pub(crate) fn operand_elementary(
     ctx: &Context<'_>,
     k: usize,
     lengths: &[usize],

@@ -6,6 +6,8 @@
 //! `candle_core::Tensor`s; the other operations on tensors are in the module `candle`
 //! (feature `candle`).
 
+mod einsum;
+
 use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension, IxDyn};
 
 use crate::element::Reducible;
@@ -16,7 +18,7 @@ use crate::pack::{self, ArrayList, PackedShapes};
 use crate::pattern::{Operation, PackOperation, PackPlan, Recipe, ShapeOperation, ShapePlan};
 use crate::shape::{self, HasShape};
 
-pub use crate::einsum::dynamic::{einsum, einsum_with_lengths};
+pub use self::einsum::{einsum, einsum_with_lengths};
 pub use crate::input::Lengths;
 
 fn split(lengths: Lengths<'_>) -> (Vec<&str>, Vec<i128>) {

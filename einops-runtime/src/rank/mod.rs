@@ -4,6 +4,8 @@
 //!
 //! `IxDyn` inputs pass every rule; their rank is checked at run time.
 
+pub mod einsum;
+
 use std::marker::PhantomData;
 
 use ndarray::{Dimension, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
@@ -152,3 +154,11 @@ pub struct AnyElement;
 pub struct FloatOnly;
 impl<A: crate::Reducible> ElementRule<A> for AnyElement {}
 impl<A: crate::element::FloatElement> ElementRule<A> for FloatOnly {}
+
+crate::sealed::seal!(Ranks: Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn, AnyElement, FloatOnly);
+impl<const N: usize> Sealed<Ranks> for Rank<N> {}
+impl<const I: usize, const O: usize> Sealed<Ranks> for Exact<I, O> {}
+impl<const I: usize, const O: usize> Sealed<Ranks> for AtLeast<I, O> {}
+impl<const I: usize, const O: usize> Sealed<Ranks> for Shift<I, O> {}
+impl<const I: usize> Sealed<Ranks> for ExactDyn<I> {}
+impl<const I: usize> Sealed<Ranks> for AtLeastDyn<I> {}

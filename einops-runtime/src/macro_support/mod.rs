@@ -4,6 +4,8 @@
 //!
 //! Not a stable API: reached through `einops::__private`.
 
+mod einsum;
+
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::element::Reducible;
@@ -19,11 +21,9 @@ use crate::shape::{self, HasShape};
 
 pub use crate::site::Site;
 
-pub use crate::einsum::rank as einsum_rank;
-pub use crate::einsum::support::{
-    einsum, einsum_broadcast, einsum_into, einsum_operand, einsum_view,
-};
+pub use self::einsum::{einsum, einsum_broadcast, einsum_into, einsum_operand, einsum_view};
 pub use crate::einsum::Strided;
+pub use crate::rank::einsum as einsum_rank;
 
 /// What `rearrange!` and `repeat!` accept: every ndarray [`Operand`] (then the result is
 /// an `Array` of the rank rule's dimension type) and, with the feature `candle`, a
@@ -173,6 +173,11 @@ impl<T: AxisLength + Copy> AxisLength for &T {
     }
 }
 
+sealed::seal!(sealed::Length: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+impl<T: AxisLength + Copy> Sealed<sealed::Length> for &T {}
+impl<'a, I: Operand<'a>> Sealed<sealed::Source> for I {}
+impl<'a, L: ArrayList<'a>> Sealed<sealed::Pack> for L {}
+
 /// Converts one axis-length argument.
 pub fn length(value: impl AxisLength) -> i128 {
     value.to_i128()
@@ -316,6 +321,15 @@ mod tensors {
 
     impl ElementRule<TensorElements> for AnyElement {}
     impl ElementRule<TensorElements> for FloatOnly {}
+
+    crate::sealed::seal!(crate::sealed::Source: Tensor, &Tensor);
+    crate::sealed::seal!(
+        crate::sealed::Pack: Vec<Tensor>, Vec<&Tensor>, &Vec<Tensor>, &[Tensor], &[&Tensor]
+    );
+    impl<const N: usize> crate::sealed::Sealed<crate::sealed::Pack> for [Tensor; N] {}
+    impl<const N: usize> crate::sealed::Sealed<crate::sealed::Pack> for [&Tensor; N] {}
+    impl<const N: usize> crate::sealed::Sealed<crate::sealed::Pack> for &[Tensor; N] {}
+    impl<const N: usize> crate::sealed::Sealed<crate::sealed::Pack> for &[&Tensor; N] {}
 
     macro_rules! single {
         ($($tensor:ty),*) => {$(

@@ -17,6 +17,8 @@
 //! - A failure inside candle (tensors of different dtypes or devices, an op a device lacks)
 //!   is [`Error::Backend`].
 
+mod einsum;
+
 use std::fmt::Display;
 
 use candle_core::{DType, Tensor, D};
@@ -30,7 +32,9 @@ use crate::pattern::{elementary, PackPlan, Recipe, Reduction};
 use crate::shape::HasShape;
 use crate::solve::{solve, Context};
 
-pub use crate::einsum::candle::einsum;
+pub use self::einsum::einsum;
+
+crate::sealed::seal!(crate::sealed::Shape: Tensor);
 
 /// A tensor's shape, for `parse_shape!`, `check_shape!` and
 /// [`dynamic::parse_shape`](crate::dynamic::parse_shape); its rank is checked at run time.

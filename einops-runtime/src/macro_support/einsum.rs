@@ -4,12 +4,12 @@
 
 use ndarray::{Array, ArrayBase, CowArray, DataMut, Dimension};
 
-use super::rank::{Broadcast, Ellipsis, OperandRule, OutputRule};
-use super::{Plan, Strided};
+use crate::einsum::{Plan, Strided};
 use crate::element::Reducible;
 use crate::error::Error;
 use crate::input::ArrayLike;
 use crate::pattern::EinsumPlan;
+use crate::rank::einsum::{Broadcast, Ellipsis, OperandRule, OutputRule};
 use crate::rank::OutputFits;
 use crate::sealed::{Held, Sealed, Source};
 use crate::site::Site;
@@ -32,6 +32,9 @@ impl<'a, I: ArrayLike<'a>> EinsumSource<'a> for I {
         self.into_cow()
     }
 }
+
+impl<'a, I: ArrayLike<'a>> Sealed<Held> for I {}
+impl<A> Sealed<Held> for Strided<'_, A> {}
 
 /// A held operand, and what einsum reads it through.
 pub trait Viewed: Sealed<Held> {
@@ -72,7 +75,7 @@ impl<A: Reducible> Contract for Strided<'_, A> {
         plan: &'static EinsumPlan,
         lengths: &[i128],
     ) -> Result<Array<A, O>, Error> {
-        super::einsum(Plan::Site(plan), operands, lengths)
+        crate::einsum::einsum(Plan::Site(plan), operands, lengths)
     }
 }
 
@@ -133,7 +136,7 @@ where
     S: DataMut<Elem = A>,
     O: Dimension + OutputFits<R::Output>,
 {
-    super::einsum_into(out, Plan::Site(site.plan()?), operands, lengths)
+    crate::einsum::einsum_into(out, Plan::Site(site.plan()?), operands, lengths)
 }
 
 #[cfg(feature = "candle")]
@@ -144,6 +147,8 @@ mod tensors {
     use super::{Contract, EinsumSource, Viewed};
     use crate::error::Error;
     use crate::pattern::EinsumPlan;
+
+    crate::sealed::seal!(crate::sealed::Held: Tensor, &Tensor);
 
     impl EinsumSource<'_> for Tensor {
         type Dim = IxDyn;
