@@ -76,7 +76,8 @@
 #[cfg(feature = "candle")]
 pub use einops_runtime::candle;
 pub use einops_runtime::dynamic;
-pub use einops_runtime::{ArrayLike, Error, FloatElement, Operand, Reducible, Stage};
+pub use einops_runtime::pattern;
+pub use einops_runtime::{ArrayLike, Call, Error, FloatElement, Input, Operand, Reducible, Stage};
 pub use einops_runtime::{ArrayList, HasShape, PackedShape, PackedShapes};
 pub use einops_runtime::{EinsumCall, EinsumProblem, LengthOrigin};
 

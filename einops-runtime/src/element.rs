@@ -10,7 +10,7 @@ use crate::sealed::{Element, Sealed};
 /// a logical or and `prod` a logical and.
 ///
 /// ```
-/// use einops_runtime::Reducible;
+/// use einops::Reducible;
 /// assert_eq!(i8::from_sum(i8::add_sums(100, 100)), -56);
 /// assert_eq!(f32::mean(f32::add_sums(2.0f32.to_sum(), 4.0f32.to_sum()), 2), Some(3.0));
 /// ```

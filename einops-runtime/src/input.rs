@@ -10,9 +10,9 @@ use crate::sealed::{Array as Arrays, Sealed};
 /// Names and values of axis lengths given at run time, e.g. `&[("h", 2), ("w", 2)]`.
 ///
 /// ```
-/// let lengths: einops_runtime::dynamic::Lengths<'_> = &[("h", 2)];
+/// let lengths: einops::dynamic::Lengths<'_> = &[("h", 2)];
 /// let x = ndarray::Array2::<u8>::zeros((3, 8));
-/// let y = einops_runtime::dynamic::rearrange(&x, "b (h w) -> b h w", lengths).unwrap();
+/// let y = einops::dynamic::rearrange(&x, "b (h w) -> b h w", lengths).unwrap();
 /// assert_eq!(y.shape(), [3, 2, 4]);
 /// ```
 pub type Lengths<'l> = &'l [(&'l str, usize)];
@@ -32,7 +32,7 @@ pub enum Input<'a, A, D: Dimension> {
 /// `&Vec<T>`), which are stacked along a new first axis.
 ///
 /// ```
-/// use einops_runtime::{dynamic, Operand};
+/// use einops::{dynamic, Operand};
 /// let parts = vec![ndarray::arr1(&[1, 2]), ndarray::arr1(&[3, 4])];
 /// let stacked = dynamic::rearrange(&parts[..], "f c -> c f", &[]).unwrap();
 /// assert_eq!(stacked, ndarray::arr2(&[[1, 3], [2, 4]]).into_dyn());

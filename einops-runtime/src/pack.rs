@@ -28,7 +28,7 @@ use crate::sealed::{Array as Arrays, Sealed};
 /// the packed length; at most one shape of a [`PackedShapes`] may contain unknowns.
 ///
 /// ```
-/// use einops_runtime::PackedShape;
+/// use einops::PackedShape;
 /// let known = PackedShape::from([2, 3]);
 /// assert_eq!(known.dims(), [Some(2), Some(3)]);
 /// assert_eq!(known.size(), Some(6));
@@ -110,7 +110,7 @@ impl fmt::Display for PackedShape {
 /// slice of shapes.
 ///
 /// ```
-/// use einops_runtime::{PackedShape, PackedShapes};
+/// use einops::{PackedShape, PackedShapes};
 /// // einops: [[2, 3], [-1]]
 /// let shapes = PackedShapes::new([PackedShape::from([2, 3]), PackedShape::unknown()]);
 /// assert_eq!(shapes.len(), 2);
@@ -141,8 +141,8 @@ impl<D> PackedShapes<D> {
     ///
     /// ```
     /// let x = ndarray::Array2::<f32>::zeros((2, 3));
-    /// let (_, shapes) = einops_runtime::dynamic::pack(&[x.view()], "a *").unwrap();
-    /// let shapes: einops_runtime::PackedShapes = shapes.into_dyn();
+    /// let (_, shapes) = einops::dynamic::pack(&[x.view()], "a *").unwrap();
+    /// let shapes: einops::PackedShapes = shapes.into_dyn();
     /// assert_eq!(shapes[0].dims(), [Some(3)]);
     /// ```
     pub fn into_dyn(self) -> PackedShapes<IxDyn> {
@@ -183,7 +183,7 @@ impl<D> fmt::Display for PackedShapes<D> {
 /// Unlike a list input of `rearrange!`, the arrays keep their own dimension type `Dim`.
 ///
 /// ```
-/// use einops_runtime::{dynamic, ArrayList};
+/// use einops::{dynamic, ArrayList};
 /// let parts = vec![ndarray::arr1(&[1, 2]), ndarray::arr1(&[3])];
 /// let (packed, _) = dynamic::pack(&parts, "*").unwrap();
 /// assert_eq!(packed, ndarray::arr1(&[1, 2, 3]).into_dyn());

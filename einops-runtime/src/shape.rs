@@ -13,7 +13,7 @@ use crate::sealed::{Sealed, Shape};
 /// reference and never consume it.
 ///
 /// ```
-/// use einops_runtime::HasShape;
+/// use einops::HasShape;
 /// let x = ndarray::Array3::<u8>::zeros((2, 3, 4));
 /// assert_eq!((&x.view()).shape(), [2, 3, 4]);
 /// ```

@@ -27,10 +27,10 @@ use crate::solve::einsum::OPERANDS;
 /// use ndarray::array;
 /// let a = array![[1.0, 2.0], [3.0, 4.0]];
 /// let b = array![[5.0, 6.0], [7.0, 8.0]];
-/// let c = einops_runtime::dynamic::einsum(&[a.view().into_dyn(), b.view().into_dyn()],
+/// let c = einops::dynamic::einsum(&[a.view().into_dyn(), b.view().into_dyn()],
 ///                                         "i j, j k -> i k").unwrap();
 /// assert_eq!(c, a.dot(&b).into_dyn());
-/// let trace = einops_runtime::dynamic::einsum(&[a.clone()], "i i ->").unwrap();
+/// let trace = einops::dynamic::einsum(&[a.clone()], "i i ->").unwrap();
 /// assert_eq!(trace[[]], 5.0);
 /// ```
 pub fn einsum<A, S, D>(
@@ -51,7 +51,7 @@ where
 /// ```
 /// let x = ndarray::Array2::<f32>::ones((2, 8));
 /// let w = ndarray::Array2::<f32>::ones((8, 3));
-/// let y = einops_runtime::dynamic::einsum_with_lengths(
+/// let y = einops::dynamic::einsum_with_lengths(
 ///     &[x.view().into_dyn(), w.view().into_dyn()],
 ///     "b (h d), (h d) e -> b h e",
 ///     &[("h", 2)],

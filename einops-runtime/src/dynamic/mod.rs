@@ -32,7 +32,7 @@ fn split(lengths: Lengths<'_>) -> (Vec<&str>, Vec<i128>) {
 ///
 /// ```
 /// let x = ndarray::Array::from_shape_vec((2, 3), (0..6).collect()).unwrap();
-/// let y = einops_runtime::dynamic::rearrange(&x, "a b -> b a", &[]).unwrap();
+/// let y = einops::dynamic::rearrange(&x, "a b -> b a", &[]).unwrap();
 /// assert_eq!(y, x.t().into_dyn());
 /// ```
 pub fn rearrange<'a, I>(
@@ -56,7 +56,7 @@ where
 ///
 /// ```
 /// let x = ndarray::Array::from_shape_vec((2, 3), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
-/// let y = einops_runtime::dynamic::reduce(&x, "a b -> a", "mean", &[]).unwrap();
+/// let y = einops::dynamic::reduce(&x, "a b -> a", "mean", &[]).unwrap();
 /// assert_eq!(y, ndarray::arr1(&[2.0, 5.0]).into_dyn());
 /// ```
 pub fn reduce<'a, I>(
@@ -78,7 +78,7 @@ where
 ///
 /// ```
 /// let x = ndarray::arr1(&[1, 2]);
-/// let y = einops_runtime::dynamic::repeat(&x, "a -> (a r)", &[("r", 2)]).unwrap();
+/// let y = einops::dynamic::repeat(&x, "a -> (a r)", &[("r", 2)]).unwrap();
 /// assert_eq!(y, ndarray::arr1(&[1, 1, 2, 2]).into_dyn());
 /// ```
 pub fn repeat<'a, I>(
@@ -100,7 +100,7 @@ where
 /// ```
 /// let x = ndarray::arr2(&[[1, 2, 3], [4, 5, 6]]);
 /// let mut out = ndarray::Array2::zeros((3, 2));
-/// einops_runtime::dynamic::rearrange_into(&mut out, &x, "a b -> b a", &[]).unwrap();
+/// einops::dynamic::rearrange_into(&mut out, &x, "a b -> b a", &[]).unwrap();
 /// assert_eq!(out, x.t());
 /// ```
 pub fn rearrange_into<'a, I, S, D>(
@@ -125,7 +125,7 @@ where
 /// ```
 /// let x = ndarray::arr2(&[[1, 2, 3], [4, 5, 6]]);
 /// let mut out = ndarray::Array1::zeros(2);
-/// einops_runtime::dynamic::reduce_into(&mut out, &x, "a b -> a", "max", &[]).unwrap();
+/// einops::dynamic::reduce_into(&mut out, &x, "a b -> a", "max", &[]).unwrap();
 /// assert_eq!(out, ndarray::arr1(&[3, 6]));
 /// ```
 pub fn reduce_into<'a, I, S, D>(
@@ -151,7 +151,7 @@ where
 /// ```
 /// let x = ndarray::arr1(&[1, 2]);
 /// let mut out = ndarray::Array2::zeros((2, 3));
-/// einops_runtime::dynamic::repeat_into(&mut out, &x, "a -> a c", &[("c", 3)]).unwrap();
+/// einops::dynamic::repeat_into(&mut out, &x, "a -> a c", &[("c", 3)]).unwrap();
 /// assert_eq!(out, ndarray::arr2(&[[1, 1, 1], [2, 2, 2]]));
 /// ```
 pub fn repeat_into<'a, I, S, D>(
@@ -183,7 +183,7 @@ where
 /// let image = Array3::<f32>::zeros((2, 3, 4));     // b h w
 /// let token = Array2::<f32>::zeros((2, 4));        // b w
 /// let (packed, shapes) =
-///     einops_runtime::dynamic::pack(&[image.view().into_dyn(), token.view().into_dyn()], "b * w")
+///     einops::dynamic::pack(&[image.view().into_dyn(), token.view().into_dyn()], "b * w")
 ///         .unwrap();
 /// assert_eq!(packed.shape(), [2, 3 + 1, 4]);
 /// assert_eq!(shapes.to_string(), "[[3], []]");
@@ -205,7 +205,7 @@ where
 /// and may return overlapping or empty parts).
 ///
 /// ```
-/// use einops_runtime::{dynamic, PackedShape, PackedShapes};
+/// use einops::{dynamic, PackedShape, PackedShapes};
 /// let x = ndarray::Array::from_shape_vec((2, 5), (0..10).collect::<Vec<i32>>()).unwrap();
 /// let shapes = PackedShapes::new([PackedShape::from([2]), PackedShape::unknown()]);
 /// let parts = dynamic::unpack(&x, &shapes, "b *").unwrap();
@@ -232,10 +232,10 @@ where
 ///
 /// ```
 /// let x = ndarray::Array4::<f32>::zeros((2, 3, 8, 8));
-/// let axes = einops_runtime::dynamic::parse_shape(&x, "b c _ _").unwrap();
+/// let axes = einops::dynamic::parse_shape(&x, "b c _ _").unwrap();
 /// assert_eq!(axes, [("b", 2), ("c", 3)]);
 /// let y = ndarray::Array2::<f32>::zeros((2, 6));
-/// let z = einops_runtime::dynamic::rearrange(&y, "b (c r) -> b c r", &axes).unwrap();
+/// let z = einops::dynamic::rearrange(&y, "b (c r) -> b c r", &axes).unwrap();
 /// assert_eq!(z.shape(), [2, 3, 2]);
 /// ```
 pub fn parse_shape<'p, I>(input: &I, pattern: &'p str) -> Result<Vec<(&'p str, usize)>, Error>
@@ -250,8 +250,8 @@ where
 ///
 /// ```
 /// let x = ndarray::Array4::<f32>::zeros((2, 3, 8, 8));
-/// assert!(einops_runtime::dynamic::check_shape(&x, "b c h w", &[("c", 3)]).is_ok());
-/// let err = einops_runtime::dynamic::check_shape(&x, "b c h w", &[("c", 4)]).unwrap_err();
+/// assert!(einops::dynamic::check_shape(&x, "b c h w", &[("c", 3)]).is_ok());
+/// let err = einops::dynamic::check_shape(&x, "b c h w", &[("c", 4)]).unwrap_err();
 /// assert_eq!(err.kind(), "axis_length_mismatch");
 /// ```
 pub fn check_shape<'p, I>(
@@ -304,7 +304,7 @@ pub mod candle {
     /// ```
     /// use candle_core::{Device, Tensor};
     /// let x = Tensor::arange(0u32, 6, &Device::Cpu)?.reshape((2, 3))?;
-    /// let y = einops_runtime::dynamic::candle::rearrange(&x, "a b -> b a", &[])?;
+    /// let y = einops::dynamic::candle::rearrange(&x, "a b -> b a", &[])?;
     /// assert_eq!(y.to_vec2::<u32>()?, [[0, 3], [1, 4], [2, 5]]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -320,7 +320,7 @@ pub mod candle {
     /// ```
     /// use candle_core::{Device, Tensor};
     /// let x = Tensor::new(&[[1f64, 2., 3.], [4., 5., 6.]], &Device::Cpu)?;
-    /// let y = einops_runtime::dynamic::candle::reduce(&x, "a b -> a", "mean", &[])?;
+    /// let y = einops::dynamic::candle::reduce(&x, "a b -> a", "mean", &[])?;
     /// assert_eq!(y.to_vec1::<f64>()?, [2., 5.]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -340,7 +340,7 @@ pub mod candle {
     /// ```
     /// use candle_core::{Device, Tensor};
     /// let x = Tensor::new(&[1i64, 2], &Device::Cpu)?;
-    /// let y = einops_runtime::dynamic::candle::repeat(&x, "a -> (a r)", &[("r", 2)])?;
+    /// let y = einops::dynamic::candle::repeat(&x, "a -> (a r)", &[("r", 2)])?;
     /// assert_eq!(y.to_vec1::<i64>()?, [1, 1, 2, 2]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -357,7 +357,7 @@ pub mod candle {
     /// use candle_core::{DType, Device, Tensor};
     /// let q = Tensor::ones((2, 5, 4), DType::F32, &Device::Cpu)?;
     /// let k = Tensor::ones((2, 6, 4), DType::F32, &Device::Cpu)?;
-    /// let s = einops_runtime::dynamic::candle::einsum(&[&q, &k], "b i d, b j d -> b i j", &[])?;
+    /// let s = einops::dynamic::candle::einsum(&[&q, &k], "b i d, b j d -> b i j", &[])?;
     /// assert_eq!(s.dims(), [2, 5, 6]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -378,7 +378,7 @@ pub mod candle {
     /// use candle_core::{DType, Device, Tensor};
     /// let image = Tensor::zeros((2, 3, 4), DType::F32, &Device::Cpu)?;
     /// let token = Tensor::zeros((2, 4), DType::F32, &Device::Cpu)?;
-    /// let (packed, shapes) = einops_runtime::dynamic::candle::pack(&[image, token], "b * w")?;
+    /// let (packed, shapes) = einops::dynamic::candle::pack(&[image, token], "b * w")?;
     /// assert_eq!(packed.dims(), [2, 4, 4]);
     /// assert_eq!(shapes.to_string(), "[[3], []]");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -395,7 +395,7 @@ pub mod candle {
     ///
     /// ```
     /// use candle_core::{DType, Device, Tensor};
-    /// use einops_runtime::dynamic::candle::{pack, unpack};
+    /// use einops::dynamic::candle::{pack, unpack};
     /// let a = Tensor::zeros((2, 3), DType::U8, &Device::Cpu)?;
     /// let (packed, shapes) = pack(&[&a, &a], "b *")?;
     /// let parts = unpack(&packed, &shapes, "b *")?;

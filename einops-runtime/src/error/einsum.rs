@@ -8,7 +8,7 @@ use super::Stage;
 /// The einsum call an [`Error::Einsum`](crate::Error::Einsum) happened in.
 ///
 /// ```
-/// let call = einops_runtime::EinsumCall {
+/// let call = einops::EinsumCall {
 ///     pattern: "i j, j k -> i k".into(),
 ///     shapes: vec![vec![2, 3], vec![4, 5]],
 ///     lengths: vec![],
@@ -76,7 +76,7 @@ impl fmt::Display for LengthOrigin {
 /// Why an einsum's operands do not fit its pattern.
 ///
 /// ```
-/// use einops_runtime::{dynamic, EinsumProblem, Error};
+/// use einops::{dynamic, EinsumProblem, Error};
 /// let (a, b) = (ndarray::Array2::<f64>::zeros((2, 3)), ndarray::Array2::<f64>::zeros((4, 5)));
 /// let err = dynamic::einsum(&[a, b], "i j, j k -> i k").unwrap_err();
 /// let Error::Einsum { problem, .. } = &err else { panic!("an einsum error") };

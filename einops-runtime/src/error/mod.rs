@@ -61,7 +61,7 @@ impl fmt::Display for Call {
 /// ```
 /// use ndarray::Array;
 /// let x = Array::from_shape_vec(vec![2, 7], (0..14).collect::<Vec<i64>>()).unwrap();
-/// let err = einops_runtime::dynamic::rearrange(&x, "b (h w) -> b h w", &[("h", 2)]).unwrap_err();
+/// let err = einops::dynamic::rearrange(&x, "b (h w) -> b h w", &[("h", 2)]).unwrap_err();
 /// assert_eq!(err.kind(), "indivisible_axis");
 /// assert_eq!(
 ///     err.to_string(),
@@ -470,7 +470,7 @@ impl Error {
     /// When the problem could first be detected.
     ///
     /// ```
-    /// use einops_runtime::{dynamic, Stage};
+    /// use einops::{dynamic, Stage};
     /// let x = ndarray::Array::<f32, _>::zeros((2, 3));
     /// assert_eq!(dynamic::rearrange(&x, "a b c -> a", &[]).unwrap_err().stage(), Stage::Pattern);
     /// assert_eq!(dynamic::rearrange(&x, "a b c -> c b a", &[]).unwrap_err().stage(), Stage::Rank);
@@ -493,7 +493,7 @@ impl Error {
     /// A stable machine-readable name of the error, as the reference vectors name it.
     ///
     /// ```
-    /// use einops_runtime::dynamic;
+    /// use einops::dynamic;
     /// let x = ndarray::Array::<f32, _>::zeros((2, 3));
     /// assert_eq!(dynamic::rearrange(&x, "a b -> a", &[]).unwrap_err().kind(),
     ///            "rearrange_identifier_mismatch");

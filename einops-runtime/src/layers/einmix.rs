@@ -28,7 +28,7 @@ use crate::pattern::EinMixPlan;
 /// Element types of EinMix parameters: `f32` and `f64`.
 ///
 /// ```
-/// use einops_runtime::layers::MixElement;
+/// use einops::layers::MixElement;
 /// fn half<A: MixElement>() -> A {
 ///     A::from_f64(0.5)
 /// }
@@ -59,7 +59,7 @@ impl MixElement for f64 {
 /// ([`with_params`](EinMixSpec::with_params)).
 ///
 /// ```
-/// use einops_runtime::layers::EinMixSpec;
+/// use einops::layers::EinMixSpec;
 /// let spec = EinMixSpec::new("b t c -> b t cout", "c cout", Some("cout"), &[("c", 4), ("cout", 8)])
 ///     .unwrap();
 /// assert_eq!(spec.weight_shape().unwrap(), [4, 8]);
@@ -83,7 +83,7 @@ impl EinMixSpec {
     /// of the weight and bias axes (plus any input axes to check or to split groups).
     ///
     /// ```
-    /// let err = einops_runtime::layers::EinMixSpec::new("a b -> a c", "b c", None, &[("b", 2)])
+    /// let err = einops::layers::EinMixSpec::new("a b -> a c", "b c", None, &[("b", 2)])
     ///     .unwrap_err();
     /// assert_eq!(err.kind(), "einmix_weight_size_missing");
     /// ```
@@ -175,7 +175,7 @@ impl EinMixSpec {
     /// ±√(3 / fan_in), bias uniform in ±√(1 / fan_in).
     ///
     /// ```
-    /// use einops_runtime::layers::EinMixSpec;
+    /// use einops::layers::EinMixSpec;
     /// use rand::SeedableRng;
     /// let spec = EinMixSpec::new("b c -> b d", "c d", None, &[("c", 3), ("d", 2)]).unwrap();
     /// let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(1);
@@ -204,7 +204,7 @@ impl EinMixSpec {
     /// same parameters for the same seed, on every platform.
     ///
     /// ```
-    /// let spec = einops_runtime::layers::EinMixSpec::new("b c -> b d", "c d", None, &[("c", 3), ("d", 2)])
+    /// let spec = einops::layers::EinMixSpec::new("b c -> b d", "c d", None, &[("c", 3), ("d", 2)])
     ///     .unwrap();
     /// let a = spec.clone().seeded::<f32>(42).unwrap();
     /// let b = spec.seeded::<f32>(42).unwrap();
@@ -219,7 +219,7 @@ impl EinMixSpec {
     /// (a bias exactly when the layer has one).
     ///
     /// ```
-    /// use einops_runtime::layers::EinMixSpec;
+    /// use einops::layers::EinMixSpec;
     /// let spec = EinMixSpec::new("b c -> b d", "c d", None, &[("c", 3), ("d", 2)]).unwrap();
     /// let err = spec.with_params(ndarray::Array::<f32, _>::zeros(vec![2, 3]), None).unwrap_err();
     /// assert_eq!(err.kind(), "einmix_parameter_shape");
@@ -270,7 +270,7 @@ impl EinMixSpec {
     /// output. Errors name the step's own pattern (e.g. the flat einsum).
     ///
     /// ```
-    /// use einops_runtime::layers::EinMixSpec;
+    /// use einops::layers::EinMixSpec;
     /// let spec = EinMixSpec::new("(b c) -> b d", "c d", None, &[("c", 2), ("d", 1)]).unwrap();
     /// let weight = ndarray::arr2(&[[1.0], [10.0]]).into_dyn();
     /// let y = spec.apply(ndarray::arr1(&[1.0, 2.0, 3.0, 4.0]), weight.view(), None).unwrap();
@@ -364,7 +364,7 @@ impl fmt::Debug for EinMixSpec {
 /// elements `A` and returns an `IxDyn` array.
 ///
 /// ```
-/// use einops_runtime::layers::EinMix;
+/// use einops::layers::EinMix;
 /// let mix = EinMix::<f64>::new(
 ///     "t b (head cin) -> t b (head cout)",
 ///     "head cin cout",

@@ -111,7 +111,7 @@ fn split<'l>(lengths: Lengths<'l>) -> (Vec<&'l str>, Vec<i128>) {
 /// `IxDyn` array; a rank the pattern cannot describe is an [`Error::Rank`].
 ///
 /// ```
-/// use einops_runtime::layers::Rearrange;
+/// use einops::layers::Rearrange;
 /// let flatten = Rearrange::new("b c h w -> b (c h w)", &[]).unwrap();
 /// let x = ndarray::Array4::<f32>::zeros((2, 3, 4, 4));
 /// assert_eq!(flatten.forward(&x).unwrap().shape(), [2, 48]);
@@ -144,7 +144,7 @@ impl Rearrange {
 /// when applied (the layer is not tied to an element type).
 ///
 /// ```
-/// use einops_runtime::layers::Reduce;
+/// use einops::layers::Reduce;
 /// let pool = Reduce::new("b (h 2) (w 2) -> b h w", "max", &[]).unwrap();
 /// let x = ndarray::Array::from_shape_vec((1, 2, 2), vec![1, 5, 3, 2]).unwrap();
 /// assert_eq!(pool.forward(&x).unwrap(), ndarray::arr3(&[[[5]]]).into_dyn());
@@ -176,7 +176,7 @@ impl Reduce {
 /// time) or [`Repeat::new`]. The result is always a new array.
 ///
 /// ```
-/// use einops_runtime::layers::Repeat;
+/// use einops::layers::Repeat;
 /// let to_rgb = Repeat::new("h w -> h w c", &[("c", 3)]).unwrap();
 /// let gray = ndarray::Array2::<u8>::ones((4, 5));
 /// assert_eq!(to_rgb.forward(&gray).unwrap().shape(), [4, 5, 3]);
@@ -214,7 +214,7 @@ macro_rules! prepared_layer {
             /// The recipe the layer applies.
             ///
             /// ```
-            /// let split = einops_runtime::layers::Rearrange::new("b (h w) -> b h w", &[("h", 2)]).unwrap();
+            /// let split = einops::layers::Rearrange::new("b (h w) -> b h w", &[("h", 2)]).unwrap();
             /// assert_eq!(&*split.recipe().pattern, "b (h w) -> b h w");
             /// assert_eq!(split.lengths(), [2]);
             /// ```
