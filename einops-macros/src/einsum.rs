@@ -165,7 +165,8 @@ impl Call {
 
         let keeps_ellipsis = plan.output_has_ellipsis();
         let conversions = self.operands.iter().enumerate().map(|(k, expr)| {
-            let (explicit, has_ellipsis) = plan.operand_rank(k);
+            let dims = plan.operand_dims(k);
+            let (explicit, has_ellipsis) = (dims.explicit(), dims.has_ellipsis());
             let rules = Ident::new("einsum_rank", at(expr));
             let rule = match has_ellipsis && keeps_ellipsis {
                 true => quote_spanned!(expr.span()=> #rules::AtLeast<#explicit>),
@@ -182,7 +183,8 @@ impl Call {
             quote!(#first),
             |acc, e| quote!(#private::einsum_broadcast(#acc, #e)),
         );
-        let output_rule = match plan.output_rank() {
+        let output = plan.output_dims();
+        let output_rule = match (output.explicit(), output.has_ellipsis()) {
             (n, false) if n <= 6 => quote!(#rank::Fixed<#n>),
             (n, true) if n <= 6 => quote!(#rank::Shift<#n>),
             _ => quote!(#rank::Dynamic),

@@ -92,22 +92,18 @@ pub fn numbered(pattern: &LitStr, prefix: &str, count: usize) -> Vec<syn::Ident>
 
 /// The rank rule: what the input's rank must be and what the output's is.
 fn rank_rule(private: &TokenStream, recipe: &Recipe) -> TokenStream {
-    let explicit = |terms: &[Term]| {
-        terms
-            .iter()
-            .filter(|t| !matches!(t, Term::Ellipsis))
-            .count()
-    };
-    let input = explicit(&recipe.input);
-    let output = explicit(&recipe.output);
-    let input_ellipsis = input != recipe.input.len();
-    let output_ellipsis = output != recipe.output.len();
-    match (input_ellipsis, output_ellipsis, output <= 6) {
-        (false, _, true) => quote!(#private::Exact<#input, #output>),
-        (false, _, false) => quote!(#private::ExactDyn<#input>),
-        (true, true, true) => quote!(#private::Shift<#input, #output>),
-        (true, false, true) => quote!(#private::AtLeast<#input, #output>),
-        (true, _, false) => quote!(#private::AtLeastDyn<#input>),
+    let (input, output) = (recipe.input_dims(), recipe.output_dims());
+    let (explicit_in, explicit_out) = (input.explicit(), output.explicit());
+    match (
+        input.has_ellipsis(),
+        output.has_ellipsis(),
+        explicit_out <= 6,
+    ) {
+        (false, _, true) => quote!(#private::Exact<#explicit_in, #explicit_out>),
+        (false, _, false) => quote!(#private::ExactDyn<#explicit_in>),
+        (true, true, true) => quote!(#private::Shift<#explicit_in, #explicit_out>),
+        (true, false, true) => quote!(#private::AtLeast<#explicit_in, #explicit_out>),
+        (true, _, false) => quote!(#private::AtLeastDyn<#explicit_in>),
     }
 }
 

@@ -24,7 +24,7 @@
 //! pattern's span, so `s.b` resolves. An axis named like a Rust keyword becomes a raw
 //! field (`s.r#type`).
 
-use einops_pattern::{ShapeOperation, ShapePlan};
+use einops_pattern::{Dims, ShapeOperation, ShapePlan};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::parse::ParseStream;
@@ -95,9 +95,9 @@ pub fn expand(call: &Args, plan: &ShapePlan) -> syn::Result<TokenStream> {
     };
     let pattern = &*plan.pattern;
     let names = plan.length_names.iter().map(|name| &**name);
-    let rule = match plan.rank() {
-        (n, false) => quote!(#private::ExactDyn<#n>),
-        (n, true) => quote!(#private::AtLeastDyn<#n>),
+    let rule = match plan.input_dims() {
+        Dims::Exactly(n) => quote!(#private::ExactDyn<#n>),
+        Dims::AtLeast(n) => quote!(#private::AtLeastDyn<#n>),
     };
     let count = fields.len();
     Ok(quote_spanned! {span=>

@@ -12,6 +12,7 @@
 //! grouped axis gets a length: given as `name = length`, used alone in some operand, or
 //! inferred as the one unknown axis of a group.
 
+use super::dims::Dims;
 use super::error::{PatternError, PatternErrorKind};
 use super::parse::{parse_side, Atom, Item, ParseFailure, Rules, Side};
 use super::recipe::{check_length_names, split_arrow, Axis, Length, List, Slot, Term, Text};
@@ -142,15 +143,14 @@ impl EinsumPlan {
         Ok(build(pattern, &inputs, &output, length_names))
     }
 
-    /// The number of dimensions operand `k` needs: exactly the first value, or at least
-    /// it when the second is true (an ellipsis).
-    pub fn operand_rank(&self, k: usize) -> (usize, bool) {
-        explicit_dims(&self.operands[k])
+    /// The dimensions operand `k` must have.
+    pub fn operand_dims(&self, k: usize) -> Dims {
+        Dims::of(&self.operands[k])
     }
 
-    /// The output's number of dimensions besides a bare ellipsis, and whether it has one.
-    pub fn output_rank(&self) -> (usize, bool) {
-        explicit_dims(&self.output)
+    /// The dimensions of the output besides those an ellipsis brings.
+    pub fn output_dims(&self) -> Dims {
+        Dims::of(&self.output)
     }
 
     /// Whether the output has an ellipsis, bare or in a group.
@@ -160,15 +160,6 @@ impl EinsumPlan {
             Term::Group(slots) => slots.contains(&Slot::Ellipsis),
         })
     }
-}
-
-/// Dimensions besides a bare ellipsis, and whether there is one.
-fn explicit_dims(terms: &[Term]) -> (usize, bool) {
-    let explicit = terms
-        .iter()
-        .filter(|t| !matches!(t, Term::Ellipsis))
-        .count();
-    (explicit, explicit != terms.len())
 }
 
 /// Parses the comma-separated operands of the left side.
@@ -476,7 +467,7 @@ mod tests {
         assert_eq!(names, ["a", "b", "c"]);
         assert_eq!(plan.axes[2].length, Length::Given(0));
         assert!(!plan.axes[1].in_output);
-        assert_eq!(plan.output_rank(), (2, false));
+        assert_eq!(plan.output_dims(), Dims::Exactly(2));
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! assert_eq!(recipe.output.len(), 2);
 //! ```
 
+mod dims;
 mod einmix;
 mod einsum;
 mod error;
@@ -22,6 +23,7 @@ pub mod parse;
 mod recipe;
 mod shape;
 
+pub use dims::Dims;
 pub use einmix::{EinMixPlan, EINMIX, EINMIX_BIAS, EINMIX_WEIGHT};
 pub use einsum::{EinsumPlan, Role};
 pub use error::{PatternError, PatternErrorKind};

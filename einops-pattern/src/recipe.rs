@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use super::dims::Dims;
 use super::error::{PatternError, PatternErrorKind};
 use super::parse::{identifier_problem, parse_side, Atom, Item, ParseFailure, Rules, Side};
 
@@ -230,6 +231,16 @@ pub struct Recipe {
 }
 
 impl Recipe {
+    /// The dimensions the input must have.
+    pub fn input_dims(&self) -> Dims {
+        Dims::of(&self.input)
+    }
+
+    /// The dimensions of the output besides those an ellipsis brings.
+    pub fn output_dims(&self) -> Dims {
+        Dims::of(&self.output)
+    }
+
     /// Validates a rearrange pattern; `length_names` are the names given lengths.
     pub fn rearrange(pattern: &str, length_names: &[&str]) -> Result<Recipe, PatternError> {
         Recipe::new(Operation::Rearrange, pattern, length_names)

@@ -4,6 +4,7 @@
 //! may repeat. Each top-level item describes one dimension (a bare `...` any number of
 //! them); groups of several axes are not allowed, since one length cannot be split.
 
+use super::dims::Dims;
 use super::error::{PatternError, PatternErrorKind};
 use super::parse::{parse_side, Atom, Item, ParseFailure, Rules};
 use super::recipe::{check_length_names, List, Text};
@@ -99,21 +100,9 @@ impl ShapePlan {
         })
     }
 
-    /// Number of dimensions the pattern describes, the ellipsis excluded, and whether it
-    /// has one (then the input may have more).
-    ///
-    /// ```
-    /// use einops_pattern::{ShapeOperation, ShapePlan};
-    /// let plan = ShapePlan::new(ShapeOperation::ParseShape, "b ... c", &[]).unwrap();
-    /// assert_eq!(plan.rank(), (2, true));
-    /// ```
-    pub fn rank(&self) -> (usize, bool) {
-        let explicit = self
-            .dims
-            .iter()
-            .filter(|dim| **dim != ShapeDim::Ellipsis)
-            .count();
-        (explicit, explicit != self.dims.len())
+    /// The dimensions the input must have.
+    pub fn input_dims(&self) -> Dims {
+        Dims::counting(self.dims.iter().map(|dim| *dim == ShapeDim::Ellipsis))
     }
 }
 
@@ -244,6 +233,6 @@ mod tests {
             })
             .collect();
         assert_eq!(given, [Some(1), None, Some(0)]);
-        assert_eq!(plan.rank(), (3, false));
+        assert_eq!(plan.input_dims(), Dims::Exactly(3));
     }
 }

@@ -70,18 +70,11 @@ pub(crate) fn parse(
                 .collect(),
         })
     };
-    let (explicit, has_ellipsis) = plan.rank();
-    let rank_ok = match has_ellipsis {
-        true => shape.len() >= explicit,
-        false => shape.len() == explicit,
-    };
-    if !rank_ok {
+    let dims = plan.input_dims();
+    if !dims.admits(shape.len()) {
         return Err(Error::ParseShapeRank {
             call: call(),
-            expected: match has_ellipsis {
-                true => format!("at least {explicit}"),
-                false => explicit.to_string(),
-            },
+            expected: dims,
             actual: shape.len(),
         });
     }
@@ -97,7 +90,7 @@ pub(crate) fn parse(
         })
         .collect::<Result<Vec<usize>, Error>>()?;
     // The ellipsis covers the dimensions that no other item describes.
-    let covered = shape.len() - explicit;
+    let covered = shape.len() - dims.explicit();
     let mut named = out.iter_mut();
     let mut dim = 0;
     for item in plan.dims.iter() {

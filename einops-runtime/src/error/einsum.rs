@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::Stage;
+use crate::pattern::Dims;
 
 /// The einsum call an [`Error::Einsum`](crate::Error::Einsum) happened in.
 ///
@@ -93,8 +94,8 @@ pub enum EinsumProblem {
         operand: usize,
         /// The operand's part of the pattern.
         term: String,
-        /// `3`, or `at least 2` with an ellipsis.
-        expected: String,
+        /// The dimensions `term` describes: `3`, or `at least 2` with an ellipsis.
+        expected: Dims,
         /// The operand's number of dimensions.
         actual: usize,
     },

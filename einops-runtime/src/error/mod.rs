@@ -5,7 +5,7 @@ mod einsum;
 
 use std::fmt;
 
-use crate::pattern::PatternError;
+use crate::pattern::{Dims, PatternError};
 
 pub use einsum::{EinsumCall, EinsumProblem, LengthOrigin};
 
@@ -79,8 +79,8 @@ pub enum Error {
     Rank {
         /// The failing call.
         call: Box<Call>,
-        /// `4`, or `at least 3` for patterns with an ellipsis.
-        expected: String,
+        /// The dimensions the pattern describes: `4`, or `at least 3` with an ellipsis.
+        expected: Dims,
         /// The input's number of dimensions.
         actual: usize,
     },
@@ -265,8 +265,8 @@ pub enum Error {
     ParseShapeRank {
         /// The failing call.
         call: Box<Call>,
-        /// `4`, or `at least 3` for patterns with an ellipsis.
-        expected: String,
+        /// The dimensions the pattern describes: `4`, or `at least 3` with an ellipsis.
+        expected: Dims,
         /// The input's number of dimensions.
         actual: usize,
     },
@@ -501,7 +501,10 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Pattern(err) => err.kind.name(),
-            Error::Rank { expected, .. } if expected.starts_with("at least") => "too_few_dims",
+            Error::Rank {
+                expected: Dims::AtLeast(_),
+                ..
+            } => "too_few_dims",
             Error::Rank { .. } => "wrong_ndim",
             Error::InvalidLength { .. } => "invalid_length",
             Error::LengthMismatch { .. } => "axis_length_mismatch",
@@ -521,9 +524,10 @@ impl Error {
             Error::UnpackUnknowns { .. } => "unpack_multiple_unknown",
             Error::UnpackSplit { .. } => "unpack_split_failed",
             Error::UnpackOutputRank { .. } => "unpack_output_rank",
-            Error::ParseShapeRank { expected, .. } if expected.starts_with("at least") => {
-                "parse_shape_too_few_dims"
-            }
+            Error::ParseShapeRank {
+                expected: Dims::AtLeast(_),
+                ..
+            } => "parse_shape_too_few_dims",
             Error::ParseShapeRank { .. } => "parse_shape_wrong_ndim",
             Error::FixedLength { expected: 1, .. } => "parse_shape_unit_axis_length",
             Error::FixedLength { .. } => "parse_shape_anonymous_axis_length",

@@ -210,26 +210,23 @@ fn first_length(ctx: &Context<'_>, id: usize) -> LengthOrigin {
 fn check_ranks(ctx: &Context<'_>) -> Result<usize, Error> {
     let mut ellipsis_dims = 0;
     for (k, shape) in ctx.shapes.iter().enumerate() {
-        let (explicit, has_ellipsis) = ctx.plan.operand_rank(k);
+        let dims = ctx.plan.operand_dims(k);
         let ndim = shape.len();
-        if ndim < explicit || (!has_ellipsis && ndim != explicit) {
+        if !dims.admits(ndim) {
             return Err(ctx.fail(EinsumProblem::Rank {
                 operand: k,
                 term: ctx.operand_text(k),
-                expected: match has_ellipsis {
-                    true => format!("at least {explicit}"),
-                    false => explicit.to_string(),
-                },
+                expected: dims,
                 actual: ndim,
             }));
         }
-        if has_ellipsis {
-            ellipsis_dims = ellipsis_dims.max(ndim - explicit);
+        if dims.has_ellipsis() {
+            ellipsis_dims = ellipsis_dims.max(ndim - dims.explicit());
         }
     }
     if ellipsis_dims > 0 && !ctx.plan.output_has_ellipsis() {
         let (k, dims) = (0..ctx.shapes.len())
-            .map(|k| (k, ctx.shapes[k].len() - ctx.plan.operand_rank(k).0))
+            .map(|k| (k, ctx.shapes[k].len() - ctx.plan.operand_dims(k).explicit()))
             .find(|&(_, dims)| dims > 0)
             .expect("some operand's ellipsis covers a dimension");
         return Err(ctx.fail(EinsumProblem::EllipsisNotInOutput { operand: k, dims }));

@@ -108,15 +108,6 @@ pub(crate) fn given_lengths(ctx: &Context<'_>) -> Result<SmallVec<[usize; INLINE
         .collect()
 }
 
-/// Number of dimensions the input must have: exactly `n`, or at least `n` with an ellipsis.
-pub(crate) fn explicit_dims(terms: &[Term]) -> (usize, bool) {
-    let explicit = terms
-        .iter()
-        .filter(|t| !matches!(t, Term::Ellipsis))
-        .count();
-    (explicit, explicit != terms.len())
-}
-
 /// Solves `ctx.recipe` for an input with `strides` (in elements) and elements of
 /// `element_size` bytes.
 pub(crate) fn solve(
@@ -127,25 +118,16 @@ pub(crate) fn solve(
     let recipe = ctx.recipe;
     let shape = ctx.shape;
     let given = given_lengths(ctx)?;
-    let (explicit, has_ellipsis) = explicit_dims(&recipe.input);
-    let rank_ok = if has_ellipsis {
-        shape.len() >= explicit
-    } else {
-        shape.len() == explicit
-    };
-    if !rank_ok {
+    let dims = recipe.input_dims();
+    if !dims.admits(shape.len()) {
         return Err(Error::Rank {
             call: ctx.call(),
-            expected: if has_ellipsis {
-                format!("at least {explicit}")
-            } else {
-                explicit.to_string()
-            },
+            expected: dims,
             actual: shape.len(),
         });
     }
     let named = recipe.axes.len();
-    let ellipsis_dims = shape.len() - explicit;
+    let ellipsis_dims = shape.len() - dims.explicit();
     let mut lengths: SmallVec<[Option<usize>; INLINE]> = recipe
         .axes
         .iter()
