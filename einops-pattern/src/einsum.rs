@@ -28,7 +28,7 @@ const MAX_AXES: usize = 52;
 /// assert_eq!(plan.axes.len(), 4); // b h d e
 /// assert_eq!(plan.operands.len(), 2);
 /// assert!(matches!(&plan.operands[0][1], Term::Group(slots) if slots.len() == 2));
-/// assert_eq!(plan.operand_rank(1), (2, false));
+/// assert_eq!(plan.operand_dims(1), einops_pattern::Dims::Exactly(2));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EinsumPlan {

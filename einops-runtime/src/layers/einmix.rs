@@ -182,6 +182,10 @@ impl EinMixSpec {
     /// let layer = spec.init::<f64, _>(&mut rng).unwrap();
     /// assert!(layer.weight().iter().all(|w| w.abs() <= 1.0)); // √(3/3)
     /// ```
+    // `rand::Rng` in this signature is deliberate: any generator a user already has (a
+    // seeded one of their own, rand's thread-local one) draws the parameters. It makes rand
+    // 0.10 a public dependency, so a new major version of rand is a breaking release of
+    // ours; `seeded` is the form that names no third-party type.
     pub fn init<A: MixElement, R: Rng + ?Sized>(self, rng: &mut R) -> Result<EinMix<A>, Error> {
         let fan_in = self.fan_in()? as f64;
         let mut uniform = |shape: Vec<usize>, bound: f64| -> ArrayD<A> {
