@@ -41,6 +41,7 @@ use syn::{Expr, Ident, LitStr, Token};
 
 use crate::ast::{comma, expression, lengths};
 use crate::valid::error_at;
+use crate::Macro;
 
 /// A parsed `einsum!` / `einsum_into!` call.
 pub struct Call {
@@ -56,9 +57,16 @@ pub struct Call {
     lengths: Vec<(Ident, Expr)>,
 }
 
-impl Call {
+/// `einsum!` and `einsum_into!` (whether the call writes into an array).
+pub struct Einsum;
+
+impl Macro for Einsum {
+    type Form = bool;
+    type Call = Call;
+    type Plan = EinsumPlan;
+
     /// Parses a call; `into` for `einsum_into!`.
-    pub fn parse(input: ParseStream<'_>, into: bool) -> syn::Result<Call> {
+    fn parse(input: ParseStream<'_>, into: bool) -> syn::Result<Call> {
         let krate: TokenTree = input.parse()?;
         input.parse::<Token![;]>()?;
         let output = if into {
@@ -102,29 +110,29 @@ impl Call {
     }
 
     /// Validates the pattern with the call's operand count and length names.
-    pub fn plan(&self) -> syn::Result<EinsumPlan> {
-        let names: Vec<String> = self
+    fn validate(call: &Call, _: bool) -> syn::Result<EinsumPlan> {
+        let names: Vec<String> = call
             .lengths
             .iter()
             .map(|(name, _)| name.unraw().to_string())
             .collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        EinsumPlan::new(&self.pattern.value(), self.operands.len(), &names)
-            .map_err(|err| error_at(&self.pattern, &self.lengths, None, err))
+        EinsumPlan::new(&call.pattern.value(), call.operands.len(), &names)
+            .map_err(|err| error_at(&call.pattern, &call.lengths, None, err))
     }
 
     /// The static plan, the operands' conversions and the runtime call.
-    pub fn expand(&self, plan: &EinsumPlan) -> TokenStream {
-        let krate = &self.krate;
+    fn expand(call: &Call, plan: &EinsumPlan, _: bool) -> syn::Result<TokenStream> {
+        let krate = &call.krate;
         let private = quote!(#krate::__private);
         let rank = quote!(#private::einsum_rank);
         // Hygienic names located at the pattern, so errors about them point there too.
-        let site = Span::mixed_site().located_at(self.pattern.span());
+        let site = Span::mixed_site().located_at(call.pattern.span());
         let plan_ident = Ident::new("PLAN", site);
         let output_ident = Ident::new("output", site);
         // Located at each operand, so type errors about an operand point at it.
         let at = |expr: &Expr| Span::mixed_site().located_at(expr.span());
-        let operand_idents: Vec<Ident> = self
+        let operand_idents: Vec<Ident> = call
             .operands
             .iter()
             .enumerate()
@@ -136,7 +144,7 @@ impl Call {
             Ident::new("einsum_view", site),
         );
         // Each operand passed as a view, located at the operand (element type mismatches).
-        let views: Vec<TokenStream> = self
+        let views: Vec<TokenStream> = call
             .operands
             .iter()
             .zip(&operand_idents)
@@ -145,26 +153,26 @@ impl Call {
                 quote_spanned!(expr.span()=> #view(&#operand))
             })
             .collect();
-        let ellipsis_idents: Vec<Ident> = (0..self.operands.len())
+        let ellipsis_idents: Vec<Ident> = (0..call.operands.len())
             .map(|k| format_ident!("ellipsis{}", k, span = site))
             .collect();
-        let length_idents: Vec<Ident> = (0..self.lengths.len())
+        let length_idents: Vec<Ident> = (0..call.lengths.len())
             .map(|i| format_ident!("length{}", i, span = site))
             .collect();
 
         // Arguments are evaluated once, left to right, in the match head.
-        let (output_expr, output_binding) = match &self.output {
+        let (output_expr, output_binding) = match &call.output {
             Some(output) => (quote!(#output,), quote!(#output_ident,)),
             None => (quote!(), quote!()),
         };
-        let operand_exprs = &self.operands;
-        let length_exprs = self
+        let operand_exprs = &call.operands;
+        let length_exprs = call
             .lengths
             .iter()
             .map(|(_, expr)| quote!(#private::length(#expr)));
 
         let keeps_ellipsis = plan.output_has_ellipsis();
-        let conversions = self.operands.iter().enumerate().map(|(k, expr)| {
+        let conversions = call.operands.iter().enumerate().map(|(k, expr)| {
             let dims = plan.operand_dims(k);
             let (explicit, has_ellipsis) = (dims.explicit(), dims.has_ellipsis());
             let rules = Ident::new("einsum_rank", at(expr));
@@ -189,12 +197,12 @@ impl Call {
             (n, true) if n <= 6 => quote!(#rank::Shift<#n>),
             _ => quote!(#rank::Dynamic),
         };
-        let invocation = match self.output {
-            None => quote_spanned! {self.pattern.span()=>
+        let invocation = match call.output {
+            None => quote_spanned! {call.pattern.span()=>
                 #private::einsum_call::<#output_rule, _, _>(
                     #ellipsis, &[#(#views),*], &#plan_ident, &[#(#length_idents),*])
             },
-            Some(_) => quote_spanned! {self.pattern.span()=>
+            Some(_) => quote_spanned! {call.pattern.span()=>
                 #private::einsum_into_call::<#output_rule, _, _, _, _>(
                     #output_ident, #ellipsis, &[#(#views),*], &#plan_ident,
                     &[#(#length_idents),*])
@@ -202,8 +210,8 @@ impl Call {
         };
         let pattern = &*plan.pattern;
         let names = plan.length_names.iter().map(|n| &**n);
-        let count = self.operands.len();
-        quote_spanned! {self.pattern.span()=>
+        let count = call.operands.len();
+        Ok(quote_spanned! {call.pattern.span()=>
             match (#output_expr #(#operand_exprs,)* #(#length_exprs,)*) {
                 (#output_binding #(#operand_idents,)* #(#length_idents,)*) => {
                     static #plan_ident: #private::Site<#private::EinsumPlan> =
@@ -217,6 +225,6 @@ impl Call {
                     #invocation
                 }
             }
-        }
+        })
     }
 }

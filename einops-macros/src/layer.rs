@@ -25,6 +25,7 @@ use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token};
 use crate::ast::{comma, lengths, pattern, Reduction};
 use crate::expand::{axis_tokens, hidden, numbered, recipe_tokens, terms_tokens};
 use crate::valid::{error_at, length_names};
+use crate::Macro;
 
 /// Which layer a macro builds.
 #[derive(Clone, Copy)]
@@ -59,9 +60,47 @@ pub struct Call {
 }
 
 impl Call {
+    /// Points an EinMix error at the text it is about: the weight or bias shape, a
+    /// length's name, or else the pattern.
+    fn einmix_error(&self, err: PatternError) -> syn::Error {
+        let literal = match err.operation {
+            EINMIX_WEIGHT => self.weight_shape.as_ref(),
+            EINMIX_BIAS => self.bias_shape.as_ref(),
+            _ => None,
+        };
+        if let Some(literal) = literal {
+            return syn::Error::new(literal.span(), err);
+        }
+        let length = match &err.kind {
+            PatternErrorKind::EinmixUnusedAxisLength(names) => names.first(),
+            PatternErrorKind::DuplicateAxisLength(name) => Some(name),
+            _ => None,
+        };
+        let span = length.and_then(|name| {
+            self.lengths
+                .iter()
+                .rev()
+                .find(|(ident, _)| ident.unraw() == name)
+                .map(|(ident, _)| ident.span())
+        });
+        match span {
+            Some(span) => syn::Error::new(span, err),
+            None => error_at(&self.pattern, &self.lengths, None, err),
+        }
+    }
+}
+
+/// The layer macros `Rearrange!`, `Reduce!`, `Repeat!` and `EinMix!`.
+pub struct Layer;
+
+impl Macro for Layer {
+    type Form = Kind;
+    type Call = Call;
+    type Plan = Plan;
+
     /// Parses `$crate; "pattern" [, reduction] [, name = expr]*`, where for `EinMix!` two
     /// of the names are `weight_shape` and `bias_shape` with string literals.
-    pub fn parse(input: ParseStream<'_>, kind: Kind) -> syn::Result<Call> {
+    fn parse(input: ParseStream<'_>, kind: Kind) -> syn::Result<Call> {
         let krate: TokenTree = input.parse()?;
         input.parse::<Token![;]>()?;
         let pattern = pattern(input)?;
@@ -100,26 +139,26 @@ impl Call {
 
     /// Validates the call: its pattern (and EinMix's weight and bias shapes) and the names
     /// of its lengths.
-    pub fn validate(&self) -> syn::Result<Plan> {
-        let names = length_names(&self.lengths);
+    fn validate(call: &Call, _: Kind) -> syn::Result<Plan> {
+        let names = length_names(&call.lengths);
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let pattern = self.pattern.value();
-        let reduction_span = self.reduction.as_ref().map(|r| r.span);
-        let at_pattern = |err| error_at(&self.pattern, &self.lengths, reduction_span, err);
-        match self.kind {
+        let pattern = call.pattern.value();
+        let reduction_span = call.reduction.as_ref().map(|r| r.span);
+        let at_pattern = |err| error_at(&call.pattern, &call.lengths, reduction_span, err);
+        match call.kind {
             Kind::EinMix => {
-                let weight = self.weight_shape.as_ref().expect("checked when parsed");
+                let weight = call.weight_shape.as_ref().expect("checked when parsed");
                 EinMixPlan::new(
                     &pattern,
                     &weight.value(),
-                    self.bias_shape.as_ref().map(LitStr::value).as_deref(),
+                    call.bias_shape.as_ref().map(LitStr::value).as_deref(),
                     &names,
                 )
                 .map(|plan| Plan::EinMix(Box::new(plan)))
-                .map_err(|err| self.einmix_error(err))
+                .map_err(|err| call.einmix_error(err))
             }
             // Only `Reduce!` parses a reduction.
-            kind => match (&self.reduction, kind) {
+            kind => match (&call.reduction, kind) {
                 (Some(reduction), _) => Recipe::reduce(&pattern, &reduction.name, &names),
                 (None, Kind::Repeat) => Recipe::repeat(&pattern, &names),
                 (None, _) => Recipe::rearrange(&pattern, &names),
@@ -130,8 +169,8 @@ impl Call {
     }
 
     /// Emits the static plan with the runtime call.
-    pub fn expand(&self, plan: &Plan) -> TokenStream {
-        let krate = &self.krate;
+    fn expand(call: &Call, plan: &Plan, _: Kind) -> syn::Result<TokenStream> {
+        let krate = &call.krate;
         let private = quote!(#krate::__private);
         let (plan_type, plan_value, function) = match plan {
             Plan::EinMix(plan) => (
@@ -140,7 +179,7 @@ impl Call {
                 quote!(einmix_spec),
             ),
             Plan::Pattern(recipe) => {
-                let function = match self.kind {
+                let function = match call.kind {
                     Kind::Reduce => quote!(reduce_layer),
                     Kind::Repeat => quote!(repeat_layer),
                     _ => quote!(rearrange_layer),
@@ -148,49 +187,20 @@ impl Call {
                 (quote!(Recipe), recipe_tokens(&private, recipe), function)
             }
         };
-        let plan_ident = hidden(&self.pattern, "PLAN");
-        let length_idents = numbered(&self.pattern, "length", self.lengths.len());
-        let length_exprs = self
+        let plan_ident = hidden(&call.pattern, "PLAN");
+        let length_idents = numbered(&call.pattern, "length", call.lengths.len());
+        let length_exprs = call
             .lengths
             .iter()
             .map(|(_, expr)| quote!(#private::length(#expr)));
-        quote_spanned! {self.pattern.span()=>
+        Ok(quote_spanned! {call.pattern.span()=>
             match (#(#length_exprs,)*) {
                 (#(#length_idents,)*) => {
                     static #plan_ident: #private::#plan_type = #plan_value;
                     #private::#function(&#plan_ident, &[#(#length_idents),*])
                 }
             }
-        }
-    }
-
-    /// Points an EinMix error at the text it is about: the weight or bias shape, a
-    /// length's name, or else the pattern.
-    fn einmix_error(&self, err: PatternError) -> syn::Error {
-        let literal = match err.operation {
-            EINMIX_WEIGHT => self.weight_shape.as_ref(),
-            EINMIX_BIAS => self.bias_shape.as_ref(),
-            _ => None,
-        };
-        if let Some(literal) = literal {
-            return syn::Error::new(literal.span(), err);
-        }
-        let length = match &err.kind {
-            PatternErrorKind::EinmixUnusedAxisLength(names) => names.first(),
-            PatternErrorKind::DuplicateAxisLength(name) => Some(name),
-            _ => None,
-        };
-        let span = length.and_then(|name| {
-            self.lengths
-                .iter()
-                .rev()
-                .find(|(ident, _)| ident.unraw() == name)
-                .map(|(ident, _)| ident.span())
-        });
-        match span {
-            Some(span) => syn::Error::new(span, err),
-            None => error_at(&self.pattern, &self.lengths, None, err),
-        }
+        })
     }
 }
 

@@ -4,14 +4,13 @@
 //! Every macro runs through one driver, `run`, as the three steps of `Macro`: parse
 //! the call, validate it with the pattern core (`einops-pattern`, the parser the run-time
 //! API also uses), expand it into a static plan site plus one runtime call. The families:
-//! `Pattern` (`rearrange!`, `reduce!`, `repeat!` and their `_into` forms: `ast` →
-//! `valid` → `expand`), `Einsum` (module `einsum`), `Pack` (module `pack`), `Shape`
-//! (`parse_shape!`, `check_shape!`: module `shape`) and `Layer` (`Rearrange!`, `Reduce!`,
-//! `Repeat!`, `EinMix!`: module `layer`).
+//! `Pattern` here (`rearrange!`, `reduce!`, `repeat!` and their `_into` forms, whose steps
+//! are the modules `ast` → `valid` → `expand`), and in their own modules `einsum::Einsum`,
+//! `pack::Pack`, `shape::Shape` (`parse_shape!`, `check_shape!`) and `layer::Layer`
+//! (`Rearrange!`, `Reduce!`, `Repeat!`, `EinMix!`), each implementing the three steps
+//! itself.
 
-use einops_pattern::{
-    EinsumPlan, Operation, PackOperation, PackPlan, Recipe, ShapeOperation, ShapePlan,
-};
+use einops_pattern::{Operation, PackOperation, Recipe, ShapeOperation};
 use proc_macro::TokenStream;
 use syn::parse::{ParseStream, Parser};
 
@@ -82,94 +81,6 @@ impl Macro for Pattern {
     }
 }
 
-/// `einsum!` and `einsum_into!` (whether the call writes into an array).
-struct Einsum;
-
-impl Macro for Einsum {
-    type Form = bool;
-    type Call = einsum::Call;
-    type Plan = EinsumPlan;
-    fn parse(input: ParseStream<'_>, into: bool) -> syn::Result<einsum::Call> {
-        einsum::Call::parse(input, into)
-    }
-    fn validate(call: &einsum::Call, _: bool) -> syn::Result<EinsumPlan> {
-        call.plan()
-    }
-    fn expand(
-        call: &einsum::Call,
-        plan: &EinsumPlan,
-        _: bool,
-    ) -> syn::Result<proc_macro2::TokenStream> {
-        Ok(call.expand(plan))
-    }
-}
-
-/// `pack!` and `unpack!`.
-struct Pack;
-
-impl Macro for Pack {
-    type Form = PackOperation;
-    type Call = ast::Args;
-    type Plan = PackPlan;
-    fn parse(input: ParseStream<'_>, operation: PackOperation) -> syn::Result<ast::Args> {
-        pack::parse(input, operation)
-    }
-    fn validate(call: &ast::Args, operation: PackOperation) -> syn::Result<PackPlan> {
-        pack::plan(call, operation)
-    }
-    fn expand(
-        call: &ast::Args,
-        plan: &PackPlan,
-        operation: PackOperation,
-    ) -> syn::Result<proc_macro2::TokenStream> {
-        Ok(pack::expand(call, plan, operation))
-    }
-}
-
-/// `parse_shape!` and `check_shape!`.
-struct Shape;
-
-impl Macro for Shape {
-    type Form = ShapeOperation;
-    type Call = ast::Args;
-    type Plan = ShapePlan;
-    fn parse(input: ParseStream<'_>, operation: ShapeOperation) -> syn::Result<ast::Args> {
-        shape::parse(input, operation)
-    }
-    fn validate(call: &ast::Args, operation: ShapeOperation) -> syn::Result<ShapePlan> {
-        shape::plan(call, operation)
-    }
-    fn expand(
-        call: &ast::Args,
-        plan: &ShapePlan,
-        _: ShapeOperation,
-    ) -> syn::Result<proc_macro2::TokenStream> {
-        shape::expand(call, plan)
-    }
-}
-
-/// The layer macros `Rearrange!`, `Reduce!`, `Repeat!` and `EinMix!`.
-struct Layer;
-
-impl Macro for Layer {
-    type Form = layer::Kind;
-    type Call = layer::Call;
-    type Plan = layer::Plan;
-    fn parse(input: ParseStream<'_>, kind: layer::Kind) -> syn::Result<layer::Call> {
-        layer::Call::parse(input, kind)
-    }
-    fn validate(call: &layer::Call, _: layer::Kind) -> syn::Result<layer::Plan> {
-        call.validate()
-    }
-    fn expand(
-        call: &layer::Call,
-        plan: &layer::Plan,
-        _: layer::Kind,
-    ) -> syn::Result<proc_macro2::TokenStream> {
-        Ok(call.expand(plan))
-    }
-}
-
 /// `rearrange!($crate; input, "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn rearrange(tokens: TokenStream) -> TokenStream {
@@ -209,60 +120,60 @@ pub fn repeat_into(tokens: TokenStream) -> TokenStream {
 /// `einsum!($crate; operand, ..., "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn einsum(tokens: TokenStream) -> TokenStream {
-    run::<Einsum>(tokens, false)
+    run::<einsum::Einsum>(tokens, false)
 }
 
 /// `einsum_into!($crate; &mut output, operand, ..., "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn einsum_into(tokens: TokenStream) -> TokenStream {
-    run::<Einsum>(tokens, true)
+    run::<einsum::Einsum>(tokens, true)
 }
 
 /// `pack!($crate; arrays, "pattern")`.
 #[proc_macro]
 pub fn pack(tokens: TokenStream) -> TokenStream {
-    run::<Pack>(tokens, PackOperation::Pack)
+    run::<pack::Pack>(tokens, PackOperation::Pack)
 }
 
 /// `unpack!($crate; packed, shapes, "pattern")`.
 #[proc_macro]
 pub fn unpack(tokens: TokenStream) -> TokenStream {
-    run::<Pack>(tokens, PackOperation::Unpack)
+    run::<pack::Pack>(tokens, PackOperation::Unpack)
 }
 
 /// `parse_shape!($crate; array, "pattern")`.
 #[proc_macro]
 pub fn parse_shape(tokens: TokenStream) -> TokenStream {
-    run::<Shape>(tokens, ShapeOperation::ParseShape)
+    run::<shape::Shape>(tokens, ShapeOperation::ParseShape)
 }
 
 /// `check_shape!($crate; array, "pattern", name = length, ...)`.
 #[proc_macro]
 pub fn check_shape(tokens: TokenStream) -> TokenStream {
-    run::<Shape>(tokens, ShapeOperation::CheckShape)
+    run::<shape::Shape>(tokens, ShapeOperation::CheckShape)
 }
 
 /// `Rearrange!($crate; "pattern", name = length, ...)`: a `Rearrange` layer.
 #[proc_macro]
 pub fn rearrange_layer(tokens: TokenStream) -> TokenStream {
-    run::<Layer>(tokens, layer::Kind::Rearrange)
+    run::<layer::Layer>(tokens, layer::Kind::Rearrange)
 }
 
 /// `Reduce!($crate; "pattern", reduction, name = length, ...)`: a `Reduce` layer.
 #[proc_macro]
 pub fn reduce_layer(tokens: TokenStream) -> TokenStream {
-    run::<Layer>(tokens, layer::Kind::Reduce)
+    run::<layer::Layer>(tokens, layer::Kind::Reduce)
 }
 
 /// `Repeat!($crate; "pattern", name = length, ...)`: a `Repeat` layer.
 #[proc_macro]
 pub fn repeat_layer(tokens: TokenStream) -> TokenStream {
-    run::<Layer>(tokens, layer::Kind::Repeat)
+    run::<layer::Layer>(tokens, layer::Kind::Repeat)
 }
 
 /// `EinMix!($crate; "pattern", weight_shape = "...", bias_shape = "...", name = length, ...)`:
 /// an `EinMixSpec`.
 #[proc_macro]
 pub fn einmix_spec(tokens: TokenStream) -> TokenStream {
-    run::<Layer>(tokens, layer::Kind::EinMix)
+    run::<layer::Layer>(tokens, layer::Kind::EinMix)
 }

@@ -33,6 +33,7 @@ use syn::Ident;
 use crate::ast::Args;
 use crate::expand::{hidden, numbered};
 use crate::valid::{error_at, length_names};
+use crate::Macro;
 
 /// Rust keywords, which need a raw identifier (`r#type`) as a field name.
 const KEYWORDS: &[&str] = &[
@@ -46,88 +47,97 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot even be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 
-/// Parses a `parse_shape!` or `check_shape!` call.
-pub fn parse(input: ParseStream<'_>, operation: ShapeOperation) -> syn::Result<Args> {
-    let call = Args::parse(input, &["the array whose shape to read"], "b c h w")?;
-    if let (ShapeOperation::ParseShape, Some((name, _))) = (operation, call.lengths.first()) {
-        return Err(syn::Error::new(
-            name.span(),
-            "parse_shape! takes no axis lengths; to check lengths, use \
-             `check_shape!(x, pattern, name = length, ...)`, which returns the same value",
-        ));
-    }
-    Ok(call)
-}
+/// `parse_shape!` and `check_shape!`.
+pub struct Shape;
 
-/// Validates the call's pattern and the names of its lengths.
-pub fn plan(call: &Args, operation: ShapeOperation) -> syn::Result<ShapePlan> {
-    let names = length_names(&call.lengths);
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    ShapePlan::new(operation, &call.pattern.value(), &names)
-        .map_err(|err| error_at(&call.pattern, &call.lengths, None, err))
-}
+impl Macro for Shape {
+    type Form = ShapeOperation;
+    type Call = Args;
+    type Plan = ShapePlan;
 
-/// Expands a validated call.
-pub fn expand(call: &Args, plan: &ShapePlan) -> syn::Result<TokenStream> {
-    let krate = &call.krate;
-    let private = quote!(#krate::__private);
-    let span = call.pattern.span();
-    let (plan_ident, input, shape) = (
-        hidden(&call.pattern, "PLAN"),
-        hidden(&call.pattern, "input"),
-        hidden(&call.pattern, "ParsedShape"),
-    );
-    let fields = plan
-        .names()
-        .map(|name| field(name, call))
-        .collect::<syn::Result<Vec<Ident>>>()?;
-    let values = hidden(&call.pattern, "values");
-    let indices = 0..fields.len();
-    let length_idents = numbered(&call.pattern, "length", call.lengths.len());
-    let length_exprs = call
-        .lengths
-        .iter()
-        .map(|(_, expr)| quote!(#private::length(#expr)));
-    let array = &call.args[0];
-    let operation = match plan.operation {
-        ShapeOperation::ParseShape => quote!(#private::ShapeOperation::ParseShape),
-        ShapeOperation::CheckShape => quote!(#private::ShapeOperation::CheckShape),
-    };
-    let pattern = &*plan.pattern;
-    let names = plan.length_names.iter().map(|name| &**name);
-    let rule = match plan.input_dims() {
-        Dims::Exactly(n) => quote!(#private::ExactDyn<#n>),
-        Dims::AtLeast(n) => quote!(#private::AtLeastDyn<#n>),
-    };
-    let count = fields.len();
-    Ok(quote_spanned! {span=>
-        match (&(#array), #(#length_exprs,)*) {
-            (#input, #(#length_idents,)*) => {
-                static #plan_ident: #private::Site<#private::ShapePlan> = #private::Site::new(|| {
-                    #private::ShapePlan::new(#operation, #pattern, &[#(#names),*])
-                });
-                #[derive(
-                    #private::Debug,
-                    #private::Clone,
-                    #private::Copy,
-                    #private::PartialEq,
-                    #private::Eq,
-                    #private::Hash
-                )]
-                #[allow(dead_code, non_snake_case)]
-                struct #shape {
-                    #(pub #fields: usize,)*
-                }
-                type Rule = #rule;
-                #private::parse_shape_call::<Rule, _, #count>(
-                    #input,
-                    &#plan_ident,
-                    &[#(#length_idents),*],
-                )
-                .map(|#values| #shape { #(#fields: #values[#indices]),* })
-            }
+    /// Parses a `parse_shape!` or `check_shape!` call.
+    fn parse(input: ParseStream<'_>, operation: ShapeOperation) -> syn::Result<Args> {
+        let call = Args::parse(input, &["the array whose shape to read"], "b c h w")?;
+        if let (ShapeOperation::ParseShape, Some((name, _))) = (operation, call.lengths.first()) {
+            return Err(syn::Error::new(
+                name.span(),
+                "parse_shape! takes no axis lengths; to check lengths, use \
+                 `check_shape!(x, pattern, name = length, ...)`, which returns the same value",
+            ));
         }
-    })
+        Ok(call)
+    }
+
+    /// Validates the call's pattern and the names of its lengths.
+    fn validate(call: &Args, operation: ShapeOperation) -> syn::Result<ShapePlan> {
+        let names = length_names(&call.lengths);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        ShapePlan::new(operation, &call.pattern.value(), &names)
+            .map_err(|err| error_at(&call.pattern, &call.lengths, None, err))
+    }
+
+    /// Expands a validated call.
+    fn expand(call: &Args, plan: &ShapePlan, _: ShapeOperation) -> syn::Result<TokenStream> {
+        let krate = &call.krate;
+        let private = quote!(#krate::__private);
+        let span = call.pattern.span();
+        let (plan_ident, input, shape) = (
+            hidden(&call.pattern, "PLAN"),
+            hidden(&call.pattern, "input"),
+            hidden(&call.pattern, "ParsedShape"),
+        );
+        let fields = plan
+            .names()
+            .map(|name| field(name, call))
+            .collect::<syn::Result<Vec<Ident>>>()?;
+        let values = hidden(&call.pattern, "values");
+        let indices = 0..fields.len();
+        let length_idents = numbered(&call.pattern, "length", call.lengths.len());
+        let length_exprs = call
+            .lengths
+            .iter()
+            .map(|(_, expr)| quote!(#private::length(#expr)));
+        let array = &call.args[0];
+        let operation = match plan.operation {
+            ShapeOperation::ParseShape => quote!(#private::ShapeOperation::ParseShape),
+            ShapeOperation::CheckShape => quote!(#private::ShapeOperation::CheckShape),
+        };
+        let pattern = &*plan.pattern;
+        let names = plan.length_names.iter().map(|name| &**name);
+        let rule = match plan.input_dims() {
+            Dims::Exactly(n) => quote!(#private::ExactDyn<#n>),
+            Dims::AtLeast(n) => quote!(#private::AtLeastDyn<#n>),
+        };
+        let count = fields.len();
+        Ok(quote_spanned! {span=>
+            match (&(#array), #(#length_exprs,)*) {
+                (#input, #(#length_idents,)*) => {
+                    static #plan_ident: #private::Site<#private::ShapePlan> = #private::Site::new(|| {
+                        #private::ShapePlan::new(#operation, #pattern, &[#(#names),*])
+                    });
+                    #[derive(
+                        #private::Debug,
+                        #private::Clone,
+                        #private::Copy,
+                        #private::PartialEq,
+                        #private::Eq,
+                        #private::Hash
+                    )]
+                    #[allow(dead_code, non_snake_case)]
+                    struct #shape {
+                        #(pub #fields: usize,)*
+                    }
+                    type Rule = #rule;
+                    #private::parse_shape_call::<Rule, _, #count>(
+                        #input,
+                        &#plan_ident,
+                        &[#(#length_idents),*],
+                    )
+                    .map(|#values| #shape { #(#fields: #values[#indices]),* })
+                }
+            }
+        })
+    }
 }
 
 /// The field for axis `name`, spanned at the pattern so that `s.name` resolves.
