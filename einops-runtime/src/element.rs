@@ -70,6 +70,7 @@ pub trait FloatElement: Reducible {}
 
 macro_rules! integers {
     ($($t:ty),*) => {$(
+        impl Sealed<Element> for $t {}
         impl Reducible for $t {
             const IS_FLOAT: bool = false;
             const NAME: &'static str = stringify!($t);
@@ -88,6 +89,7 @@ integers!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 
 macro_rules! floats {
     ($($t:ty),*) => {$(
+        impl Sealed<Element> for $t {}
         impl Reducible for $t {
             const IS_FLOAT: bool = true;
             const NAME: &'static str = stringify!($t);
@@ -105,6 +107,7 @@ macro_rules! floats {
 }
 floats!(f32, f64);
 
+impl Sealed<Element> for bool {}
 impl Reducible for bool {
     const IS_FLOAT: bool = false;
     const NAME: &'static str = "bool";
@@ -127,5 +130,3 @@ impl Reducible for bool {
         None
     }
 }
-
-crate::sealed::seal!(Element: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, bool);

@@ -158,6 +158,7 @@ pub trait AxisLength: Sealed<sealed::Length> {
 
 macro_rules! axis_lengths {
     ($($t:ty),*) => {$(
+        impl Sealed<sealed::Length> for $t {}
         impl AxisLength for $t {
             fn to_i128(self) -> i128 {
                 i128::try_from(self).unwrap_or(i128::MAX)
@@ -173,7 +174,6 @@ impl<T: AxisLength + Copy> AxisLength for &T {
     }
 }
 
-sealed::seal!(sealed::Length: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 impl<T: AxisLength + Copy> Sealed<sealed::Length> for &T {}
 impl<'a, I: Operand<'a>> Sealed<sealed::Source> for I {}
 impl<'a, L: ArrayList<'a>> Sealed<sealed::Pack> for L {}
@@ -318,21 +318,14 @@ mod tensors {
     use crate::pack::PackedShapes;
     use crate::pattern::{PackPlan, Recipe};
     use crate::rank::{AnyElement, ElementRule, FloatOnly};
+    use crate::sealed::{self, Sealed};
 
     impl ElementRule<TensorElements> for AnyElement {}
     impl ElementRule<TensorElements> for FloatOnly {}
 
-    crate::sealed::seal!(crate::sealed::Source: Tensor, &Tensor);
-    crate::sealed::seal!(
-        crate::sealed::Pack: Vec<Tensor>, Vec<&Tensor>, &Vec<Tensor>, &[Tensor], &[&Tensor]
-    );
-    impl<const N: usize> crate::sealed::Sealed<crate::sealed::Pack> for [Tensor; N] {}
-    impl<const N: usize> crate::sealed::Sealed<crate::sealed::Pack> for [&Tensor; N] {}
-    impl<const N: usize> crate::sealed::Sealed<crate::sealed::Pack> for &[Tensor; N] {}
-    impl<const N: usize> crate::sealed::Sealed<crate::sealed::Pack> for &[&Tensor; N] {}
-
     macro_rules! single {
         ($($tensor:ty),*) => {$(
+            impl<'a> Sealed<sealed::Source> for $tensor {}
             impl<'a> Source<'a> for $tensor {
                 type Elem = TensorElements;
                 type Dim = IxDyn;
@@ -365,6 +358,7 @@ mod tensors {
 
     macro_rules! lists {
         ($(<$($n:ident)?> $list:ty),*) => {$(
+            impl<'a, $(const $n: usize)?> Sealed<sealed::Pack> for $list {}
             impl<'a, $(const $n: usize)?> PackSource<'a> for $list {
                 type Dim = IxDyn;
                 type Packed<O: Dimension> = (Tensor, PackedShapes);
