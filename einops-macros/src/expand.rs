@@ -24,7 +24,7 @@
 //! name stay visible to them. The call is written with tokens spanned at the pattern
 //! literal, so a rank or element-type error points at the pattern.
 
-use einops_pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
+use einops_pattern::{mentions_ellipsis, Axis, Length, Operation, Recipe, Reduction, Slot, Term};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::LitStr;
@@ -114,13 +114,7 @@ fn element_rule(private: &TokenStream, recipe: &Recipe) -> TokenStream {
         .axes
         .iter()
         .any(|axis| axis.in_input && !axis.in_output);
-    let has_ellipsis = |terms: &[Term]| {
-        terms.iter().any(|t| match t {
-            Term::Ellipsis => true,
-            Term::Group(slots) => slots.contains(&Slot::Ellipsis),
-        })
-    };
-    let reduces_ellipsis = has_ellipsis(&recipe.input) && !has_ellipsis(&recipe.output);
+    let reduces_ellipsis = mentions_ellipsis(&recipe.input) && !mentions_ellipsis(&recipe.output);
     match recipe.operation {
         Operation::Reduce(Reduction::Mean) if reduces_axis || reduces_ellipsis => {
             quote!(#private::FloatOnly)

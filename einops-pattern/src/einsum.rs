@@ -15,7 +15,9 @@
 use super::dims::Dims;
 use super::error::{PatternError, PatternErrorKind};
 use super::parse::{parse_side, Atom, Item, ParseFailure, Rules, Side};
-use super::recipe::{check_length_names, split_arrow, Axis, Length, List, Slot, Term, Text};
+use super::recipe::{
+    check_length_names, mentions_ellipsis, split_arrow, Axis, Length, List, Slot, Term, Text,
+};
 
 /// Distinct names numpy's einsum can give letters to (`a`–`z`, `A`–`Z`).
 const MAX_AXES: usize = 52;
@@ -155,10 +157,7 @@ impl EinsumPlan {
 
     /// Whether the output has an ellipsis, bare or in a group.
     pub fn output_has_ellipsis(&self) -> bool {
-        self.output.iter().any(|term| match term {
-            Term::Ellipsis => true,
-            Term::Group(slots) => slots.contains(&Slot::Ellipsis),
-        })
+        mentions_ellipsis(&self.output)
     }
 }
 

@@ -28,7 +28,7 @@ pub use einmix::{EinMixPlan, EINMIX, EINMIX_BIAS, EINMIX_WEIGHT};
 pub use einsum::{EinsumPlan, Role};
 pub use error::{PatternError, PatternErrorKind};
 pub use pack::{PackOperation, PackPlan};
-pub use recipe::elementary;
+pub use recipe::{elementary, mentions_ellipsis};
 pub use recipe::{
     group_text, split_arrow, Axis, Length, List, Operation, Recipe, Reduction, Slot, Term, Text,
 };

@@ -157,6 +157,21 @@ impl Term {
     }
 }
 
+/// Whether a side has an ellipsis, bare (`...`) or in a group (`(... c)`).
+///
+/// ```
+/// use einops_pattern::{mentions_ellipsis, Recipe};
+/// let recipe = Recipe::rearrange("b ... c -> b (... c)", &[]).unwrap();
+/// assert!(mentions_ellipsis(&recipe.input) && mentions_ellipsis(&recipe.output));
+/// assert!(!mentions_ellipsis(&Recipe::rearrange("a b -> b a", &[]).unwrap().output));
+/// ```
+pub fn mentions_ellipsis(terms: &[Term]) -> bool {
+    terms.iter().any(|term| match term {
+        Term::Ellipsis => true,
+        Term::Group(slots) => slots.contains(&Slot::Ellipsis),
+    })
+}
+
 /// The elementary axes of a side in order: each slot's axis, and the axes `ellipsis`
 /// (those of the dimensions `...` matched) where `...` stands; what a tensor library
 /// reshapes to.

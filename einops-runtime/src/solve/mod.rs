@@ -5,14 +5,14 @@
 //! matched by the ellipsis. Everything lives on the stack for patterns of up to 8
 //! elementary axes.
 
-use smallvec::{smallvec, SmallVec};
-
-use crate::error::{Call, Error};
 pub(crate) mod einsum;
 pub(crate) mod walk;
 
+use smallvec::{smallvec, SmallVec};
+
 use self::walk::{fits_in_memory, standard_strides, Step, Steps};
-use crate::pattern::{Length, Recipe, Slot, Term};
+use crate::error::{Call, Error};
+use crate::pattern::{mentions_ellipsis, Length, Recipe, Slot, Term};
 
 /// Inline capacity for per-axis data; larger patterns spill to the heap.
 pub(crate) const INLINE: usize = 8;
@@ -177,10 +177,7 @@ pub(crate) fn solve(
     let mut kept = Steps::new();
     let mut kept_place: SmallVec<[(usize, usize); INLINE]> = SmallVec::new();
     let mut out_shape: SmallVec<[usize; INLINE]> = SmallVec::new();
-    let output_has_ellipsis = recipe.output.iter().any(|term| match term {
-        Term::Ellipsis => true,
-        Term::Group(slots) => slots.contains(&Slot::Ellipsis),
-    });
+    let output_has_ellipsis = mentions_ellipsis(&recipe.output);
     for term in recipe.output.iter() {
         match term {
             Term::Ellipsis => {
