@@ -185,6 +185,40 @@ mod tests {
         (a, b, mm)
     }
 
+    /// The element-by-element loop (integers, and products too small for a GEMM): integer
+    /// products and sums wrap as numpy's do, and a product over nothing (`k = 0`) writes
+    /// zeros without reading either operand.
+    #[test]
+    fn plain_products_wrap_and_empty_sums_are_zero() {
+        let (a, b) = ([100i8, 100], [3i8, 3]);
+        let mm = Matmul {
+            m: 1,
+            n: 1,
+            k: 2,
+            a: [2, 1],
+            b: [1, 1],
+            c: [1, 1],
+        };
+        let mut c = [0i8];
+        // SAFETY: a is 1 × 2, b is 2 × 1 and c is 1 × 1 with these strides.
+        unsafe { matmul(&mm, a.as_ptr(), b.as_ptr(), c.as_mut_ptr()) };
+        // 100 · 3 wraps to 44; 44 + 44 = 88, which is 600 modulo 256.
+        assert_eq!(c, [88]);
+
+        let mm = Matmul {
+            m: 2,
+            n: 3,
+            k: 0,
+            a: [0, 1],
+            b: [1, 0],
+            c: [3, 1],
+        };
+        let mut c = [7i8; 6];
+        // SAFETY: with k = 0 no operand element is read; c is 2 × 3 with these strides.
+        unsafe { matmul(&mm, std::ptr::null(), std::ptr::null(), c.as_mut_ptr()) };
+        assert_eq!(c, [0; 6]);
+    }
+
     #[test]
     fn dot_products_match_the_plain_loop() {
         for (m, n, k) in [(1, 1, 64), (8, 8, 64), (3, 5, 67), (7, 9, 71), (2, 3, 512)] {

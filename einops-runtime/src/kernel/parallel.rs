@@ -63,3 +63,66 @@ pub(crate) fn chunks(steps: &[Step], bytes: usize, work: impl Fn(&[Step], isize,
     let _ = bytes;
     work(steps, 0, 0);
 }
+
+#[cfg(all(test, feature = "rayon"))]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// The pieces `chunks` hands out for an outer loop of `len`, as (first index, length),
+    /// sorted, after checking that each piece keeps the inner loops and that its source
+    /// and destination offsets name the same first index.
+    fn pieces(len: usize, bytes: usize) -> Vec<(usize, usize)> {
+        let (outer, inner) = (
+            Step {
+                len,
+                src: 3,
+                dst: -5,
+            },
+            Step {
+                len: 2,
+                src: 1,
+                dst: 1,
+            },
+        );
+        let seen = Mutex::new(Vec::new());
+        chunks(&[outer, inner], bytes, |steps, src, dst| {
+            assert_eq!(steps.len(), 2);
+            assert_eq!(steps[1], inner);
+            assert_eq!((src % 3, dst % 5), (0, 0));
+            assert_eq!(src / 3, -dst / 5);
+            seen.lock()
+                .unwrap()
+                .push(((src / 3) as usize, steps[0].len));
+        });
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort_unstable();
+        seen
+    }
+
+    /// The argument of `Shared`'s `Send`/`Sync`: the pieces write disjoint parts of the
+    /// walk. Every outer index is in exactly one piece, for lengths around the number of
+    /// pieces (threads × 4) and below the parallel threshold.
+    #[test]
+    fn pieces_cover_the_outer_loop_once() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for len in [0, 1, 2, 3, 11, 12, 13, 97] {
+            for bytes in [0, PARALLEL_BYTES - 1, PARALLEL_BYTES] {
+                let got = pool.install(|| pieces(len, bytes));
+                let mut next = 0;
+                for &(start, length) in &got {
+                    assert_eq!(start, next, "len {len}, bytes {bytes}: {got:?}");
+                    next += length;
+                }
+                assert_eq!(next, len, "len {len}, bytes {bytes}: {got:?}");
+                let split = bytes >= PARALLEL_BYTES && len > 1;
+                assert_eq!(got.len() > 1, split, "len {len}, bytes {bytes}: {got:?}");
+                assert!(got.len() <= 12);
+            }
+        }
+    }
+}
