@@ -1,9 +1,9 @@
 //! einsum: the product of the operands, summed over the axes the output lacks.
 //!
 //! The pattern becomes an [`EinsumPlan`] (at compile time for `einsum!`). Per call,
-//! [`bind`](bind::bind) resolves every elementary axis's length and its stride in each
+//! [`bind`] resolves every elementary axis's length and its stride in each
 //! operand (diagonals and broadcast ellipsis dimensions are only strides, nothing is
-//! copied), then [`contract`](contract::contract) computes the result into a new
+//! copied), then [`contract`] computes the result into a new
 //! standard-layout array or into a given one. An `einsum!` call site remembers its planned
 //! matrix product for the shapes it was called with ([`memo`]).
 

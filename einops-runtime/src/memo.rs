@@ -1,8 +1,9 @@
 //! The per-thread memo of macro call sites.
 //!
 //! A macro's plan (a [`Recipe`](crate::pattern::Recipe) or an
-//! [`EinsumPlan`](crate::pattern::EinsumPlan)) lives in a `static` [`Site`](crate::site::Site)
-//! for the rest of the program, so its address names the call site. Per thread, a memo keeps the work planned for a call site together with the [`Key`]
+//! [`EinsumPlan`](crate::pattern::EinsumPlan)) lives in a `static`
+//! [`Site`](crate::site::Site) for the rest of the program, so its address names the call
+//! site. Per thread, a memo keeps the work planned for a call site together with the [`Key`]
 //! it was planned for: the site, every array's shape and strides and the given lengths. A
 //! call with exactly the same key was validated when its work was planned, so it skips
 //! validation and planning. (Python einops caches the same way, per pattern and shape.)
