@@ -5,10 +5,10 @@
 //! and therefore cannot implement the traits it seals. The seal is what makes the
 //! kernels' `unsafe` sound: the parallel reductions hand `Reducible` elements to several
 //! threads and run their comparisons there, which is only sound for the primitives sealed
-//! beside `Reducible`'s impls (`element.rs`), never for an arbitrary `Copy + PartialOrd` type of a user (one holding a `Cell`
-//! could race). The family parameter lets one seal serve traits whose implementors
-//! overlap (a blanket impl for every operand beside impls for single types). Each family's
-//! types are sealed beside the impls of its traits, with [`seal!`].
+//! beside `Reducible`'s impls (`element.rs`), never for an arbitrary `Copy + PartialOrd`
+//! type of a user (one holding a `Cell` could race). The family parameter lets one seal
+//! serve traits whose implementors overlap (a blanket impl for every operand beside impls
+//! for single types). Each family's types are sealed beside the impls of its traits.
 
 /// Implemented exactly for the types a family's traits may be implemented for.
 #[diagnostic::on_unimplemented(

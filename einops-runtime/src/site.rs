@@ -54,3 +54,21 @@ impl<P> Site<P> {
         Ok(self.plan.get_or_init(|| plan))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::Recipe;
+
+    /// A plan the parser refuses (only possible if the macros and the runtime disagreed) is
+    /// an error on every call, never a panic and never a plan.
+    #[test]
+    fn a_refused_plan_is_an_error_on_every_call() {
+        static REFUSED: Site<Recipe> = Site::new(|| Recipe::rearrange("a b -> a", &[]));
+        for _ in 0..2 {
+            let err = REFUSED.plan().unwrap_err();
+            assert_eq!(err.kind(), "rearrange_identifier_mismatch");
+        }
+        assert!(REFUSED.plan.get().is_none());
+    }
+}
