@@ -77,9 +77,11 @@
 pub use einops_runtime::candle;
 pub use einops_runtime::dynamic;
 pub use einops_runtime::pattern;
-pub use einops_runtime::{ArrayLike, Call, Error, FloatElement, Input, Operand, Reducible, Stage};
+pub use einops_runtime::{ArrayLike, FloatElement, Input, Operand, Reducible};
 pub use einops_runtime::{ArrayList, HasShape, PackedShape, PackedShapes};
-pub use einops_runtime::{EinsumCall, EinsumProblem, LengthOrigin};
+pub use einops_runtime::{
+    Call, CallOperation, Error, LengthOrigin, Parameter, Quantity, SplitFailure, Stage,
+};
 
 #[doc(hidden)]
 pub mod __private {
@@ -360,7 +362,7 @@ macro_rules! repeat_into {
 ///
 /// Pattern errors (the number of operands included) and fixed-rank operands of the wrong
 /// rank are compile errors; lengths that disagree are a run-time [`Error`]
-/// ([`Error::Einsum`], naming the operand, dimension and axis).
+/// ([`Error::AxisLength`] and its neighbours, naming the operand, dimension and axis).
 ///
 /// Each operand is any ndarray array, by value or by reference; all have the same element
 /// type (a number type or `bool`). The result is a new standard-layout `Array`, of fixed

@@ -14,7 +14,7 @@ use ndarray::{Array, ArrayBase, Data, DataMut, Dimension};
 use smallvec::SmallVec;
 
 use crate::element::Reducible;
-use crate::error::{EinsumProblem, Error};
+use crate::error::Error;
 use crate::kernel::contract::{contract, Product, Tensor};
 use crate::kernel::{standard_strides, OutputBuffer};
 use crate::memo::{self, Key, Memo};
@@ -209,10 +209,11 @@ fn planned_into<A: Reducible>(
     };
     let binding = bind_operands(&ctx, operands)?;
     if shape != &binding.shape[..] {
-        return Err(ctx.fail(EinsumProblem::OutputShape {
+        return Err(Error::OutputShape {
+            call: ctx.call(),
             expected: binding.shape.to_vec(),
             actual: shape.to_vec(),
-        }));
+        });
     }
     let axes = binding.output_axes(strides);
     let mut tensors = tensors(operands, &binding);

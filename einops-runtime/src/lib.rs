@@ -28,7 +28,9 @@ mod solve;
 pub use einops_pattern as pattern;
 
 pub use element::{FloatElement, Reducible};
-pub use error::{Call, EinsumCall, EinsumProblem, Error, LengthOrigin, Stage};
+pub use error::{
+    Call, CallOperation, Error, LengthOrigin, Parameter, Quantity, SplitFailure, Stage,
+};
 pub use input::{ArrayLike, Input, Operand};
 pub use pack::{ArrayList, PackedShape, PackedShapes};
 pub use shape::HasShape;

@@ -325,8 +325,8 @@ pub(crate) fn reduction_to_run(
         (Reduction::Min | Reduction::Max, _) if kernel::count(&solution.reduced) == 0 => {
             Err(Error::EmptyReduction {
                 call: ctx.call(),
-                reduction: reduction.name(),
-                axes: reduced_axes_text(ctx.recipe, solution),
+                reduction,
+                axes: reduced_axes(ctx.recipe, solution),
             })
         }
         _ => Ok(Some(reduction)),
@@ -344,19 +344,18 @@ fn check_output(ctx: &Context<'_>, solution: &Solution, actual: &[usize]) -> Res
     })
 }
 
-/// `h = 0, w = 2`: the reduced axes with their lengths (`...` for ellipsis dimensions).
-fn reduced_axes_text(recipe: &Recipe, solution: &Solution) -> String {
+/// The reduced axes with their lengths (`...[i]` for ellipsis dimensions).
+fn reduced_axes(recipe: &Recipe, solution: &Solution) -> Vec<(String, usize)> {
     let named = recipe.axes.len();
-    let texts: Vec<String> = solution
+    solution
         .reduced_ids
         .iter()
         .zip(&solution.reduced)
         .map(|(&id, step)| match recipe.axes.get(id) {
-            Some(axis) => format!("{} = {}", axis.name, step.len),
-            None => format!("...[{}] = {}", id - named, step.len),
+            Some(axis) => (axis.name.to_string(), step.len),
+            None => (format!("...[{}]", id - named), step.len),
         })
-        .collect();
-    texts.join(", ")
+        .collect()
 }
 
 /// The input as one array: list elements are stacked along a new first axis. (Inlined, so

@@ -16,10 +16,10 @@ use std::ops::Deref;
 
 use ndarray::{Array, ArrayView, CowArray, Dimension, IxDyn};
 
-use crate::error::{Call, Error};
+use crate::error::{Call, CallOperation, Error, PartialShape, Quantity, SplitFailure};
 use crate::input::ArrayLike;
 use crate::kernel;
-use crate::pattern::{PackOperation, PackPlan};
+use crate::pattern::{Dims, PackOperation, PackPlan};
 use crate::sealed::{Array as Arrays, Sealed};
 
 /// The shape of one packed array: the dimensions `*` stood for.
@@ -87,17 +87,7 @@ impl<const N: usize> From<[usize; N]> for PackedShape {
 impl fmt::Display for PackedShape {
     /// `[2, 3]`, with `?` for an unknown dimension.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[")?;
-        for (i, dim) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            match dim {
-                Some(len) => write!(f, "{len}")?,
-                None => f.write_str("?")?,
-            }
-        }
-        f.write_str("]")
+        PartialShape(&self.0).fmt(f)
     }
 }
 
@@ -287,15 +277,19 @@ pub(crate) fn pack_layout<'s>(
     shapes: &[&'s [usize]],
     plan: &PackPlan,
 ) -> Result<PackLayout<'s>, Error> {
-    let pattern = || plan.pattern.to_string();
+    let call = || {
+        let shapes = shapes.iter().map(|s| s.to_vec()).collect();
+        let operation = CallOperation::Pack(PackOperation::Pack);
+        Call::boxed(operation, &plan.pattern, shapes, Vec::new())
+    };
     let Some(&first) = shapes.first() else {
-        return Err(Error::PackEmpty { pattern: pattern() });
+        return Err(Error::EmptyList { call: call() });
     };
     let (before, after) = (plan.before.len(), plan.after.len());
     for (index, shape) in shapes.iter().enumerate() {
         if shape.len() < plan.named() {
             return Err(Error::PackRank {
-                pattern: pattern(),
+                call: call(),
                 index,
                 shape: shape.to_vec(),
                 expected: plan.named(),
@@ -312,7 +306,7 @@ pub(crate) fn pack_layout<'s>(
             outer.zip(first_outer).zip(names).find(|((a, e), _)| a != e)
         {
             return Err(Error::PackShapesDiffer {
-                pattern: pattern(),
+                call: call(),
                 axis: axis.to_string(),
                 index,
                 actual,
@@ -331,13 +325,8 @@ pub(crate) fn pack_layout<'s>(
         packed_len.and_then(|len| len.checked_mul(product(lead))?.checked_mul(product(trail)));
     let (Some(packed_len), Some(_)) = (packed_len, total) else {
         return Err(Error::Overflow {
-            call: Box::new(Call {
-                operation: "pack".to_owned(),
-                pattern: pattern(),
-                shape: first.to_vec(),
-                lengths: Vec::new(),
-            }),
-            what: "the packed array".to_owned(),
+            call: call(),
+            quantity: Quantity::PackedArray,
         });
     };
     Ok(PackLayout {
@@ -389,19 +378,15 @@ pub(crate) fn unpack_layout(
     rank: Option<usize>,
 ) -> Result<Vec<Vec<usize>>, Error> {
     let call = || {
-        Box::new(Call {
-            operation: PackOperation::Unpack.name().to_owned(),
-            pattern: plan.pattern.to_string(),
-            shape: packed.to_vec(),
-            lengths: Vec::new(),
-        })
+        let operation = CallOperation::Pack(PackOperation::Unpack);
+        Call::boxed(operation, &plan.pattern, vec![packed.to_vec()], Vec::new())
     };
-    let text = || PackedShapes::<IxDyn>::with_dim(shapes.to_vec()).to_string();
+    let partial = || shapes.iter().map(|s| s.0.to_vec()).collect();
     let named = plan.named();
     if packed.len() != named + 1 {
-        return Err(Error::UnpackRank {
+        return Err(Error::Rank {
             call: call(),
-            expected: named + 1,
+            expected: Dims::Exactly(named + 1),
             actual: packed.len(),
         });
     }
@@ -411,7 +396,7 @@ pub(crate) fn unpack_layout(
             return Err(Error::UnpackOutputRank {
                 call: call(),
                 index,
-                shape: shape.to_string(),
+                shape: shape.0.to_vec(),
                 actual: named + shape.dims().len(),
                 expected,
             });
@@ -420,7 +405,7 @@ pub(crate) fn unpack_layout(
     if shapes.iter().filter(|s| s.dims().contains(&None)).count() > 1 {
         return Err(Error::UnpackUnknowns {
             call: call(),
-            shapes: text(),
+            shapes: partial(),
         });
     }
     let axis = plan.before.len();
@@ -429,7 +414,7 @@ pub(crate) fn unpack_layout(
         call: call(),
         dim: axis,
         length,
-        shapes: text(),
+        shapes: partial(),
         reason,
     })
 }
@@ -470,32 +455,33 @@ pub(crate) fn unpack<A: Clone, D: Dimension>(
 
 /// The packed shapes with their unknown dimension inferred, checked to add up to
 /// `length`; `Err` says what does not fit.
-fn resolve(shapes: &[PackedShape], length: usize) -> Result<Vec<Vec<usize>>, String> {
+fn resolve(shapes: &[PackedShape], length: usize) -> Result<Vec<Vec<usize>>, SplitFailure> {
     let mut known = 0usize;
     for shape in shapes.iter().filter(|s| !s.dims().contains(&None)) {
         known = shape
             .size()
             .and_then(|size| known.checked_add(size))
-            .ok_or_else(|| "their lengths overflow usize".to_owned())?;
+            .ok_or(SplitFailure::Overflow)?;
     }
     let Some(unknown) = shapes.iter().position(|s| s.dims().contains(&None)) else {
         return if known == length {
             Ok(shapes.iter().map(known_dims).collect())
         } else {
-            Err(format!("they hold {known} elements"))
+            Err(SplitFailure::Total { elements: known })
         };
     };
     let Some(remaining) = length.checked_sub(known) else {
-        return Err(format!("the known shapes alone hold {known} elements"));
+        return Err(SplitFailure::KnownTotal { elements: known });
     };
     let shape = &shapes[unknown];
     let holes = shape.dims().iter().filter(|d| d.is_none()).count();
     let known_part: Vec<usize> = shape.dims().iter().flatten().copied().collect();
     let others = checked_product(&known_part).unwrap_or(0);
     if holes > 1 || others == 0 || remaining % others != 0 {
-        return Err(format!(
-            "the remaining {remaining} elements do not fit shape {shape}"
-        ));
+        return Err(SplitFailure::Remainder {
+            elements: remaining,
+            shape: shape.0.to_vec(),
+        });
     }
     let filled = PackedShape(
         shape

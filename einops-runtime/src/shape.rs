@@ -3,7 +3,7 @@
 
 use ndarray::{ArrayBase, Dimension, RawData};
 
-use crate::error::{Call, Error};
+use crate::error::{Call, CallOperation, Error};
 use crate::pattern::{ShapeDim, ShapePlan};
 use crate::sealed::{Sealed, Shape};
 
@@ -58,21 +58,16 @@ pub(crate) fn parse(
     out: &mut [usize],
 ) -> Result<(), Error> {
     let call = || {
-        Box::new(Call {
-            operation: plan.operation.name().to_owned(),
-            pattern: plan.pattern.to_string(),
-            shape: shape.to_vec(),
-            lengths: plan
-                .length_names
-                .iter()
-                .zip(lengths)
-                .map(|(name, value)| format!("{name} = {value}"))
-                .collect(),
-        })
+        Call::boxed(
+            CallOperation::Shape(plan.operation),
+            &plan.pattern,
+            vec![shape.to_vec()],
+            Call::lengths(&plan.length_names, lengths),
+        )
     };
     let dims = plan.input_dims();
     if !dims.admits(shape.len()) {
-        return Err(Error::ParseShapeRank {
+        return Err(Error::Rank {
             call: call(),
             expected: dims,
             actual: shape.len(),
@@ -112,6 +107,7 @@ pub(crate) fn parse(
                 if let Some(expected) = index.map(|i| given[i]).filter(|&e| e != actual) {
                     return Err(Error::LengthMismatch {
                         call: call(),
+                        operand: 0,
                         dim,
                         group: name.to_string(),
                         actual,

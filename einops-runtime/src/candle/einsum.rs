@@ -49,7 +49,7 @@ pub fn einsum<T: AsRef<Tensor>>(
     let binding = bind(&ctx, &strides)?;
     let lengths = &binding.lengths[..];
     let output = elementary(&plan.output, plan.axes.len()..lengths.len());
-    let fail = || backend(ctx.call());
+    let fail = || backend(|| ctx.call());
 
     let mut labelled = Vec::with_capacity(operands.len());
     for (k, operand) in operands.iter().enumerate() {

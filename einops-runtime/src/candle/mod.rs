@@ -19,16 +19,14 @@
 
 mod einsum;
 
-use std::fmt::Display;
-
 use candle_core::{DType, Tensor, D};
 use ndarray::IxDyn;
 
-use crate::error::Error;
+use crate::error::{Call, CallOperation, Error};
 use crate::kernel::standard_strides;
 use crate::ops::{reduction_to_run, Element};
 use crate::pack::{pack_layout, product, unpack_layout, PackedShape, PackedShapes};
-use crate::pattern::{elementary, PackPlan, Recipe, Reduction};
+use crate::pattern::{elementary, PackOperation, PackPlan, Recipe, Reduction};
 use crate::shape::HasShape;
 use crate::solve::{solve, Context};
 
@@ -78,10 +76,13 @@ impl From<Error> for candle_core::Error {
     }
 }
 
-/// Turns a candle error into an [`Error::Backend`] about `call`.
-pub(crate) fn backend(call: impl Display) -> impl FnOnce(candle_core::Error) -> Error {
+/// Turns a candle error into an [`Error::Backend`] about the call `call` describes (built
+/// only on failure).
+pub(crate) fn backend(
+    call: impl FnOnce() -> Box<Call>,
+) -> impl FnOnce(candle_core::Error) -> Error {
     move |err| Error::Backend {
-        call: call.to_string(),
+        call: call(),
         backend: "candle",
         message: err.to_string(),
     }
@@ -112,7 +113,7 @@ pub fn apply(input: &Tensor, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor
         float: dtype.is_float(),
     };
     let reduction = reduction_to_run(&ctx, &solution, Some(element))?;
-    let fail = || backend(ctx.call());
+    let fail = || backend(|| ctx.call());
 
     let ellipsis = recipe.axes.len()..solution.lengths.len();
     let lengths_of =
@@ -240,10 +241,11 @@ pub fn pack<T: AsRef<Tensor>>(
     let shapes: Vec<&[usize]> = tensors.iter().map(|t| t.as_ref().dims()).collect();
     let layout = pack_layout(&shapes, plan)?;
     let fail = || {
-        backend(format!(
-            "pack `{}` on inputs of shapes {shapes:?}",
-            plan.pattern
-        ))
+        backend(|| {
+            let shapes = shapes.iter().map(|s| s.to_vec()).collect();
+            let operation = CallOperation::Pack(PackOperation::Pack);
+            Call::boxed(operation, &plan.pattern, shapes, Vec::new())
+        })
     };
     let parts = tensors
         .iter()
@@ -289,11 +291,15 @@ pub fn unpack<D>(
     let shapes: &[PackedShape] = shapes;
     let mids = unpack_layout(packed.dims(), shapes, plan, None)?;
     let fail = || {
-        backend(format!(
-            "unpack `{}` on input of shape {:?}",
-            plan.pattern,
-            packed.dims()
-        ))
+        backend(|| {
+            let operation = CallOperation::Pack(PackOperation::Unpack);
+            Call::boxed(
+                operation,
+                &plan.pattern,
+                vec![packed.dims().to_vec()],
+                Vec::new(),
+            )
+        })
     };
     let axis = plan.before.len();
     let (lead, rest) = packed.dims().split_at(axis);

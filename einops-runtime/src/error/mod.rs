@@ -1,13 +1,17 @@
-//! The error type of every einops operation, and the problems of an einsum's operands
-//! ([`einsum`]) that it carries.
+//! The error type of every einops operation: one context type ([`Call`]) and one enum of
+//! problems with typed fields.
 
-mod einsum;
+mod call;
+mod detail;
 
 use std::fmt;
 
-use crate::pattern::{Dims, PatternError};
+use crate::pattern::{Dims, PatternError, Reduction};
 
-pub use einsum::{EinsumCall, EinsumProblem, LengthOrigin};
+pub use call::{Call, CallOperation};
+pub(crate) use detail::PartialShape;
+pub use detail::{LengthOrigin, Parameter, Quantity, SplitFailure};
+use detail::{Listed, PartialShapes};
 
 /// When a problem can be detected: from the pattern alone, or only with the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,37 +30,10 @@ pub enum Stage {
     Backend,
 }
 
-/// The call an error happened in: operation, pattern, input shape and given lengths.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Call {
-    /// `rearrange`, `reduce`, `repeat`, ...
-    pub operation: String,
-    /// The pattern as written.
-    pub pattern: String,
-    /// The input's shape (for a list: the stacked shape, or the first element's if they differ).
-    pub shape: Vec<usize>,
-    /// The given axis lengths, as `name = value` texts.
-    pub lengths: Vec<String>,
-}
-
-impl fmt::Display for Call {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} `{}` on input of shape {:?}",
-            self.operation, self.pattern, self.shape
-        )?;
-        if !self.lengths.is_empty() {
-            write!(f, " with {}", self.lengths.join(", "))?;
-        }
-        Ok(())
-    }
-}
-
 /// Everything that can go wrong in an einops operation.
 ///
-/// Messages name the operation, the pattern, the input shape and the failing
-/// dimension, group or axis:
+/// Every variant but [`Error::Pattern`] carries the failing [`Call`]. Messages name the
+/// operation, the pattern, the input shapes and the failing dimension, group or axis:
 ///
 /// ```
 /// use ndarray::Array;
@@ -75,7 +52,8 @@ impl fmt::Display for Call {
 pub enum Error {
     /// The pattern is invalid (a compile error for the macros).
     Pattern(PatternError),
-    /// The input has a number of dimensions the pattern cannot describe.
+    /// The input has a number of dimensions the pattern cannot describe (`rearrange`,
+    /// `reduce`, `repeat`, `unpack`, `parse_shape`, `check_shape`).
     Rank {
         /// The failing call.
         call: Box<Call>,
@@ -83,6 +61,63 @@ pub enum Error {
         expected: Dims,
         /// The input's number of dimensions.
         actual: usize,
+    },
+    /// An einsum operand with a number of dimensions its part of the pattern cannot
+    /// describe.
+    OperandRank {
+        /// The failing call.
+        call: Box<Call>,
+        /// The operand's index.
+        operand: usize,
+        /// The operand's part of the pattern.
+        term: String,
+        /// The dimensions `term` describes: `3`, or `at least 2` with an ellipsis.
+        expected: Dims,
+        /// The operand's number of dimensions.
+        actual: usize,
+    },
+    /// An einsum operand's `...` matches dimensions while the output has no `...` to keep
+    /// them.
+    EllipsisNotInOutput {
+        /// The failing call.
+        call: Box<Call>,
+        /// The operand's index.
+        operand: usize,
+        /// Dimensions the ellipsis matches.
+        dims: usize,
+    },
+    /// An einsum axis whose length differs between two places.
+    AxisLength {
+        /// The failing call.
+        call: Box<Call>,
+        /// The axis.
+        axis: String,
+        /// The operand where the length differs.
+        operand: usize,
+        /// The dimension there.
+        dim: usize,
+        /// The length there.
+        actual: usize,
+        /// The length found first.
+        expected: usize,
+        /// Where the first length came from.
+        origin: LengthOrigin,
+    },
+    /// Dimensions matched by `...` in two einsum operands that do not broadcast (equal, or
+    /// one of them 1).
+    EllipsisLength {
+        /// The failing call.
+        call: Box<Call>,
+        /// The operand.
+        operand: usize,
+        /// The dimension.
+        dim: usize,
+        /// Its length.
+        actual: usize,
+        /// The length of the same ellipsis dimension elsewhere.
+        expected: usize,
+        /// Where that length is.
+        origin: LengthOrigin,
     },
     /// A given axis length is negative or does not fit `usize`.
     InvalidLength {
@@ -97,6 +132,8 @@ pub enum Error {
     LengthMismatch {
         /// The failing call.
         call: Box<Call>,
+        /// Index of the input (the operand of an einsum; 0 otherwise).
+        operand: usize,
         /// Index of the input dimension.
         dim: usize,
         /// The group as written, e.g. `(h w)`.
@@ -110,6 +147,8 @@ pub enum Error {
     Indivisible {
         /// The failing call.
         call: Box<Call>,
+        /// Index of the input (the operand of an einsum; 0 otherwise).
+        operand: usize,
         /// Index of the input dimension.
         dim: usize,
         /// The group as written.
@@ -118,13 +157,17 @@ pub enum Error {
         actual: usize,
         /// The product of the known lengths of the group.
         known: usize,
-        /// The axes whose lengths are known, e.g. `h, 2`.
-        known_axes: String,
+        /// The axes whose lengths are known, as written (names and numbers).
+        known_axes: Vec<String>,
     },
     /// An axis length cannot be inferred because the other axes of its group have length 0.
     ZeroDivisor {
         /// The failing call.
         call: Box<Call>,
+        /// Index of the input (the operand of an einsum; 0 otherwise).
+        operand: usize,
+        /// Index of the input dimension.
+        dim: usize,
         /// The group as written.
         group: String,
         /// The axis whose length is unknown.
@@ -134,8 +177,8 @@ pub enum Error {
     Overflow {
         /// The failing call.
         call: Box<Call>,
-        /// What was being computed, e.g. `output dimension 1 (group `(a b)`)`.
-        what: String,
+        /// What was being computed.
+        quantity: Quantity,
     },
     /// The output would need more than `isize::MAX` bytes (or elements), more than any
     /// array can hold.
@@ -158,7 +201,7 @@ pub enum Error {
         /// Shape of element `index`.
         actual: Vec<usize>,
     },
-    /// A list input with no element.
+    /// A list input with no element: nothing to stack or to pack.
     EmptyList {
         /// The failing call.
         call: Box<Call>,
@@ -168,9 +211,10 @@ pub enum Error {
         /// The failing call.
         call: Box<Call>,
         /// `min` or `max`.
-        reduction: &'static str,
-        /// The reduced axes with their lengths, e.g. `h = 0, w = 2`.
-        axes: String,
+        reduction: Reduction,
+        /// The reduced axes with their lengths; a dimension matched by `...` is named
+        /// `...[i]`.
+        axes: Vec<(String, usize)>,
     },
     /// The array given to an `_into` operation does not have the result's shape.
     OutputShape {
@@ -188,15 +232,10 @@ pub enum Error {
         /// The element type's name.
         element: &'static str,
     },
-    /// `pack` of an empty list: there is no shape to pack into.
-    PackEmpty {
-        /// The pattern as written.
-        pattern: String,
-    },
     /// `pack`: an array has fewer dimensions than the pattern names around `*`.
     PackRank {
-        /// The pattern as written.
-        pattern: String,
+        /// The failing call.
+        call: Box<Call>,
         /// Index of the array in the list.
         index: usize,
         /// Its shape.
@@ -206,8 +245,8 @@ pub enum Error {
     },
     /// `pack`: an array differs from array 0 in a dimension outside `*`.
     PackShapesDiffer {
-        /// The pattern as written.
-        pattern: String,
+        /// The failing call.
+        call: Box<Call>,
         /// The pattern's name for the dimension.
         axis: String,
         /// Index of the array in the list.
@@ -217,21 +256,12 @@ pub enum Error {
         /// The dimension's length in array 0.
         expected: usize,
     },
-    /// `unpack`: the input does not have one dimension per name plus one for `*`.
-    UnpackRank {
-        /// The failing call.
-        call: Box<Call>,
-        /// The names of the pattern plus one.
-        expected: usize,
-        /// The input's number of dimensions.
-        actual: usize,
-    },
     /// `unpack`: more than one packed shape has an unknown length.
     UnpackUnknowns {
         /// The failing call.
         call: Box<Call>,
-        /// The packed shapes, e.g. `[[2], [?], [?]]`.
-        shapes: String,
+        /// The packed shapes (`None` for an unknown dimension).
+        shapes: Vec<Vec<Option<usize>>>,
     },
     /// `unpack`: the packed shapes do not add up to the packed dimension.
     UnpackSplit {
@@ -241,10 +271,10 @@ pub enum Error {
         dim: usize,
         /// Its length.
         length: usize,
-        /// The packed shapes, e.g. `[[2, 1], [5]]`.
-        shapes: String,
+        /// The packed shapes (`None` for an unknown dimension).
+        shapes: Vec<Vec<Option<usize>>>,
         /// What does not fit.
-        reason: String,
+        reason: SplitFailure,
     },
     /// `unpack`: a packed shape makes an output of another rank than the packed shapes'
     /// dimension type (shapes from a `pack!` of `Array3`s unpacked with another pattern).
@@ -253,22 +283,12 @@ pub enum Error {
         call: Box<Call>,
         /// Index of the output.
         index: usize,
-        /// Its packed shape, e.g. `[2, 3]`.
-        shape: String,
+        /// Its packed shape (`None` for an unknown dimension).
+        shape: Vec<Option<usize>>,
         /// The output's number of dimensions.
         actual: usize,
         /// The packed shapes' number of dimensions.
         expected: usize,
-    },
-    /// `parse_shape` / `check_shape`: the input has a number of dimensions the pattern
-    /// cannot describe.
-    ParseShapeRank {
-        /// The failing call.
-        call: Box<Call>,
-        /// The dimensions the pattern describes: `4`, or `at least 3` with an ellipsis.
-        expected: Dims,
-        /// The input's number of dimensions.
-        actual: usize,
     },
     /// `parse_shape` / `check_shape`: a dimension the pattern writes as `1`, `()` or a
     /// number has another length.
@@ -282,48 +302,32 @@ pub enum Error {
         /// The length the pattern writes (1 for `1` and `()`).
         expected: usize,
     },
-    /// An EinMix layer is given a negative length or one that does not fit `usize`.
-    EinMixLength {
-        /// The layer's pattern.
-        pattern: String,
-        /// The axis given the length.
-        axis: String,
-        /// The value as given.
-        value: i128,
-    },
     /// An EinMix parameter would have more elements than `usize` can count.
     ParameterSize {
-        /// The layer's pattern.
-        pattern: String,
-        /// `weight` or `bias`.
-        parameter: &'static str,
+        /// The failing call.
+        call: Box<Call>,
+        /// Which parameter.
+        parameter: Parameter,
         /// The shape the lengths give it.
         shape: Vec<usize>,
     },
     /// An EinMix parameter given to the layer does not have the shape the layer needs
-    /// (`none` stands for a missing or unexpected bias).
+    /// (`None` for a missing or unexpected bias).
     ParameterShape {
-        /// The layer's pattern.
-        pattern: String,
-        /// `weight` or `bias`.
-        parameter: &'static str,
-        /// The shape the layer needs, e.g. `[4, 8]`, or `none`.
-        expected: String,
-        /// The shape given, or `none`.
-        actual: String,
-    },
-    /// An einsum whose operands do not fit its pattern (stage rank or shape).
-    Einsum {
         /// The failing call.
-        call: Box<EinsumCall>,
-        /// What does not fit.
-        problem: Box<EinsumProblem>,
+        call: Box<Call>,
+        /// Which parameter.
+        parameter: Parameter,
+        /// The shape the layer needs.
+        expected: Option<Vec<usize>>,
+        /// The shape given.
+        actual: Option<Vec<usize>>,
     },
     /// The tensor library failed while running the operations a call was lowered to
     /// (the `candle` feature), e.g. tensors of different dtypes or a device without the op.
     Backend {
-        /// The failing call as messages describe it (operation, pattern, input shapes).
-        call: String,
+        /// The failing call.
+        call: Box<Call>,
         /// The library, e.g. `candle`.
         backend: &'static str,
         /// The library's own message.
@@ -331,119 +335,155 @@ pub enum Error {
     },
 }
 
+/// A parameter's shape, or `none`.
+struct ParameterShape<'s>(&'s Option<Vec<usize>>);
+
+impl fmt::Display for ParameterShape<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(shape) => write!(f, "{shape:?}"),
+            None => f.write_str("none"),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Pattern(inner) => fmt::Display::fmt(inner, f),
-            Error::Rank { call, expected, actual, .. } => write!(
+            Error::Rank { call, expected, actual } => write!(
                 f,
                 "{call}: the pattern expects {expected} dimensions, but the input has {actual}"
             ),
-            Error::InvalidLength { call, value, axis, .. } => write!(
+            Error::OperandRank { call, operand, term, expected, actual } => write!(
+                f,
+                "{call}: operand {operand} has {actual} dimensions, but `{term}` describes {expected}"
+            ),
+            Error::EllipsisNotInOutput { call, operand, dims } => write!(
+                f,
+                "{call}: the `...` of operand {operand} matches {dims} dimension(s), but the \
+                 output has no `...` to keep them (einsum sums named axes only)"
+            ),
+            Error::AxisLength { call, axis, actual, operand, dim, expected, origin } => write!(
+                f,
+                "{call}: axis `{axis}` has length {actual} in operand {operand} (dimension {dim}), \
+                 but length {expected} {origin}"
+            ),
+            Error::EllipsisLength { call, dim, operand, actual, expected, origin } => write!(
+                f,
+                "{call}: dimension {dim} of operand {operand} (length {actual}, matched by `...`) \
+                 does not broadcast against length {expected} {origin}"
+            ),
+            Error::InvalidLength { call, value, axis } => write!(
                 f,
                 "{call}: length {value} given for axis `{axis}` is not a valid length"
             ),
-            Error::LengthMismatch { call, dim, actual, group, expected, .. } => write!(
+            Error::LengthMismatch { call, operand, dim, actual, group, expected } => write!(
                 f,
-                "{call}: dimension {dim} has length {actual}, but group `{group}` has length {expected}"
+                "{call}: {} has length {actual}, but group `{group}` has length {expected}",
+                call.dimension(*operand, *dim)
             ),
-            Error::Indivisible { call, dim, actual, group, known, known_axes, .. } => write!(
+            Error::Indivisible { call, operand, dim, actual, group, known, known_axes } => write!(
                 f,
-                "{call}: dimension {dim} of length {actual} cannot be split into group `{group}`: \
-                 it is not a multiple of {known} (the product of {known_axes})"
+                "{call}: {} of length {actual} cannot be split into group `{group}`: \
+                 it is not a multiple of {known} (the product of {})",
+                call.dimension(*operand, *dim),
+                Listed(known_axes)
             ),
-            Error::ZeroDivisor { call, axis, group, .. } => write!(
-                f,
-                "{call}: the length of `{axis}` in group `{group}` cannot be inferred: \
-                 the other axes of the group have length 0"
-            ),
-            Error::Overflow { call, what, .. } => write!(
-                f,
-                "{call}: the length of {what} overflows usize"
-            ),
-            Error::OutputTooLarge { call, shape, element_size, .. } => write!(
+            Error::ZeroDivisor { call, operand, dim, axis, group } => {
+                write!(f, "{call}: the length of `{axis}` in group `{group}` ")?;
+                // In an einsum the same group can be written in several operands.
+                if call.operation == CallOperation::Einsum {
+                    write!(f, "({}) ", call.dimension(*operand, *dim))?;
+                }
+                f.write_str("cannot be inferred: the other axes of the group have length 0")
+            }
+            Error::Overflow { call, quantity } => {
+                write!(f, "{call}: the length of {quantity} overflows usize")
+            }
+            Error::OutputTooLarge { call, shape, element_size } => write!(
                 f,
                 "{call}: the output of shape {shape:?} cannot exist: it needs more than isize::MAX \
                  bytes ({element_size} bytes per element)"
             ),
-            Error::ListShapesDiffer { call, index, actual, expected, .. } => write!(
+            Error::ListShapesDiffer { call, index, actual, expected } => write!(
                 f,
                 "{call}: list element {index} has shape {actual:?}, but element 0 has shape {expected:?}"
             ),
-            Error::EmptyList { call, .. } => write!(
+            Error::EmptyList { call } if matches!(call.operation, CallOperation::Pack(_)) => write!(
+                f,
+                "{}: the list of arrays is empty; there is nothing to pack",
+                call.headline()
+            ),
+            Error::EmptyList { call } => write!(
                 f,
                 "{call}: the list input is empty; there is nothing to stack"
             ),
-            Error::EmptyReduction { call, reduction, axes, .. } => write!(
-                f,
-                "{call}: cannot take the {reduction} over zero elements (reduced axes: {axes})"
-            ),
-            Error::OutputShape { call, expected, actual, .. } => write!(
+            Error::EmptyReduction { call, reduction, axes } => {
+                let axes: Vec<String> = axes.iter().map(|(name, len)| format!("{name} = {len}")).collect();
+                write!(
+                    f,
+                    "{call}: cannot take the {} over zero elements (reduced axes: {})",
+                    reduction.name(),
+                    Listed(&axes)
+                )
+            }
+            Error::OutputShape { call, expected, actual } => write!(
                 f,
                 "{call}: the result has shape {expected:?}, but the output array has shape {actual:?}"
             ),
-            Error::MeanOfInteger { call, element, .. } => write!(
+            Error::MeanOfInteger { call, element } => write!(
                 f,
                 "{call}: mean needs floating-point elements, but the array holds {element}"
             ),
-            Error::PackEmpty { pattern, .. } => write!(
+            // The pack and EinMix messages name the shapes they are about themselves.
+            Error::PackRank { call, index, shape, expected } => write!(
                 f,
-                "pack `{pattern}`: the list of arrays is empty; there is nothing to pack"
+                "{}: array {index} has shape {shape:?}, but the pattern needs at least \
+                 {expected} dimensions",
+                call.headline()
             ),
-            Error::PackRank { pattern, index, shape, expected, .. } => write!(
+            Error::PackShapesDiffer { call, axis, actual, index, expected } => write!(
                 f,
-                "pack `{pattern}`: array {index} has shape {shape:?}, but the pattern needs at least \
-                 {expected} dimensions"
+                "{}: axis `{axis}` has length {actual} in array {index}, but {expected} in \
+                 array 0; only the dimensions of `*` may differ",
+                call.headline()
             ),
-            Error::PackShapesDiffer { pattern, axis, actual, index, expected, .. } => write!(
+            Error::UnpackUnknowns { call, shapes } => write!(
                 f,
-                "pack `{pattern}`: axis `{axis}` has length {actual} in array {index}, but {expected} in \
-                 array 0; only the dimensions of `*` may differ"
+                "{call}: more than one of the packed shapes {} has an unknown length; \
+                 at most one can be inferred",
+                PartialShapes(shapes)
             ),
-            Error::UnpackRank { call, expected, actual, .. } => write!(
-                f,
-                "{call}: the pattern expects {expected} dimensions, but the input has {actual}"
-            ),
-            Error::UnpackUnknowns { call, shapes, .. } => write!(
-                f,
-                "{call}: more than one of the packed shapes {shapes} has an unknown length; \
-                 at most one can be inferred"
-            ),
-            Error::UnpackSplit { call, dim, length, shapes, reason, .. } => write!(
+            Error::UnpackSplit { call, dim, length, shapes, reason } => write!(
                 f,
                 "{call}: dimension {dim} of length {length} cannot be split into the packed shapes \
-                 {shapes}: {reason}"
+                 {}: {reason}",
+                PartialShapes(shapes)
             ),
-            Error::UnpackOutputRank { call, shape, index, actual, expected, .. } => write!(
+            Error::UnpackOutputRank { call, shape, index, actual, expected } => write!(
                 f,
-                "{call}: packed shape {shape} makes output {index} {actual}-dimensional, but the \
-                 packed shapes are for {expected}-dimensional arrays"
+                "{call}: packed shape {} makes output {index} {actual}-dimensional, but the \
+                 packed shapes are for {expected}-dimensional arrays",
+                PartialShape(shape)
             ),
-            Error::ParseShapeRank { call, expected, actual, .. } => write!(
-                f,
-                "{call}: the pattern expects {expected} dimensions, but the input has {actual}"
-            ),
-            Error::FixedLength { call, dim, actual, expected, .. } => write!(
+            Error::FixedLength { call, dim, actual, expected } => write!(
                 f,
                 "{call}: dimension {dim} has length {actual}, but the pattern writes it as {expected}"
             ),
-            Error::EinMixLength { pattern, value, axis, .. } => write!(
+            Error::ParameterSize { call, parameter, shape } => write!(
                 f,
-                "EinMix `{pattern}`: length {value} given for axis `{axis}` is not a valid length"
+                "{}: the {parameter} of shape {shape:?} has too many elements",
+                call.headline()
             ),
-            Error::ParameterSize { pattern, parameter, shape, .. } => write!(
+            Error::ParameterShape { call, parameter, actual, expected } => write!(
                 f,
-                "EinMix `{pattern}`: the {parameter} of shape {shape:?} has too many elements"
+                "{}: the {parameter} has shape {}, but the layer needs {}",
+                call.headline(),
+                ParameterShape(actual),
+                ParameterShape(expected)
             ),
-            Error::ParameterShape { pattern, parameter, actual, expected, .. } => write!(
-                f,
-                "EinMix `{pattern}`: the {parameter} has shape {actual}, but the layer needs {expected}"
-            ),
-            Error::Einsum { call, problem, .. } => write!(
-                f,
-                "{call}: {problem}"
-            ),
-            Error::Backend { call, backend, message, .. } => write!(
+            Error::Backend { call, backend, message } => write!(
                 f,
                 "{call}: {backend} failed: {message}"
             ),
@@ -467,6 +507,47 @@ impl From<PatternError> for Error {
 }
 
 impl Error {
+    /// The failing call; `None` for an invalid pattern, which fails before any call.
+    ///
+    /// ```
+    /// use einops::{dynamic, CallOperation};
+    /// let x = ndarray::Array::<f32, _>::zeros((2, 3));
+    /// let err = dynamic::rearrange(&x, "a b c -> c b a", &[]).unwrap_err();
+    /// let call = err.call().unwrap();
+    /// assert_eq!(call.shapes, [[2, 3]]);
+    /// assert!(matches!(call.operation, CallOperation::Recipe(_)));
+    /// ```
+    pub fn call(&self) -> Option<&Call> {
+        match self {
+            Error::Pattern(_) => None,
+            Error::Rank { call, .. }
+            | Error::OperandRank { call, .. }
+            | Error::EllipsisNotInOutput { call, .. }
+            | Error::AxisLength { call, .. }
+            | Error::EllipsisLength { call, .. }
+            | Error::InvalidLength { call, .. }
+            | Error::LengthMismatch { call, .. }
+            | Error::Indivisible { call, .. }
+            | Error::ZeroDivisor { call, .. }
+            | Error::Overflow { call, .. }
+            | Error::OutputTooLarge { call, .. }
+            | Error::ListShapesDiffer { call, .. }
+            | Error::EmptyList { call }
+            | Error::EmptyReduction { call, .. }
+            | Error::OutputShape { call, .. }
+            | Error::MeanOfInteger { call, .. }
+            | Error::PackRank { call, .. }
+            | Error::PackShapesDiffer { call, .. }
+            | Error::UnpackUnknowns { call, .. }
+            | Error::UnpackSplit { call, .. }
+            | Error::UnpackOutputRank { call, .. }
+            | Error::FixedLength { call, .. }
+            | Error::ParameterSize { call, .. }
+            | Error::ParameterShape { call, .. }
+            | Error::Backend { call, .. } => Some(call),
+        }
+    }
+
     /// When the problem could first be detected.
     ///
     /// ```
@@ -478,13 +559,12 @@ impl Error {
     pub fn stage(&self) -> Stage {
         match self {
             Error::Pattern(_) => Stage::Pattern,
-            Error::Rank { .. } => Stage::Rank,
-            Error::PackRank { .. }
-            | Error::UnpackRank { .. }
-            | Error::UnpackOutputRank { .. }
-            | Error::ParseShapeRank { .. } => Stage::Rank,
+            Error::Rank { .. }
+            | Error::OperandRank { .. }
+            | Error::EllipsisNotInOutput { .. }
+            | Error::PackRank { .. }
+            | Error::UnpackOutputRank { .. } => Stage::Rank,
             Error::MeanOfInteger { .. } => Stage::Dtype,
-            Error::Einsum { problem, .. } => problem.stage(),
             Error::Backend { .. } => Stage::Backend,
             _ => Stage::Shape,
         }
@@ -501,40 +581,37 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Pattern(err) => err.kind.name(),
-            Error::Rank {
-                expected: Dims::AtLeast(_),
-                ..
-            } => "too_few_dims",
-            Error::Rank { .. } => "wrong_ndim",
+            Error::Rank { call, expected, .. } => match (call.operation, expected) {
+                (CallOperation::Pack(_), _) => "unpack_wrong_ndim",
+                (CallOperation::Shape(_), Dims::AtLeast(_)) => "parse_shape_too_few_dims",
+                (CallOperation::Shape(_), Dims::Exactly(_)) => "parse_shape_wrong_ndim",
+                (_, Dims::AtLeast(_)) => "too_few_dims",
+                (_, Dims::Exactly(_)) => "wrong_ndim",
+            },
+            Error::OperandRank { .. } => "einsum_wrong_ndim",
+            Error::EllipsisNotInOutput { .. } => "einsum_ellipsis_not_in_output",
+            Error::AxisLength { .. } | Error::EllipsisLength { .. } => {
+                "einsum_axis_length_mismatch"
+            }
             Error::InvalidLength { .. } => "invalid_length",
             Error::LengthMismatch { .. } => "axis_length_mismatch",
             Error::Indivisible { .. } => "indivisible_axis",
             Error::ZeroDivisor { .. } => "zero_axis_length",
-            Error::Overflow { .. } => "length_overflow",
+            Error::Overflow { .. } | Error::ParameterSize { .. } => "length_overflow",
             Error::OutputTooLarge { .. } => "output_too_large",
             Error::ListShapesDiffer { .. } => "list_shapes_differ",
             Error::EmptyList { .. } => "empty_list",
             Error::EmptyReduction { .. } => "empty_reduction",
             Error::OutputShape { .. } => "output_shape",
             Error::MeanOfInteger { .. } => "mean_of_integer",
-            Error::PackEmpty { .. } => "empty_list",
             Error::PackRank { .. } => "pack_too_few_dims",
             Error::PackShapesDiffer { .. } => "pack_shapes_differ",
-            Error::UnpackRank { .. } => "unpack_wrong_ndim",
             Error::UnpackUnknowns { .. } => "unpack_multiple_unknown",
             Error::UnpackSplit { .. } => "unpack_split_failed",
             Error::UnpackOutputRank { .. } => "unpack_output_rank",
-            Error::ParseShapeRank {
-                expected: Dims::AtLeast(_),
-                ..
-            } => "parse_shape_too_few_dims",
-            Error::ParseShapeRank { .. } => "parse_shape_wrong_ndim",
             Error::FixedLength { expected: 1, .. } => "parse_shape_unit_axis_length",
             Error::FixedLength { .. } => "parse_shape_anonymous_axis_length",
-            Error::EinMixLength { .. } => "invalid_length",
-            Error::ParameterSize { .. } => "length_overflow",
             Error::ParameterShape { .. } => "einmix_parameter_shape",
-            Error::Einsum { problem, .. } => problem.kind(),
             Error::Backend { .. } => "backend_error",
         }
     }

@@ -55,7 +55,7 @@ impl EinMixSpec {
             lo: -bound,
             up: bound,
         };
-        let fail = || backend(format!("{self:?} parameters"));
+        let fail = || backend(|| self.call(Vec::new()));
         let weight = vb
             .get_with_hints(
                 self.weight_shape()?,
@@ -123,11 +123,9 @@ impl CandleEinMix {
         let mut y = candle::einsum(&[&*flat, &self.weight], &plan.einsum, lengths)?;
         if let Some(bias) = &self.bias {
             // The bias broadcasts from the right, as in ndarray.
-            y = y.broadcast_add(bias).map_err(backend(format!(
-                "{:?} on input of shape {:?}",
-                self.spec,
-                input.dims()
-            )))?;
+            y = y
+                .broadcast_add(bias)
+                .map_err(backend(|| self.spec.call(vec![input.dims().to_vec()])))?;
         }
         match &plan.post {
             Some(post) => candle::apply(&y, post, &[]),

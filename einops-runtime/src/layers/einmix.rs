@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Add;
 
-use ndarray::{Array, ArrayD, ArrayView, CowArray, IxDyn, Zip};
+use ndarray::{Array, ArrayD, ArrayView, CowArray, Dimension, IxDyn, Zip};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, RngExt, SeedableRng};
 use smallvec::SmallVec;
@@ -18,7 +18,7 @@ use smallvec::SmallVec;
 use super::{split, write_lengths};
 use crate::einsum::{self, Strided};
 use crate::element::FloatElement;
-use crate::error::Error;
+use crate::error::{Call, CallOperation, Error, Parameter};
 use crate::input::Lengths;
 use crate::input::{ArrayLike, Input};
 use crate::memo::Plan;
@@ -119,11 +119,17 @@ impl EinMixSpec {
         &self.lengths
     }
 
+    /// A call of this layer, on inputs of these shapes (none while building it).
+    pub(crate) fn call(&self, shapes: Vec<Vec<usize>>) -> Box<Call> {
+        let lengths = Call::lengths(&self.plan.length_names, &self.lengths);
+        Call::boxed(CallOperation::EinMix, &self.plan.pattern, shapes, lengths)
+    }
+
     /// The length with index `index`, checked.
     fn length(&self, index: usize) -> Result<usize, Error> {
         let value = self.lengths[index];
-        usize::try_from(value).map_err(|_| Error::EinMixLength {
-            pattern: self.plan.pattern.to_string(),
+        usize::try_from(value).map_err(|_| Error::InvalidLength {
+            call: self.call(Vec::new()),
             axis: self.plan.length_names[index].to_string(),
             value,
         })
@@ -132,7 +138,7 @@ impl EinMixSpec {
     /// A shape from length indices (`None` is 1), with its element count checked.
     fn shape(
         &self,
-        parameter: &'static str,
+        parameter: Parameter,
         axes: impl Iterator<Item = Option<usize>>,
     ) -> Result<Vec<usize>, Error> {
         let shape = axes
@@ -141,7 +147,7 @@ impl EinMixSpec {
         match shape.iter().try_fold(1usize, |n, &l| n.checked_mul(l)) {
             Some(_) => Ok(shape),
             None => Err(Error::ParameterSize {
-                pattern: self.plan.pattern.to_string(),
+                call: self.call(Vec::new()),
                 parameter,
                 shape,
             }),
@@ -150,7 +156,7 @@ impl EinMixSpec {
 
     /// The weight's shape: the lengths of the weight axes, in written order.
     pub fn weight_shape(&self) -> Result<Vec<usize>, Error> {
-        self.shape("weight", self.plan.weight.iter().map(|&i| Some(i)))
+        self.shape(Parameter::Weight, self.plan.weight.iter().map(|&i| Some(i)))
     }
 
     /// The bias's shape, `None` without bias: per output axis (groups flattened, the
@@ -160,14 +166,14 @@ impl EinMixSpec {
         self.plan
             .bias
             .as_ref()
-            .map(|axes| self.shape("bias", axes.iter().copied()))
+            .map(|axes| self.shape(Parameter::Bias, axes.iter().copied()))
             .transpose()
     }
 
     /// How many inputs each output element combines: the product of the lengths of the
     /// weight axes the output lacks (1 if none).
     pub fn fan_in(&self) -> Result<usize, Error> {
-        let shape = self.shape("weight", self.plan.fan_in.iter().map(|&i| Some(i)))?;
+        let shape = self.shape(Parameter::Weight, self.plan.fan_in.iter().map(|&i| Some(i)))?;
         Ok(shape.iter().product())
     }
 
@@ -234,12 +240,12 @@ impl EinMixSpec {
         bias: Option<ArrayD<A>>,
     ) -> Result<EinMix<A>, Error> {
         self.check(
-            "weight",
+            Parameter::Weight,
             Some(&self.weight_shape()?[..]),
             Some(weight.shape()),
         )?;
         self.check(
-            "bias",
+            Parameter::Bias,
             self.bias_shape()?.as_deref(),
             bias.as_ref().map(ArrayD::shape),
         )?;
@@ -253,7 +259,7 @@ impl EinMixSpec {
     /// A parameter of the expected shape, or the error naming both.
     fn check(
         &self,
-        parameter: &'static str,
+        parameter: Parameter,
         expected: Option<&[usize]>,
         actual: Option<&[usize]>,
     ) -> Result<(), Error> {
@@ -261,10 +267,10 @@ impl EinMixSpec {
             return Ok(());
         }
         Err(Error::ParameterShape {
-            pattern: self.plan.pattern.to_string(),
+            call: self.call(Vec::new()),
             parameter,
-            expected: shape_text(expected),
-            actual: shape_text(actual),
+            expected: expected.map(<[usize]>::to_vec),
+            actual: actual.map(<[usize]>::to_vec),
         })
     }
 
@@ -292,6 +298,7 @@ impl EinMixSpec {
     {
         let plan = &*self.plan;
         let input = input.into_cow();
+        let input_dim = input.raw_dim();
         let flat: CowArray<'a, I::Elem, IxDyn> = match self.step(|plan| plan.pre.as_ref()) {
             Some(pre) => {
                 let lengths: SmallVec<[i128; 8]> =
@@ -311,10 +318,10 @@ impl EinMixSpec {
                 .broadcast(y.raw_dim())
                 .ok_or_else(|| match self.bias_shape() {
                     Ok(expected) => Error::ParameterShape {
-                        pattern: plan.pattern.to_string(),
-                        parameter: "bias",
-                        expected: shape_text(expected.as_deref()),
-                        actual: shape_text(Some(bias.shape())),
+                        call: self.call(vec![input_dim.slice().to_vec()]),
+                        parameter: Parameter::Bias,
+                        expected,
+                        actual: Some(bias.shape().to_vec()),
                     },
                     Err(err) => err,
                 })?;
@@ -336,11 +343,6 @@ impl EinMixSpec {
             Cow::Owned(plan) => part(plan).map(Plan::Parsed),
         }
     }
-}
-
-/// A parameter's shape in messages, `none` for a missing bias.
-fn shape_text(shape: Option<&[usize]>) -> String {
-    shape.map_or("none".to_owned(), |s| format!("{s:?}"))
 }
 
 impl fmt::Debug for EinMixSpec {

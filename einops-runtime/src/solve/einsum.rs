@@ -11,8 +11,7 @@
 
 use smallvec::SmallVec;
 
-use crate::error::Error;
-use crate::error::{EinsumCall, EinsumProblem, LengthOrigin};
+use crate::error::{Call, CallOperation, Error, LengthOrigin, Quantity};
 use crate::pattern::{EinsumPlan, Length, Role, Slot, Term};
 
 /// Operands of a call kept on the stack; more spill to the heap.
@@ -67,27 +66,14 @@ pub(crate) struct Context<'c> {
 }
 
 impl Context<'_> {
-    /// The error for `problem` in this call.
-    pub fn fail(&self, problem: EinsumProblem) -> Error {
-        Error::Einsum {
-            call: Box::new(self.call()),
-            problem: Box::new(problem),
-        }
-    }
-
     /// This call, for messages.
-    pub fn call(&self) -> EinsumCall {
-        EinsumCall {
-            pattern: self.plan.pattern.to_string(),
-            shapes: self.shapes.iter().map(|s| s.to_vec()).collect(),
-            lengths: self
-                .plan
-                .length_names
-                .iter()
-                .zip(self.lengths)
-                .map(|(name, value)| format!("{name} = {value}"))
-                .collect(),
-        }
+    pub fn call(&self) -> Box<Call> {
+        Call::boxed(
+            CallOperation::Einsum,
+            &self.plan.pattern,
+            self.shapes.iter().map(|s| s.to_vec()).collect(),
+            Call::lengths(&self.plan.length_names, self.lengths),
+        )
     }
 
     /// Operand `k`'s part of the pattern, e.g. `b (h d)`.
@@ -135,11 +121,10 @@ pub(crate) fn bind(ctx: &Context<'_>, strides: &[&[isize]]) -> Result<Binding, E
         known.push(match axis.length {
             Length::Given(i) => {
                 let value = ctx.lengths[i];
-                let length = usize::try_from(value).map_err(|_| {
-                    ctx.fail(EinsumProblem::InvalidLength {
-                        axis: axis.name.to_string(),
-                        value,
-                    })
+                let length = usize::try_from(value).map_err(|_| Error::InvalidLength {
+                    call: ctx.call(),
+                    axis: axis.name.to_string(),
+                    value,
                 })?;
                 Some(length)
             }
@@ -156,14 +141,15 @@ pub(crate) fn bind(ctx: &Context<'_>, strides: &[&[isize]]) -> Result<Binding, E
             match known[id] {
                 None => known[id] = Some(actual),
                 Some(expected) if expected != actual => {
-                    return Err(ctx.fail(EinsumProblem::AxisLength {
+                    return Err(Error::AxisLength {
+                        call: ctx.call(),
                         axis: plan.axes[id].name.to_string(),
                         operand: k,
                         dim,
                         actual,
                         expected,
                         origin: first_length(ctx, id),
-                    }))
+                    })
                 }
                 Some(_) => {}
             }
@@ -213,12 +199,13 @@ fn check_ranks(ctx: &Context<'_>) -> Result<usize, Error> {
         let dims = ctx.plan.operand_dims(k);
         let ndim = shape.len();
         if !dims.admits(ndim) {
-            return Err(ctx.fail(EinsumProblem::Rank {
+            return Err(Error::OperandRank {
+                call: ctx.call(),
                 operand: k,
                 term: ctx.operand_text(k),
                 expected: dims,
                 actual: ndim,
-            }));
+            });
         }
         if dims.has_ellipsis() {
             ellipsis_dims = ellipsis_dims.max(ndim - dims.explicit());
@@ -229,7 +216,11 @@ fn check_ranks(ctx: &Context<'_>) -> Result<usize, Error> {
             .map(|k| (k, ctx.shapes[k].len() - ctx.plan.operand_dims(k).explicit()))
             .find(|&(_, dims)| dims > 0)
             .expect("some operand's ellipsis covers a dimension");
-        return Err(ctx.fail(EinsumProblem::EllipsisNotInOutput { operand: k, dims }));
+        return Err(Error::EllipsisNotInOutput {
+            call: ctx.call(),
+            operand: k,
+            dims,
+        });
     }
     Ok(ellipsis_dims)
 }
@@ -266,30 +257,32 @@ fn infer_groups(ctx: &Context<'_>, known: &mut [Option<usize>]) -> Result<(), Er
             let product = others().try_fold(1usize, |acc, id| {
                 acc.checked_mul(known[id].expect("only one unknown"))
             });
-            let known_product = product.ok_or_else(|| {
-                ctx.fail(EinsumProblem::Overflow {
-                    what: format!("group `{}`", group()),
-                })
+            let known_product = product.ok_or_else(|| Error::Overflow {
+                call: ctx.call(),
+                quantity: Quantity::Group(group()),
             })?;
             let actual = ctx.shapes[k][dim];
             if known_product == 0 {
-                return Err(ctx.fail(EinsumProblem::ZeroDivisor {
+                return Err(Error::ZeroDivisor {
+                    call: ctx.call(),
                     operand: k,
                     dim,
                     group: group(),
                     axis: ctx.plan.axes[axis].name.to_string(),
-                }));
+                });
             }
             if actual % known_product != 0 {
-                let names: Vec<&str> = others().map(|id| &*ctx.plan.axes[id].name).collect();
-                return Err(ctx.fail(EinsumProblem::Indivisible {
+                return Err(Error::Indivisible {
+                    call: ctx.call(),
                     operand: k,
                     dim,
                     group: group(),
                     actual,
                     known: known_product,
-                    known_axes: names.join(", "),
-                }));
+                    known_axes: others()
+                        .map(|id| ctx.plan.axes[id].name.to_string())
+                        .collect(),
+                });
             }
             known[axis] = Some(actual / known_product);
             progress = true;
@@ -306,20 +299,20 @@ fn check_groups(ctx: &Context<'_>, lengths: &[usize]) -> Result<(), Error> {
         let group = || crate::pattern::group_text(slots, &ctx.plan.axes);
         let expected = ids(slots)
             .try_fold(1usize, |acc, id| acc.checked_mul(lengths[id]))
-            .ok_or_else(|| {
-                ctx.fail(EinsumProblem::Overflow {
-                    what: format!("group `{}`", group()),
-                })
+            .ok_or_else(|| Error::Overflow {
+                call: ctx.call(),
+                quantity: Quantity::Group(group()),
             })?;
         let actual = ctx.shapes[k][dim];
         if actual != expected {
-            return Err(ctx.fail(EinsumProblem::GroupLength {
+            return Err(Error::LengthMismatch {
+                call: ctx.call(),
                 operand: k,
                 dim,
                 group: group(),
                 actual,
                 expected,
-            }));
+            });
         }
     }
     Ok(())
@@ -360,13 +353,14 @@ fn broadcast(
                     })
                 })
                 .expect("an earlier operand set the length");
-            return Err(ctx.fail(EinsumProblem::EllipsisLength {
+            return Err(Error::EllipsisLength {
+                call: ctx.call(),
                 operand: k,
                 dim,
                 actual,
                 expected,
                 origin,
-            }));
+            });
         }
     }
     Ok(())
@@ -459,7 +453,10 @@ pub(crate) fn operand_elementary(
 fn output(ctx: &Context<'_>, binding: &mut Binding) -> Result<(), Error> {
     let named = ctx.plan.axes.len();
     let ellipsis = named..binding.lengths.len();
-    let overflow = |what: String| ctx.fail(EinsumProblem::Overflow { what });
+    let overflow = |quantity| Error::Overflow {
+        call: ctx.call(),
+        quantity,
+    };
     let (lengths, axes, shape) = (&binding.lengths, &mut binding.output, &mut binding.shape);
     for term in ctx.plan.output.iter() {
         let slots = match term {
@@ -484,7 +481,7 @@ fn output(ctx: &Context<'_>, binding: &mut Binding) -> Result<(), Error> {
                 axes.push((axis, shape.len(), multiplier));
                 multiplier = multiplier
                     .checked_mul(lengths[axis])
-                    .ok_or_else(|| overflow(format!("output dimension {}", shape.len())))?;
+                    .ok_or_else(|| overflow(Quantity::OutputDimension(shape.len())))?;
             }
         }
         axes[first..].reverse();
@@ -493,6 +490,6 @@ fn output(ctx: &Context<'_>, binding: &mut Binding) -> Result<(), Error> {
     shape
         .iter()
         .try_fold(1usize, |acc, &l| acc.checked_mul(l))
-        .ok_or_else(|| overflow("the output".to_owned()))?;
+        .ok_or_else(|| overflow(Quantity::Output))?;
     Ok(())
 }

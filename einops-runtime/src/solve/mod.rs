@@ -11,7 +11,7 @@ pub(crate) mod walk;
 use smallvec::{smallvec, SmallVec};
 
 use self::walk::{fits_in_memory, standard_strides, Step, Steps};
-use crate::error::{Call, Error};
+use crate::error::{Call, CallOperation, Error, Quantity};
 use crate::pattern::{mentions_ellipsis, Length, Recipe, Slot, Term};
 
 /// Inline capacity for per-axis data; larger patterns spill to the heap.
@@ -70,21 +70,12 @@ pub(crate) struct Context<'c> {
 
 impl Context<'_> {
     pub fn call(&self) -> Box<Call> {
-        Box::new(Call {
-            operation: match self.recipe.operation {
-                crate::pattern::Operation::Reduce(r) => format!("reduce({})", r.name()),
-                op => op.name().to_owned(),
-            },
-            pattern: self.recipe.pattern.to_string(),
-            shape: self.shape.to_vec(),
-            lengths: self
-                .recipe
-                .length_names
-                .iter()
-                .zip(self.lengths)
-                .map(|(name, value)| format!("{name} = {value}"))
-                .collect(),
-        })
+        Call::boxed(
+            CallOperation::Recipe(self.recipe.operation),
+            &self.recipe.pattern,
+            vec![self.shape.to_vec()],
+            Call::lengths(&self.recipe.length_names, self.lengths),
+        )
     }
 
     /// A group as written, e.g. `(h w)`, for messages.
@@ -209,7 +200,7 @@ pub(crate) fn solve(
                             .checked_mul(kept[k].len)
                             .ok_or_else(|| Error::Overflow {
                                 call: ctx.call(),
-                                what: format!("output dimension {}", out_shape.len()),
+                                quantity: Quantity::OutputDimension(out_shape.len()),
                             })?;
                 }
                 out_shape.push(multiplier);
@@ -221,7 +212,7 @@ pub(crate) fn solve(
         .try_fold(1usize, |acc, &l| acc.checked_mul(l))
         .ok_or_else(|| Error::Overflow {
             call: ctx.call(),
-            what: "the output".to_owned(),
+            quantity: Quantity::Output,
         })?;
     if !fits_in_memory(&out_shape, element_size) {
         return Err(Error::OutputTooLarge {
@@ -288,7 +279,7 @@ fn split_dimension(
                 Some(l) => {
                     known = known.checked_mul(l).ok_or_else(|| Error::Overflow {
                         call: ctx.call(),
-                        what: format!("group `{}`", ctx.group_text(slots)),
+                        quantity: Quantity::Group(ctx.group_text(slots)),
                     })?
                 }
                 None => unknown = Some(id),
@@ -298,6 +289,7 @@ fn split_dimension(
     match unknown {
         None if actual != known => Err(Error::LengthMismatch {
             call: ctx.call(),
+            operand: 0,
             dim,
             group: ctx.group_text(slots),
             actual,
@@ -306,11 +298,14 @@ fn split_dimension(
         None => Ok(()),
         Some(id) if known == 0 => Err(Error::ZeroDivisor {
             call: ctx.call(),
+            operand: 0,
+            dim,
             group: ctx.group_text(slots),
             axis: ctx.recipe.axes[id].name.to_string(),
         }),
         Some(_) if actual % known != 0 => Err(Error::Indivisible {
             call: ctx.call(),
+            operand: 0,
             dim,
             group: ctx.group_text(slots),
             actual,
@@ -318,11 +313,12 @@ fn split_dimension(
             known_axes: slots
                 .iter()
                 .filter_map(|slot| match *slot {
-                    Slot::Axis(id) if Some(id) != unknown => Some(&*ctx.recipe.axes[id].name),
+                    Slot::Axis(id) if Some(id) != unknown => {
+                        Some(ctx.recipe.axes[id].name.to_string())
+                    }
                     _ => None,
                 })
-                .collect::<Vec<_>>()
-                .join(", "),
+                .collect(),
         }),
         Some(id) => {
             lengths[id] = Some(actual / known);
