@@ -90,11 +90,10 @@ pub mod __private {
         length, rearrange as rearrange_call, rearrange_into as rearrange_into_call,
         reduce as reduce_call, reduce_into as reduce_into_call, Site,
     };
-    pub use einops_runtime::pattern::{Axis, Length, Operation, Recipe, Reduction, Slot, Term};
+    pub use einops_runtime::pattern::{Operation, Recipe, Reduction};
     pub use einops_runtime::rank::{
         AnyElement, AtLeast, AtLeastDyn, Exact, ExactDyn, FloatOnly, Shift,
     };
-    pub use std::borrow::Cow;
 
     pub use einops_macros::{check_shape, pack, parse_shape, unpack};
     pub use einops_runtime::macro_support::{
@@ -119,7 +118,7 @@ pub mod __private {
     pub use einops_runtime::macro_support::{
         einmix_spec, rearrange_layer, reduce_layer, repeat_layer,
     };
-    pub use einops_runtime::pattern::{EinMixPlan, Role};
+    pub use einops_runtime::pattern::EinMixPlan;
 }
 
 /// Layers: a pattern checked at compile time, applied to any number of inputs.

@@ -24,7 +24,7 @@
 //! name stay visible to them. The call is written with tokens spanned at the pattern
 //! literal, so a rank or element-type error points at the pattern.
 
-use einops_pattern::{mentions_ellipsis, Axis, Length, Operation, Recipe, Reduction, Slot, Term};
+use einops_pattern::{mentions_ellipsis, Operation, Recipe, Reduction};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::LitStr;
@@ -124,7 +124,7 @@ fn element_rule(private: &TokenStream, recipe: &Recipe) -> TokenStream {
 }
 
 /// An operation as a constant expression.
-fn operation_tokens(private: &TokenStream, operation: Operation) -> TokenStream {
+pub fn operation_tokens(private: &TokenStream, operation: Operation) -> TokenStream {
     match operation {
         Operation::Rearrange => quote!(#private::Operation::Rearrange),
         Operation::Repeat => quote!(#private::Operation::Repeat),
@@ -133,65 +133,4 @@ fn operation_tokens(private: &TokenStream, operation: Operation) -> TokenStream 
             quote!(#private::Operation::Reduce(#private::Reduction::#variant))
         }
     }
-}
-
-/// A recipe as a constant expression (the layers' plans).
-pub fn recipe_tokens(private: &TokenStream, recipe: &Recipe) -> TokenStream {
-    let operation = operation_tokens(private, recipe.operation);
-    let pattern = &*recipe.pattern;
-    let names = recipe.length_names.iter().map(|n| &**n);
-    let axes = recipe.axes.iter().map(|axis| axis_tokens(private, axis));
-    let input = terms_tokens(private, &recipe.input);
-    let output = terms_tokens(private, &recipe.output);
-    let merges = match recipe.merges.as_deref() {
-        Some(merges) => {
-            quote!(::core::option::Option::Some(#private::Cow::Borrowed(&[#(#merges),*])))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    quote! {
-        #private::Recipe {
-            operation: #operation,
-            pattern: #private::Cow::Borrowed(#pattern),
-            length_names: #private::Cow::Borrowed(&[#(#private::Cow::Borrowed(#names)),*]),
-            axes: #private::Cow::Borrowed(&[#(#axes),*]),
-            input: #input,
-            output: #output,
-            merges: #merges,
-        }
-    }
-}
-
-/// An elementary axis as a constant expression.
-pub fn axis_tokens(private: &TokenStream, axis: &Axis) -> TokenStream {
-    let name = &*axis.name;
-    let length = match axis.length {
-        Length::Fixed(n) => quote!(#private::Length::Fixed(#n)),
-        Length::Given(i) => quote!(#private::Length::Given(#i)),
-        Length::Inferred => quote!(#private::Length::Inferred),
-    };
-    let (in_input, in_output) = (axis.in_input, axis.in_output);
-    quote! {
-        #private::Axis {
-            name: #private::Cow::Borrowed(#name),
-            length: #length,
-            in_input: #in_input,
-            in_output: #in_output,
-        }
-    }
-}
-
-/// The terms of a side as a constant `Cow::Borrowed(&[...])`.
-pub fn terms_tokens(private: &TokenStream, terms: &[Term]) -> TokenStream {
-    let terms = terms.iter().map(|term| match term {
-        Term::Ellipsis => quote!(#private::Term::Ellipsis),
-        Term::Group(slots) => {
-            let slots = slots.iter().map(|slot| match slot {
-                Slot::Axis(id) => quote!(#private::Slot::Axis(#id)),
-                Slot::Ellipsis => quote!(#private::Slot::Ellipsis),
-            });
-            quote!(#private::Term::Group(#private::Cow::Borrowed(&[#(#slots),*])))
-        }
-    });
-    quote!(#private::Cow::Borrowed(&[#(#terms),*]))
 }

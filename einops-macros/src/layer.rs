@@ -1,20 +1,23 @@
-//! The layer macros: `Rearrange!`, `Reduce!`, `Repeat!` (a static recipe) and `EinMix!`
-//! (a static EinMix plan), each with its axis-length values.
+//! The layer macros: `Rearrange!`, `Reduce!`, `Repeat!` (a recipe site) and `EinMix!`
+//! (an EinMix plan site), each with its axis-length values.
 //!
 //! `Rearrange!("b (h w) -> b h w", h = 2)` expands to
 //!
 //! ```text
 //! match (einops::__private::length(2),) {
 //!     (length0,) => {
-//!         static PLAN: einops::__private::Recipe = einops::__private::Recipe { ... };
+//!         static PLAN: einops::__private::Site<einops::__private::Recipe> =
+//!             einops::__private::Site::new(|| einops::__private::Recipe::new(
+//!                 einops::__private::Operation::Rearrange, "b (h w) -> b h w", &["h"]));
 //!         einops::__private::rearrange_layer(&PLAN, &[length0])
 //!     }
 //! }
 //! ```
+//!
+//! As for the other macros, the site makes the validated plan on first use.
 
 use einops_pattern::{
-    EinMixPlan, EinsumPlan, PatternError, PatternErrorKind, Recipe, Role, EINMIX_BIAS,
-    EINMIX_WEIGHT,
+    EinMixPlan, PatternError, PatternErrorKind, Recipe, EINMIX_BIAS, EINMIX_WEIGHT,
 };
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
@@ -23,7 +26,7 @@ use syn::parse::ParseStream;
 use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token};
 
 use crate::ast::{comma, lengths, pattern, Reduction};
-use crate::expand::{axis_tokens, hidden, numbered, recipe_tokens, terms_tokens};
+use crate::expand::{hidden, numbered, operation_tokens};
 use crate::valid::{error_at, length_names};
 use crate::Macro;
 
@@ -42,8 +45,8 @@ pub enum Kind {
 
 /// What a layer macro call validates to.
 pub enum Plan {
-    /// `EinMix!`'s plan.
-    EinMix(Box<EinMixPlan>),
+    /// `EinMix!`'s plan is valid (its site makes it again when the program runs).
+    EinMix,
     /// The recipe of `Rearrange!`, `Reduce!` or `Repeat!`.
     Pattern(Recipe),
 }
@@ -154,7 +157,7 @@ impl Macro for Layer {
                     call.bias_shape.as_ref().map(LitStr::value).as_deref(),
                     &names,
                 )
-                .map(|plan| Plan::EinMix(Box::new(plan)))
+                .map(|_| Plan::EinMix)
                 .map_err(|err| call.einmix_error(err))
             }
             // Only `Reduce!` parses a reduction.
@@ -168,23 +171,37 @@ impl Macro for Layer {
         }
     }
 
-    /// Emits the static plan with the runtime call.
+    /// Emits the plan site with the runtime call.
     fn expand(call: &Call, plan: &Plan, _: Kind) -> syn::Result<TokenStream> {
         let krate = &call.krate;
         let private = quote!(#krate::__private);
-        let (plan_type, plan_value, function) = match plan {
-            Plan::EinMix(plan) => (
-                quote!(EinMixPlan),
-                einmix_tokens(&private, plan),
-                quote!(einmix_spec),
-            ),
+        let pattern = &call.pattern;
+        let names = length_names(&call.lengths);
+        let (plan_type, make, function) = match plan {
+            Plan::EinMix => {
+                let weight = call.weight_shape.as_ref().expect("checked when parsed");
+                let bias = match &call.bias_shape {
+                    Some(bias) => quote!(#private::Option::Some(#bias)),
+                    None => quote!(#private::Option::None),
+                };
+                (
+                    quote!(EinMixPlan),
+                    quote!(#private::EinMixPlan::new(#pattern, #weight, #bias, &[#(#names),*])),
+                    quote!(einmix_spec),
+                )
+            }
             Plan::Pattern(recipe) => {
                 let function = match call.kind {
                     Kind::Reduce => quote!(reduce_layer),
                     Kind::Repeat => quote!(repeat_layer),
                     _ => quote!(rearrange_layer),
                 };
-                (quote!(Recipe), recipe_tokens(&private, recipe), function)
+                let operation = operation_tokens(&private, recipe.operation);
+                (
+                    quote!(Recipe),
+                    quote!(#private::Recipe::new(#operation, #pattern, &[#(#names),*])),
+                    function,
+                )
             }
         };
         let plan_ident = hidden(&call.pattern, "PLAN");
@@ -196,7 +213,8 @@ impl Macro for Layer {
         Ok(quote_spanned! {call.pattern.span()=>
             match (#(#length_exprs,)*) {
                 (#(#length_idents,)*) => {
-                    static #plan_ident: #private::#plan_type = #plan_value;
+                    static #plan_ident: #private::Site<#private::#plan_type> =
+                        #private::Site::new(|| #make);
                     #private::#function(&#plan_ident, &[#(#length_idents),*])
                 }
             }
@@ -218,83 +236,5 @@ fn take_shape(lengths: &mut Vec<(Ident, Expr)>, name: &str) -> syn::Result<Optio
             other,
             format!("`{name}` must be a string literal of axis names, e.g. `\"c cout\"`"),
         )),
-    }
-}
-
-/// An EinMix plan as a constant expression.
-fn einmix_tokens(private: &TokenStream, plan: &EinMixPlan) -> TokenStream {
-    let option = |value: Option<TokenStream>| match value {
-        Some(value) => quote!(#private::Option::Some(#value)),
-        None => quote!(#private::Option::None),
-    };
-    let text = |text: &str| quote!(#private::Cow::Borrowed(#text));
-    let indices = |list: &[usize]| quote!(#private::Cow::Borrowed(&[#(#list),*]));
-    let pattern = text(&plan.pattern);
-    let weight_shape = text(&plan.weight_shape);
-    let bias_shape = option(plan.bias_shape.as_deref().map(text));
-    let names = plan.length_names.iter().map(|name| text(name));
-    let pre = option(plan.pre.as_ref().map(|r| recipe_tokens(private, r)));
-    let pre_lengths = indices(&plan.pre_lengths);
-    let einsum = einsum_tokens(private, &plan.einsum);
-    let weight = indices(&plan.weight);
-    let fan_in = indices(&plan.fan_in);
-    let bias = option(plan.bias.as_ref().map(|axes| {
-        let axes = axes.iter().map(|axis| option(axis.map(|i| quote!(#i))));
-        quote!(#private::Cow::Borrowed(&[#(#axes),*]))
-    }));
-    let post = option(plan.post.as_ref().map(|r| recipe_tokens(private, r)));
-    quote! {
-        #private::EinMixPlan {
-            pattern: #pattern,
-            weight_shape: #weight_shape,
-            bias_shape: #bias_shape,
-            length_names: #private::Cow::Borrowed(&[#(#names),*]),
-            pre: #pre,
-            pre_lengths: #pre_lengths,
-            einsum: #einsum,
-            weight: #weight,
-            fan_in: #fan_in,
-            bias: #bias,
-            post: #post,
-        }
-    }
-}
-
-/// An einsum plan as a constant expression (EinMix's).
-fn einsum_tokens(private: &TokenStream, plan: &EinsumPlan) -> TokenStream {
-    let pattern = &*plan.pattern;
-    let names = plan.length_names.iter().map(|n| &**n);
-    let axes = plan.axes.iter().map(|axis| axis_tokens(private, axis));
-    let operands = plan
-        .operands
-        .iter()
-        .map(|terms| terms_tokens(private, terms));
-    let output = terms_tokens(private, &plan.output);
-    let roles = match &plan.roles {
-        Some(roles) => {
-            let roles = roles.iter().map(|role| {
-                let variant = match role {
-                    Role::Batch => quote!(Batch),
-                    Role::Left => quote!(Left),
-                    Role::Right => quote!(Right),
-                    Role::Contracted => quote!(Contracted),
-                    Role::SummedLeft => quote!(SummedLeft),
-                    Role::SummedRight => quote!(SummedRight),
-                };
-                quote!(#private::Role::#variant)
-            });
-            quote!(#private::Option::Some(#private::Cow::Borrowed(&[#(#roles),*])))
-        }
-        None => quote!(#private::Option::None),
-    };
-    quote! {
-        #private::EinsumPlan {
-            pattern: #private::Cow::Borrowed(#pattern),
-            length_names: #private::Cow::Borrowed(&[#(#private::Cow::Borrowed(#names)),*]),
-            axes: #private::Cow::Borrowed(&[#(#axes),*]),
-            operands: #private::Cow::Borrowed(&[#(#operands),*]),
-            output: #output,
-            roles: #roles,
-        }
     }
 }

@@ -46,6 +46,24 @@ impl<P> Site<P> {
         }
     }
 
+    /// The plan of a site whose caller has no error to return: the layer macros, which
+    /// build a layer, not a `Result`. The macro validated the pattern with this parser
+    /// (pinned to the exact version), so a failure here is a bug in einops, never a
+    /// consequence of the user's input, and it panics saying so.
+    ///
+    /// ```
+    /// use einops_runtime::macro_support::Site;
+    /// use einops_runtime::pattern::Recipe;
+    /// static SITE: Site<Recipe> = Site::new(|| Recipe::rearrange("a b -> b a", &[]));
+    /// assert_eq!(SITE.validated().pattern, "a b -> b a");
+    /// ```
+    pub fn validated(&'static self) -> &'static P {
+        match self.plan() {
+            Ok(plan) => plan,
+            Err(err) => panic!("einops bug: a pattern its macro accepted was refused: {err}"),
+        }
+    }
+
     /// The first call's path, out of line so that every later call is a load and a test.
     #[cold]
     #[inline(never)]

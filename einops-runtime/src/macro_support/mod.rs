@@ -281,23 +281,23 @@ where
 }
 
 /// `Rearrange!`: the layer of a call site.
-pub fn rearrange_layer(recipe: &'static Recipe, lengths: &[i128]) -> Rearrange {
-    Rearrange::site(recipe, lengths)
+pub fn rearrange_layer(site: &'static Site<Recipe>, lengths: &[i128]) -> Rearrange {
+    Rearrange::site(site.validated(), lengths)
 }
 
 /// `Reduce!`: the layer of a call site.
-pub fn reduce_layer(recipe: &'static Recipe, lengths: &[i128]) -> Reduce {
-    Reduce::site(recipe, lengths)
+pub fn reduce_layer(site: &'static Site<Recipe>, lengths: &[i128]) -> Reduce {
+    Reduce::site(site.validated(), lengths)
 }
 
 /// `Repeat!`: the layer of a call site.
-pub fn repeat_layer(recipe: &'static Recipe, lengths: &[i128]) -> Repeat {
-    Repeat::site(recipe, lengths)
+pub fn repeat_layer(site: &'static Site<Recipe>, lengths: &[i128]) -> Repeat {
+    Repeat::site(site.validated(), lengths)
 }
 
 /// `EinMix!`: the spec of a call site.
-pub fn einmix_spec(plan: &'static EinMixPlan, lengths: &[i128]) -> EinMixSpec {
-    EinMixSpec::site(plan, lengths)
+pub fn einmix_spec(site: &'static Site<EinMixPlan>, lengths: &[i128]) -> EinMixSpec {
+    EinMixSpec::site(site.validated(), lengths)
 }
 
 /// The element type of a `candle_core::Tensor` as the compile-time rules see it: its
