@@ -22,7 +22,7 @@ use candle_nn::rnn::{LSTMConfig, LSTM, RNN};
 use candle_nn::{
     Conv1d, Conv1dConfig, Conv2d, Conv2dConfig, Embedding, Linear, Sequential, VarBuilder, VarMap,
 };
-use einops::layers::{CandleEinMix, EinMix, Rearrange, Reduce};
+use einops::layers::{CandleEinMix, EinMixSpec, Rearrange, Reduce};
 use einops::{einsum, rearrange, reduce};
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
@@ -467,7 +467,7 @@ impl MixedHeads {
     fn new(vb: &VarBuilder) -> Result<Self> {
         let (heads, model, head) = (MultiHead::HEADS, MultiHead::MODEL, MultiHead::HEAD);
         let projection = |name| {
-            let spec = EinMix!(
+            let spec = EinMixSpec!(
                 "b l d -> head b l k",
                 weight_shape = "head k d",
                 bias_shape = "head k",
@@ -477,7 +477,7 @@ impl MixedHeads {
             );
             spec.candle(vb.pp(name))
         };
-        let fc = EinMix!(
+        let fc = EinMixSpec!(
             "head b l k -> b l d",
             weight_shape = "d head k",
             bias_shape = "d",

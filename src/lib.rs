@@ -126,7 +126,7 @@ pub mod __private {
 /// `Rearrange!`, `Reduce!` and `Repeat!` take the arguments of [`rearrange!`],
 /// [`reduce!`] and [`repeat!`] without the input and build a
 /// [`Rearrange`](struct@layers::Rearrange), [`Reduce`](struct@layers::Reduce) or
-/// [`Repeat`](struct@layers::Repeat) value; `EinMix!` builds an
+/// [`Repeat`](struct@layers::Repeat) value; `EinMixSpec!` builds an
 /// [`EinMixSpec`](layers::EinMixSpec), which becomes an [`EinMix`](struct@layers::EinMix)
 /// with its parameters. Pattern errors are compile errors. Axis lengths are any integer
 /// expressions, evaluated once when the layer is built; a negative value is an [`Error`]
@@ -141,13 +141,13 @@ pub mod __private {
 /// [`Error`] of stage [`Stage::Rank`].
 ///
 /// ```
-/// use einops::layers::{EinMix, Rearrange, Reduce, Repeat};
+/// use einops::layers::{EinMixSpec, Rearrange, Reduce, Repeat};
 /// use ndarray::Array4;
 ///
 /// # fn main() -> Result<(), einops::Error> {
 /// let pool = Reduce!("b c (h 2) (w 2) -> b c h w", max);
 /// let flatten = Rearrange!("b c h w -> b (c h w)");
-/// let dense = EinMix!("b i -> b o", weight_shape = "i o", bias_shape = "o", i = 3 * 4 * 4, o = 10)
+/// let dense = EinMixSpec!("b i -> b o", weight_shape = "i o", bias_shape = "o", i = 3 * 4 * 4, o = 10)
 ///     .seeded::<f32>(0)?;
 /// let images = Array4::<f32>::ones((2, 3, 8, 8));
 /// let logits = dense.forward(flatten.forward(pool.forward(&images)?)?)?;
@@ -168,12 +168,12 @@ pub mod __private {
 #[cfg_attr(not(feature = "candle"), doc = "```ignore")]
 /// use candle_core::{DType, Device, Module, Tensor};
 /// use candle_nn::{VarBuilder, VarMap};
-/// use einops::layers::{EinMix, Rearrange, Reduce};
+/// use einops::layers::{EinMixSpec, Rearrange, Reduce};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let vars = VarMap::new();
 /// let vb = VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu);
-/// let dense = EinMix!("b i -> b o", weight_shape = "i o", bias_shape = "o", i = 3 * 4 * 4, o = 10);
+/// let dense = EinMixSpec!("b i -> b o", weight_shape = "i o", bias_shape = "o", i = 3 * 4 * 4, o = 10);
 /// let model = candle_nn::seq()
 ///     .add(Reduce!("b c (h 2) (w 2) -> b c h w", max))
 ///     .add(Rearrange!("b c h w -> b (c h w)"))
@@ -184,7 +184,7 @@ pub mod __private {
 /// # }
 /// ```
 pub mod layers {
-    pub use crate::{EinMix, Rearrange, Reduce, Repeat};
+    pub use crate::{EinMixSpec, Rearrange, Reduce, Repeat};
     pub use einops_runtime::layers::*;
 }
 
@@ -229,7 +229,7 @@ macro_rules! Repeat {
     ($($args:tt)*) => { $crate::__private::repeat_layer!($crate; $($args)*) };
 }
 
-/// A [`EinMixSpec`](layers::EinMixSpec): `EinMix!("pattern", weight_shape = "axes", bias_shape =
+/// A [`EinMixSpec`](layers::EinMixSpec): `EinMixSpec!("pattern", weight_shape = "axes", bias_shape =
 /// "axes", name = len, ...)`, checked at compile time (`bias_shape` may be left out for a
 /// layer without bias; every weight and bias axis needs its length).
 ///
@@ -237,9 +237,9 @@ macro_rules! Repeat {
 /// `.with_params(weight, bias)`.
 ///
 /// ```
-/// use einops::layers::EinMix;
+/// use einops::layers::EinMixSpec;
 /// let heads = 4;
-/// let mix = EinMix!(
+/// let mix = EinMixSpec!(
 ///     "t b (head cin) -> t b (head cout)",
 ///     weight_shape = "head cin cout",
 ///     head = heads, cin = 8, cout = 2,
@@ -250,7 +250,7 @@ macro_rules! Repeat {
 /// assert_eq!(mix.forward(&x).unwrap().shape(), &[5, 2, heads * 2]);
 /// ```
 #[macro_export]
-macro_rules! EinMix {
+macro_rules! EinMixSpec {
     ($($args:tt)*) => { $crate::__private::einmix_spec!($crate; $($args)*) };
 }
 

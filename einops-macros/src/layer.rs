@@ -1,4 +1,4 @@
-//! The layer macros: `Rearrange!`, `Reduce!`, `Repeat!` (a recipe site) and `EinMix!`
+//! The layer macros: `Rearrange!`, `Reduce!`, `Repeat!` (a recipe site) and `EinMixSpec!`
 //! (an EinMix plan site), each with its axis-length values.
 //!
 //! `Rearrange!("b (h w) -> b h w", h = 2)` expands to
@@ -39,13 +39,13 @@ pub enum Kind {
     Reduce,
     /// `Repeat!`.
     Repeat,
-    /// `EinMix!`.
+    /// `EinMixSpec!`.
     EinMix,
 }
 
 /// What a layer macro call validates to.
 pub enum Plan {
-    /// `EinMix!`'s plan is valid (its site makes it again when the program runs).
+    /// `EinMixSpec!`'s plan is valid (its site makes it again when the program runs).
     EinMix,
     /// The recipe of `Rearrange!`, `Reduce!` or `Repeat!`.
     Pattern(Recipe),
@@ -93,7 +93,7 @@ impl Call {
     }
 }
 
-/// The layer macros `Rearrange!`, `Reduce!`, `Repeat!` and `EinMix!`.
+/// The layer macros `Rearrange!`, `Reduce!`, `Repeat!` and `EinMixSpec!`.
 pub struct Layer;
 
 impl Macro for Layer {
@@ -101,7 +101,7 @@ impl Macro for Layer {
     type Call = Call;
     type Plan = Plan;
 
-    /// Parses `$crate; "pattern" [, reduction] [, name = expr]*`, where for `EinMix!` two
+    /// Parses `$crate; "pattern" [, reduction] [, name = expr]*`, where for `EinMixSpec!` two
     /// of the names are `weight_shape` and `bias_shape` with string literals.
     fn parse(input: ParseStream<'_>, kind: Kind) -> syn::Result<Call> {
         let krate: TokenTree = input.parse()?;

@@ -7,7 +7,7 @@
 //! `Pattern` here (`rearrange!`, `reduce!`, `repeat!` and their `_into` forms, whose steps
 //! are the modules `ast` → `valid` → `expand`), and in their own modules `einsum::Einsum`,
 //! `pack::Pack`, `shape::Shape` (`parse_shape!`, `check_shape!`) and `layer::Layer`
-//! (`Rearrange!`, `Reduce!`, `Repeat!`, `EinMix!`), each implementing the three steps
+//! (`Rearrange!`, `Reduce!`, `Repeat!`, `EinMixSpec!`), each implementing the three steps
 //! itself.
 
 use einops_pattern::{Operation, PackOperation, Recipe, ShapeOperation};
@@ -171,7 +171,7 @@ pub fn repeat_layer(tokens: TokenStream) -> TokenStream {
     run::<layer::Layer>(tokens, layer::Kind::Repeat)
 }
 
-/// `EinMix!($crate; "pattern", weight_shape = "...", bias_shape = "...", name = length, ...)`:
+/// `EinMixSpec!($crate; "pattern", weight_shape = "...", bias_shape = "...", name = length, ...)`:
 /// an `EinMixSpec`.
 #[proc_macro]
 pub fn einmix_spec(tokens: TokenStream) -> TokenStream {

@@ -18,7 +18,7 @@ use crate::common::{evaluate, lengths, Case, Elem, OutRank, Verdict};
 use candle_core::{DType, Device, Module, Tensor, WithDType};
 use candle_nn::{VarBuilder, VarMap};
 use einops::dynamic::candle as dynamic;
-use einops::layers::{EinMix, EinMixSpec, Rearrange, Reduce, Repeat};
+use einops::layers::{EinMixSpec, Rearrange, Reduce, Repeat};
 use einops::{check_shape, einsum, pack, parse_shape, rearrange, reduce, repeat, unpack};
 use ndarray::{Array, ArrayD, IxDyn};
 
@@ -427,7 +427,7 @@ fn candle_einmix_matches_the_reference_vectors() {
 #[test]
 fn candle_einmix_initialises_within_einops_bounds() -> Result<(), Box<dyn std::error::Error>> {
     // fan_in = c * k = 12 (the weight axes the output lacks); `h` is in the output.
-    let spec = EinMix!(
+    let spec = EinMixSpec!(
         "b (h c) k -> b h d",
         weight_shape = "h c k d",
         bias_shape = "h d",
@@ -467,7 +467,7 @@ fn candle_einmix_initialises_within_einops_bounds() -> Result<(), Box<dyn std::e
 
 #[test]
 fn candle_einmix_parameters_of_another_shape_are_backend_errors() {
-    let spec = EinMix!(
+    let spec = EinMixSpec!(
         "b c -> b d",
         weight_shape = "c d",
         bias_shape = "d",

@@ -99,7 +99,7 @@ mod shadowed_prelude {
         let pool = ::einops::Reduce!("b c (h p) (w 2) -> b c h w", max, p = length0);
         let flatten = ::einops::Rearrange!("b c h w -> b (c h w)");
         let widen = ::einops::Repeat!("b f -> b f r", r = PLAN + 2);
-        let mix = ::einops::EinMix!(
+        let mix = ::einops::EinMixSpec!(
             "b (g i) -> b (g o)",
             weight_shape = "g i o",
             bias_shape = "g o",
@@ -142,9 +142,10 @@ mod without_prelude {
         ::std::assert_eq!(sum.forward(&x).unwrap().shape(), &[2]);
         let tile = ::einops::Repeat!("b c d -> b c d r", r = 2);
         ::std::assert_eq!(tile.forward(x.view()).unwrap().shape(), &[2, 3, 4, 2]);
-        let mix = ::einops::EinMix!("b c d -> b e", weight_shape = "c d e", c = 3, d = 4, e = 5)
-            .seeded::<f64>(1)
-            .unwrap();
+        let mix =
+            ::einops::EinMixSpec!("b c d -> b e", weight_shape = "c d e", c = 3, d = 4, e = 5)
+                .seeded::<f64>(1)
+                .unwrap();
         ::std::assert_eq!(mix.forward(&x).unwrap().shape(), &[2, 5]);
     }
 }

@@ -1,4 +1,4 @@
-//! The layers: `Rearrange!`, `Reduce!`, `Repeat!` and `EinMix!` and their run-time
+//! The layers: `Rearrange!`, `Reduce!`, `Repeat!` and `EinMixSpec!` and their run-time
 //! constructors. The pattern layers must agree with the macros they wrap on random inputs;
 //! EinMix with a plain matrix product; errors must be typed.
 
@@ -55,7 +55,7 @@ proptest! {
         values in prop::collection::vec(-10.0f64..10.0, 1..32),
         seed in any::<u64>(),
     ) {
-        let layer = EinMix!("b i -> b o", weight_shape = "i o", bias_shape = "o", i = i, o = o)
+        let layer = EinMixSpec!("b i -> b o", weight_shape = "i o", bias_shape = "o", i = i, o = o)
             .seeded::<f64>(seed)
             .unwrap();
         let x = filled(&[b, i], &values).into_dimensionality::<ndarray::Ix2>().unwrap();
@@ -100,11 +100,11 @@ fn a_wrong_rank_is_a_typed_error() {
         .unwrap_err();
     assert_eq!(err.stage(), Stage::Rank);
 
-    let mix = EinMix!("b t c -> b t d", weight_shape = "c d", c = 3, d = 2)
+    let mix = EinMixSpec!("b t c -> b t d", weight_shape = "c d", c = 3, d = 2)
         .seeded::<f32>(0)
         .unwrap();
     assert_eq!(mix.forward(&x).unwrap_err().stage(), Stage::Rank);
-    let grouped = EinMix!("b (t c) -> b t d", weight_shape = "c d", c = 3, d = 2)
+    let grouped = EinMixSpec!("b (t c) -> b t d", weight_shape = "c d", c = 3, d = 2)
         .seeded::<f32>(0)
         .unwrap();
     let err = grouped
@@ -126,7 +126,7 @@ fn shape_errors_are_those_of_the_functions() {
     );
     assert_eq!(err.kind(), "indivisible_axis");
 
-    let mix = EinMix!("b c -> b d", weight_shape = "c d", c = 3, d = 2)
+    let mix = EinMixSpec!("b c -> b d", weight_shape = "c d", c = 3, d = 2)
         .seeded::<f64>(0)
         .unwrap();
     let err = mix.forward(&x).unwrap_err();
@@ -159,7 +159,7 @@ fn negative_lengths_are_errors_not_panics() {
     let split = Rearrange!("b (h w) -> b h w", h = negative);
     let err = split.forward(&Array2::<f32>::zeros((2, 4))).unwrap_err();
     assert_eq!(err.kind(), "invalid_length");
-    let err = EinMix!("b c -> b d", weight_shape = "c d", c = 3, d = negative)
+    let err = EinMixSpec!("b c -> b d", weight_shape = "c d", c = 3, d = negative)
         .seeded::<f32>(0)
         .unwrap_err();
     assert_eq!((err.stage(), err.kind()), (Stage::Shape, "invalid_length"));
@@ -169,7 +169,7 @@ fn negative_lengths_are_errors_not_panics() {
 #[test]
 fn init_draws_within_einops_bounds() {
     // fan_in = c * k = 12 (the weight axes the output lacks); `h` is in the output.
-    let spec = EinMix!(
+    let spec = EinMixSpec!(
         "b (h c) k -> b h d",
         weight_shape = "h c k d",
         bias_shape = "h d",
@@ -203,7 +203,7 @@ fn init_draws_within_einops_bounds() {
 
 #[test]
 fn seeds_make_the_same_parameters() {
-    let spec = EinMix!(
+    let spec = EinMixSpec!(
         "b c -> b d",
         weight_shape = "c d",
         bias_shape = "d",
@@ -253,7 +253,7 @@ fn loading_parameters_checks_their_shapes() {
     assert_eq!(err.kind(), "einmix_parameter_shape");
     assert!(err.to_string().contains("needs [1, 2]"), "{err}");
 
-    let no_bias = EinMix!("b c -> b d", weight_shape = "c d", c = 3, d = 2);
+    let no_bias = EinMixSpec!("b c -> b d", weight_shape = "c d", c = 3, d = 2);
     let err = no_bias.with_params(weight(), bias()).unwrap_err();
     assert!(err.to_string().contains("needs none"), "{err}");
 }
@@ -264,7 +264,7 @@ fn layers_are_values_to_keep_and_share() {
     let rearrange = Rearrange!("b c h w -> b (c h w)");
     let reduce = Reduce!("b (h 2) -> b h", max);
     let repeat = Repeat!("h w -> h w c", c = 3);
-    let mix = EinMix!("b c -> b d", weight_shape = "c d", c = 3, d = 2);
+    let mix = EinMixSpec!("b c -> b d", weight_shape = "c d", c = 3, d = 2);
     shareable(&rearrange);
     shareable(&reduce);
     shareable(&repeat);

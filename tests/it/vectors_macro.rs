@@ -8,7 +8,7 @@
 //! the helpers of `tests/it/common/mod.rs` that `tests/it/vectors.rs` also uses. pack, unpack and
 //! parse_shape cases call `pack!`, `unpack!` and `parse_shape!` the same way and are judged by
 //! `tests/it/common/shapes.rs`. einsum cases call `einsum!` with every input as an operand, each
-//! fixed-rank operand of its own rank. einmix cases build the layer with `EinMix!` and load
+//! fixed-rank operand of its own rank. einmix cases build the layer with `EinMixSpec!` and load
 //! the case's weight and bias (inputs 1 and 2), judged by `einmix_verdict` as in `tests/it/vectors.rs`.
 //!
 //! Not here: pattern-stage errors (compile errors for the macros, covered by the trybuild tests
@@ -22,7 +22,7 @@ use crate::common::{
     shapes::check_pack, shapes::check_parse_shape, shapes::check_unpack, shapes::packed_shapes,
     OutRank,
 };
-use einops::{einsum, pack, parse_shape, rearrange, reduce, repeat, unpack, EinMix};
+use einops::{einsum, pack, parse_shape, rearrange, reduce, repeat, unpack, EinMixSpec};
 use ndarray::{Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6};
 
 /// `ops.identity.01`: `a b c d e-> a b c d e`
@@ -4142,7 +4142,7 @@ fn einsum_quirk_broadcast_size1() {
 #[test]
 fn einmix_ellipsis_new_axis() {
     let c = case("einmix.ellipsis_new_axis");
-    let spec = EinMix!(
+    let spec = EinMixSpec!(
         "b a ...  -> b c ...",
         weight_shape = "b a c",
         a = 1,
@@ -4156,7 +4156,7 @@ fn einmix_ellipsis_new_axis() {
 #[test]
 fn einmix_ellipsis_groups() {
     let c = case("einmix.ellipsis_groups");
-    let spec = EinMix!(
+    let spec = EinMixSpec!(
         "b ... (a c) -> b ... (a d)",
         weight_shape = "c d",
         bias_shape = "a d",
@@ -4171,7 +4171,7 @@ fn einmix_ellipsis_groups() {
 #[test]
 fn einmix_qkv() {
     let c = case("einmix.qkv");
-    let spec = EinMix!(
+    let spec = EinMixSpec!(
         "b t c -> qkv b t cout",
         weight_shape = "qkv c cout",
         bias_shape = "qkv cout",
@@ -4186,7 +4186,7 @@ fn einmix_qkv() {
 #[test]
 fn einmix_compose_in() {
     let c = case("einmix.compose_in");
-    let spec = EinMix!(
+    let spec = EinMixSpec!(
         "(b c2) -> b c3",
         weight_shape = "c2 c3",
         bias_shape = "c3",
@@ -4200,7 +4200,7 @@ fn einmix_compose_in() {
 #[test]
 fn einmix_multihead_grouped() {
     let c = case("einmix.multihead_grouped");
-    let spec = EinMix!(
+    let spec = EinMixSpec!(
         "t b (head cin) -> t b (head cout)",
         weight_shape = "head cin cout",
         cin = 2,

@@ -1,8 +1,8 @@
 // cannot_infer_sizes: the input group cannot be split without one of its lengths.
-use einops::layers::{EinMix, EinMixSpec};
+use einops::layers::EinMixSpec;
 
 fn layer() -> EinMixSpec {
-    EinMix!("(a x) b -> a c", weight_shape = "b c", b = 2, c = 3)
+    EinMixSpec!("(a x) b -> a c", weight_shape = "b c", b = 2, c = 3)
 }
 
 fn main() {}

@@ -1,8 +1,8 @@
-// EinMix! without `weight_shape`.
-use einops::layers::{EinMix, EinMixSpec};
+// EinMixSpec! without `weight_shape`.
+use einops::layers::EinMixSpec;
 
 fn layer() -> EinMixSpec {
-    EinMix!("a b -> a c", b = 2, c = 3)
+    EinMixSpec!("a b -> a c", b = 2, c = 3)
 }
 
 fn main() {}

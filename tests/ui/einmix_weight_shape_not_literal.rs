@@ -1,9 +1,9 @@
 // `weight_shape` must be a literal, checked at compile time.
-use einops::layers::{EinMix, EinMixSpec};
+use einops::layers::EinMixSpec;
 
 fn layer() -> EinMixSpec {
     let axes = "b c";
-    EinMix!("a b -> a c", weight_shape = axes, b = 2, c = 3)
+    EinMixSpec!("a b -> a c", weight_shape = axes, b = 2, c = 3)
 }
 
 fn main() {}

@@ -53,7 +53,7 @@ impl MixElement for f64 {
 
 /// An EinMix layer without its parameters: the checked plan and the length values.
 ///
-/// Built by `einops::layers::EinMix!(...)` (checked at compile time) or
+/// Built by `einops::layers::EinMixSpec!(...)` (checked at compile time) or
 /// [`EinMixSpec::new`]; it becomes an [`EinMix`] with initial parameters
 /// ([`init`](EinMixSpec::init), [`seeded`](EinMixSpec::seeded)) or given ones
 /// ([`with_params`](EinMixSpec::with_params)).
@@ -101,7 +101,7 @@ impl EinMixSpec {
         })
     }
 
-    /// The spec of an `EinMix!` call site.
+    /// The spec of an `EinMixSpec!` call site.
     pub(crate) fn site(plan: &'static EinMixPlan, lengths: &[i128]) -> EinMixSpec {
         EinMixSpec {
             plan: Cow::Borrowed(plan),
@@ -365,7 +365,7 @@ impl fmt::Debug for EinMixSpec {
 /// dense layer over the last axis; groups split or merge around it
 /// (`"t b (head cin) -> t b (head cout)"` with weight `"head cin cout"` mixes per head).
 ///
-/// Build it from an [`EinMixSpec`] (`EinMix!(...)` or [`EinMixSpec::new`]), or with
+/// Build it from an [`EinMixSpec`] (`EinMixSpec!(...)` or [`EinMixSpec::new`]), or with
 /// [`EinMix::new`]. [`forward`](EinMix::forward) takes one array of any form with
 /// elements `A` and returns an `IxDyn` array.
 ///

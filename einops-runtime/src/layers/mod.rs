@@ -3,7 +3,7 @@
 //! [`Rearrange`], [`Reduce`] and [`Repeat`] hold a [`Recipe`] and their axis lengths;
 //! [`EinMix`] holds an [`EinMixSpec`] (an [`EinMixPlan`](crate::pattern::EinMixPlan) and
 //! its lengths) and its parameters. The `einops` macros `Rearrange!`, `Reduce!`,
-//! `Repeat!` and `EinMix!` build them from patterns checked at compile time, around a
+//! `Repeat!` and `EinMixSpec!` build them from patterns checked at compile time, around a
 //! `static` plan; the `new` constructors build the same values from strings at run time.
 //! Nothing is parsed when a layer is applied.
 //!

@@ -295,7 +295,7 @@ pub fn repeat_layer(site: &'static Site<Recipe>, lengths: &[i128]) -> Repeat {
     Repeat::site(site.validated(), lengths)
 }
 
-/// `EinMix!`: the spec of a call site.
+/// `EinMixSpec!`: the spec of a call site.
 pub fn einmix_spec(site: &'static Site<EinMixPlan>, lengths: &[i128]) -> EinMixSpec {
     EinMixSpec::site(site.validated(), lengths)
 }

@@ -400,7 +400,7 @@ fn value_matches(got: Num, exp: &serde_json::Value, tol: Option<f64>) -> bool {
     }
 }
 
-/// Judges an EinMix layer built for `case` (by `EinMixSpec::new` or `EinMix!`): a pattern
+/// Judges an EinMix layer built for `case` (by `EinMixSpec::new` or `EinMixSpec!`): a pattern
 /// error's stage and kind, or the parameter shapes it asks for and, with the case's weight
 /// (input 1) and bias (input 2) loaded, its output on input 0.
 pub fn einmix_verdict<A: Elem + einops::layers::MixElement>(

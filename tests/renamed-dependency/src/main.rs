@@ -20,7 +20,7 @@ fn main() -> Result<(), my_einops::Error> {
     assert_eq!(d.shape(), &[2, 6]);
     let flatten = my_einops::layers::Rearrange!("b h w -> b (h w)");
     assert_eq!(flatten.forward(&y)?.shape(), &[2, 6]);
-    let mix = my_einops::EinMix!("b (h w) -> b o", weight_shape = "w o", h = 2, w = 3, o = 4)
+    let mix = my_einops::EinMixSpec!("b (h w) -> b o", weight_shape = "w o", h = 2, w = 3, o = 4)
         .seeded::<f32>(0)?;
     assert_eq!(mix.forward(&Array2::<f32>::ones((2, 6)))?.shape(), &[2, 4]);
     println!("renamed dependency ok");

@@ -198,7 +198,7 @@ fn header(tests: usize) -> String {
 //! the helpers of `tests/it/common/mod.rs` that `tests/it/vectors.rs` also uses. pack, unpack and
 //! parse_shape cases call `pack!`, `unpack!` and `parse_shape!` the same way and are judged by
 //! `tests/it/common/shapes.rs`. einsum cases call `einsum!` with every input as an operand, each
-//! fixed-rank operand of its own rank. einmix cases build the layer with `EinMix!` and load
+//! fixed-rank operand of its own rank. einmix cases build the layer with `EinMixSpec!` and load
 //! the case's weight and bias (inputs 1 and 2), judged by `einmix_verdict` as in `tests/it/vectors.rs`.
 //!
 //! Not here: pattern-stage errors (compile errors for the macros, covered by the trybuild tests
@@ -460,10 +460,10 @@ fn einsum_test_fn(case: &Case, name: &str, uses: &mut Uses) -> Result<String, St
     Ok(f)
 }
 
-/// One `#[test]` for an einmix case: the spec from `EinMix!` with the case's literal
+/// One `#[test]` for an einmix case: the spec from `EinMixSpec!` with the case's literal
 /// pattern, weight and bias shapes and lengths, judged like the run-time constructor's.
 fn einmix_test_fn(case: &Case, name: &str, uses: &mut Uses) -> Result<String, String> {
-    uses.macros.insert("EinMix");
+    uses.macros.insert("EinMixSpec");
     uses.helpers.extend(["einmix_verdict", "report"]);
     let ty = rust_type(case.input_dtype().unwrap_or_default())
         .ok_or_else(|| format!("{}: unknown or mixed dtypes", case.id))?;
@@ -489,7 +489,7 @@ fn einmix_test_fn(case: &Case, name: &str, uses: &mut Uses) -> Result<String, St
     writeln!(f, "\n/// `{}`: `{}`", case.id, case.pattern.escape_debug()).unwrap();
     writeln!(f, "#[test]\nfn {name}() {{").unwrap();
     writeln!(f, "let c = case({:?});", case.id).unwrap();
-    writeln!(f, "let spec = EinMix!({});", args.join(", ")).unwrap();
+    writeln!(f, "let spec = EinMixSpec!({});", args.join(", ")).unwrap();
     writeln!(f, "report(c, einmix_verdict::<{ty}>(c, Ok(spec)));").unwrap();
     f.push_str("}\n");
     Ok(f)
