@@ -23,12 +23,13 @@ struct Labelled {
 /// Computes `plan` on `operands` (one tensor per operand of the pattern).
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use candle_core::{Device, Tensor};
-/// use einops_runtime::pattern::EinsumPlan;
+/// use einops::pattern::EinsumPlan;
 ///
 /// let plan = EinsumPlan::new("i j, j k -> i k", 2, &[])?;
 /// let a = Tensor::new(&[[1f32, 2.], [3., 4.]], &Device::Cpu)?;
-/// let y = einops_runtime::candle::einsum(&[&a, &a], &plan, &[])?;
+/// let y = einops::candle::einsum(&[&a, &a], &plan, &[])?;
 /// assert_eq!(y.to_vec2::<f32>()?, [[7., 10.], [15., 22.]]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -38,7 +38,8 @@ crate::sealed::seal!(crate::sealed::Shape: Tensor);
 /// [`dynamic::parse_shape`](crate::dynamic::parse_shape); its rank is checked at run time.
 ///
 /// ```
-/// use einops_runtime::HasShape;
+/// # use einops_runtime as einops;
+/// use einops::HasShape;
 /// let x = candle_core::Tensor::zeros((2, 3), candle_core::DType::F32, &candle_core::Device::Cpu)?;
 /// assert_eq!(HasShape::shape(&x), [2, 3]);
 /// # Ok::<(), candle_core::Error>(())
@@ -58,9 +59,10 @@ impl HasShape for Tensor {
 /// [`kind`](Error::kind) matters.
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use candle_core::{Device, Tensor};
 /// fn flatten(x: &Tensor) -> candle_core::Result<Tensor> {
-///     Ok(einops_runtime::dynamic::candle::rearrange(x, "b c h w -> b (c h w)", &[])?)
+///     Ok(einops::dynamic::candle::rearrange(x, "b c h w -> b (c h w)", &[])?)
 /// }
 /// let err = flatten(&Tensor::zeros((2, 3), candle_core::DType::F32, &Device::Cpu)?).unwrap_err();
 /// assert_eq!(
@@ -91,12 +93,13 @@ pub(crate) fn backend(
 /// Applies a rearrange, reduce or repeat recipe to `input`.
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use candle_core::{Device, Tensor};
-/// use einops_runtime::pattern::Recipe;
+/// use einops::pattern::Recipe;
 ///
 /// let x = Tensor::arange(0f32, 6., &Device::Cpu)?.reshape((2, 3))?;
 /// let recipe = Recipe::reduce("a b -> b", "max", &[])?;
-/// let y = einops_runtime::candle::apply(&x, &recipe, &[])?;
+/// let y = einops::candle::apply(&x, &recipe, &[])?;
 /// assert_eq!(y.to_vec1::<f32>()?, [3., 4., 5.]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -223,13 +226,14 @@ fn product_last(x: &Tensor) -> candle_core::Result<Tensor> {
 /// shapes [`unpack`] needs.
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use candle_core::{DType, Device, Tensor};
-/// use einops_runtime::pattern::{PackOperation, PackPlan};
+/// use einops::pattern::{PackOperation, PackPlan};
 ///
 /// let plan = PackPlan::new(PackOperation::Pack, "b * c")?;
 /// let a = Tensor::zeros((2, 3, 4), DType::F32, &Device::Cpu)?;
 /// let b = Tensor::zeros((2, 4), DType::F32, &Device::Cpu)?;
-/// let (packed, shapes) = einops_runtime::candle::pack(&[a, b], &plan)?;
+/// let (packed, shapes) = einops::candle::pack(&[a, b], &plan)?;
 /// assert_eq!(packed.dims(), [2, 4, 4]);
 /// assert_eq!(shapes.to_string(), "[[3], []]");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -271,14 +275,15 @@ pub fn pack<T: AsRef<Tensor>>(
 /// inverse of [`pack`]. One shape may have an unknown dimension, inferred from the length.
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use candle_core::{Device, Tensor};
-/// use einops_runtime::pattern::{PackOperation, PackPlan};
-/// use einops_runtime::{PackedShape, PackedShapes};
+/// use einops::pattern::{PackOperation, PackPlan};
+/// use einops::{PackedShape, PackedShapes};
 ///
 /// let plan = PackPlan::new(PackOperation::Unpack, "b *")?;
 /// let x = Tensor::arange(0u32, 10, &Device::Cpu)?.reshape((2, 5))?;
 /// let shapes = PackedShapes::new([PackedShape::from([2]), PackedShape::unknown()]);
-/// let parts = einops_runtime::candle::unpack(&x, &shapes, &plan)?;
+/// let parts = einops::candle::unpack(&x, &shapes, &plan)?;
 /// assert_eq!(parts[0].to_vec2::<u32>()?, [[0, 1], [5, 6]]);
 /// assert_eq!(parts[1].dims(), [2, 3]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -35,9 +35,10 @@ impl EinMixSpec {
     /// [`Error::Backend`].
     ///
     /// ```
+    /// # use einops_runtime as einops;
     /// use candle_core::{DType, Device, Module, Tensor};
     /// use candle_nn::{VarBuilder, VarMap};
-    /// use einops_runtime::layers::EinMixSpec;
+    /// use einops::layers::EinMixSpec;
     ///
     /// let vars = VarMap::new();
     /// let vb = VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu);
@@ -83,9 +84,10 @@ impl EinMixSpec {
 /// candle ops on the parameters' device; as a [`Module`] it goes into `candle_nn::seq()`.
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use candle_core::{DType, Device, Tensor};
 /// use candle_nn::{VarBuilder, VarMap};
-/// use einops_runtime::layers::EinMixSpec;
+/// use einops::layers::EinMixSpec;
 ///
 /// let vars = VarMap::new();
 /// let vb = VarBuilder::from_varmap(&vars, DType::F64, &Device::Cpu);
