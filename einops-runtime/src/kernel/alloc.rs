@@ -109,11 +109,27 @@ pub(crate) fn extend_from_slice<A: Clone>(vec: &mut Vec<A>, values: &[A]) {
     }
 }
 
+// The C library's `madvise`, declared here rather than taken from the `libc` crate: this one
+// call was all einops used of it, and the crate cost every user's cold build over a second.
+#[cfg(target_os = "linux")]
+extern "C" {
+    fn madvise(
+        addr: *mut std::ffi::c_void,
+        length: usize,
+        advice: std::ffi::c_int,
+    ) -> std::ffi::c_int;
+}
+
+/// `MADV_HUGEPAGE`: the same value on every Linux architecture (`asm-generic/mman-common.h`).
+#[cfg(target_os = "linux")]
+const MADV_HUGEPAGE: std::ffi::c_int = 14;
+
 #[cfg(target_os = "linux")]
 fn advise_huge_pages(start: *const u8, bytes: usize) {
-    // SAFETY: the range lies inside our own allocation; madvise only changes how the
-    // kernel backs it and cannot invalidate it. Failure (e.g. no THP) is harmless.
-    unsafe { libc::madvise(start as *mut libc::c_void, bytes, libc::MADV_HUGEPAGE) };
+    // SAFETY: the declaration matches POSIX's `int madvise(void *, size_t, int)`; the range
+    // lies inside our own allocation; madvise only changes how the kernel backs it and
+    // cannot invalidate it. Failure (e.g. no THP) is harmless.
+    unsafe { madvise(start as *mut std::ffi::c_void, bytes, MADV_HUGEPAGE) };
 }
 
 #[cfg(not(target_os = "linux"))]
