@@ -127,7 +127,7 @@ pub mod __private {
 /// [`reduce!`] and [`repeat!`] without the input and build a
 /// [`Rearrange`](struct@layers::Rearrange), [`Reduce`](struct@layers::Reduce) or
 /// [`Repeat`](struct@layers::Repeat) value; `EinMixSpec!` builds an
-/// [`EinMixSpec`](layers::EinMixSpec), which becomes an [`EinMix`](struct@layers::EinMix)
+/// [`EinMixSpec`](struct@layers::EinMixSpec), which becomes an [`EinMix`](struct@layers::EinMix)
 /// with its parameters. Pattern errors are compile errors. Axis lengths are any integer
 /// expressions, evaluated once when the layer is built; a negative value is an [`Error`]
 /// when the layer is applied (EinMix: when its parameters are made). The same layers can be
@@ -229,7 +229,7 @@ macro_rules! Repeat {
     ($($args:tt)*) => { $crate::__private::repeat_layer!($crate; $($args)*) };
 }
 
-/// A [`EinMixSpec`](layers::EinMixSpec): `EinMixSpec!("pattern", weight_shape = "axes", bias_shape =
+/// A [`EinMixSpec`](struct@layers::EinMixSpec): `EinMixSpec!("pattern", weight_shape = "axes", bias_shape =
 /// "axes", name = len, ...)`, checked at compile time (`bias_shape` may be left out for a
 /// layer without bias; every weight and bias axis needs its length).
 ///
