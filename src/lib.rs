@@ -64,7 +64,8 @@
 //! - `any`/`all` return the input's element type (one/zero, `true`/`false` for `bool`).
 //! - `repeat!` never returns a view aliasing its input (einops with torch does): it returns
 //!   an owned array, reusing the buffer only of an owned input passed by value when no
-//!   element moves.
+//!   element moves. [`repeat_view!`] returns the read-only view (stride 0), and
+//!   [`rearrange_view!`] / [`rearrange_cow!`] the views einops on numpy returns.
 //! - `mean` of an integer array is a compile error whenever the pattern reduces
 //!   something (also when only an ellipsis is reduced).
 //! - [`einsum!`] accepts grouped axes (`"b (h d), h d e -> b h e", h = 8`); einops rejects
@@ -93,6 +94,11 @@ pub mod __private {
     pub use einops_runtime::pattern::{Operation, Recipe, Reduction};
     pub use einops_runtime::rank::{
         AnyElement, AtLeast, AtLeastDyn, Exact, ExactDyn, FloatOnly, Shift,
+    };
+
+    pub use einops_macros::{rearrange_cow, rearrange_view, rearrange_view_mut, repeat_view};
+    pub use einops_runtime::macro_support::{
+        cow as cow_call, view as view_call, view_mut as view_mut_call,
     };
 
     pub use einops_macros::{check_shape, pack, parse_shape, unpack};
@@ -346,6 +352,77 @@ macro_rules! reduce_into {
 #[macro_export]
 macro_rules! repeat_into {
     ($($args:tt)*) => { $crate::__private::repeat_into!($crate; $($args)*) };
+}
+
+/// [`rearrange!`] as a view of the input: `rearrange_view!(&x, "pattern", name = len, ...)`
+/// returns `Result<ArrayView<'_, A, O>, Error>`, borrowing `x`'s elements; nothing is copied.
+///
+/// `O` is the output's dimension type, fixed when the ranks settle it (as for `rearrange!`).
+/// Splitting, permuting, adding or removing unit axes is always a view; merging axes into a
+/// group is one exactly when they are evenly spaced in `x`'s memory (numpy's rule for
+/// reshaping without a copy), otherwise an [`Error`] of kind `"not_a_view"`, never a silent
+/// copy. A pattern that merges no axes is always a view. The input is a reference to one
+/// ndarray array; a list or a candle tensor is a compile error.
+///
+/// ```
+/// use einops::rearrange_view;
+/// let x = ndarray::Array4::<f32>::zeros((2, 3, 4, 5));
+/// let y = rearrange_view!(&x, "b c h w -> b (c h w)").unwrap();   // ArrayView2<f32>
+/// assert_eq!((y.shape(), y.as_ptr()), (&[2, 60][..], x.as_ptr()));
+/// let p = x.permuted_axes([0, 2, 3, 1]);                              // b h w c in memory order b c h w
+/// assert_eq!(rearrange_view!(&p, "b h w c -> b (h w c)").unwrap_err().kind(), "not_a_view");
+/// ```
+#[macro_export]
+macro_rules! rearrange_view {
+    ($($args:tt)*) => { $crate::__private::rearrange_view!($crate; $($args)*) };
+}
+
+/// [`rearrange_view!`] for writing: `rearrange_view_mut!(&mut x, "pattern", ...)` returns
+/// `Result<ArrayViewMut<'_, A, O>, Error>`; writes through it land in `x`. For a shared
+/// `ArcArray`, ndarray copies the data first so that `x` owns it alone, as for every mutable
+/// view: that copy is ndarray's, not einops'.
+///
+/// ```
+/// use einops::rearrange_view_mut;
+/// let mut x = ndarray::Array2::<i32>::zeros((2, 6));
+/// let mut heads = rearrange_view_mut!(&mut x, "b (h d) -> b h d", h = 3).unwrap();
+/// heads[[1, 2, 0]] = 7;
+/// assert_eq!(x[[1, 4]], 7);
+/// ```
+#[macro_export]
+macro_rules! rearrange_view_mut {
+    ($($args:tt)*) => { $crate::__private::rearrange_view_mut!($crate; $($args)*) };
+}
+
+/// [`repeat!`] as a read-only view: `repeat_view!(&x, "pattern", name = len, ...)` returns
+/// `Result<ArrayView<'_, A, O>, Error>` in which a new or repeated axis has stride 0. A
+/// repeated axis must stand alone in its output group: `"h w -> (h 2) w"` is a compile error.
+///
+/// ```
+/// use einops::repeat_view;
+/// let x = ndarray::arr2(&[[1, 2], [3, 4]]);
+/// let y = repeat_view!(&x, "h w -> h r w", r = 1000).unwrap();   // ArrayView3<i32>
+/// assert_eq!((y.shape(), y.strides()), (&[2, 1000, 2][..], &[2, 0, 1][..]));
+/// ```
+#[macro_export]
+macro_rules! repeat_view {
+    ($($args:tt)*) => { $crate::__private::repeat_view!($crate; $($args)*) };
+}
+
+/// [`rearrange!`] as a view when strides allow one, else a copy, with the choice visible in
+/// the type: `rearrange_cow!(&x, "pattern", ...)` returns `Result<CowArray<'_, A, O>, Error>`
+/// (what einops does on numpy).
+///
+/// ```
+/// use einops::rearrange_cow;
+/// let x = ndarray::Array3::<f32>::zeros((2, 3, 4));
+/// assert!(rearrange_cow!(&x, "b h w -> b (h w)").unwrap().is_view());
+/// let t = x.t();
+/// assert!(rearrange_cow!(&t, "w h b -> (w h) b").unwrap().is_owned());
+/// ```
+#[macro_export]
+macro_rules! rearrange_cow {
+    ($($args:tt)*) => { $crate::__private::rearrange_cow!($crate; $($args)*) };
 }
 
 /// Multiplies operands and sums over the axes the output lacks:

@@ -31,8 +31,30 @@ use syn::LitStr;
 
 use crate::ast::Call;
 
+/// What a pattern macro returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A new array (`rearrange!`).
+    Array,
+    /// Nothing: it writes into a given array (`rearrange_into!`).
+    Into,
+    /// A read-only view of the input (`rearrange_view!`, `repeat_view!`).
+    View,
+    /// A mutable view of the input (`rearrange_view_mut!`).
+    ViewMut,
+    /// The view when one exists, else a copy (`rearrange_cow!`).
+    Cow,
+}
+
+impl Target {
+    /// Whether the result borrows the input's elements.
+    pub fn is_view(self) -> bool {
+        matches!(self, Target::View | Target::ViewMut | Target::Cow)
+    }
+}
+
 /// Expands a validated call.
-pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
+pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
     let krate = &call.krate;
     let private = quote!(#krate::__private);
     let hidden = |name: &str| hidden(&call.pattern, name);
@@ -54,11 +76,16 @@ pub fn call(call: &Call, recipe: &Recipe) -> TokenStream {
     let names = recipe.length_names.iter().map(|n| &**n);
     let rule = rank_rule(&private, recipe);
     let element = element_rule(&private, recipe);
-    let (function, generics) = match (recipe.operation, call.output.is_some()) {
-        (Operation::Reduce(_), false) => (quote!(reduce_call), quote!(Rule, #element, _)),
-        (Operation::Reduce(_), true) => (quote!(reduce_into_call), quote!(Rule, #element, _, _, _)),
-        (_, false) => (quote!(rearrange_call), quote!(Rule, _)),
-        (_, true) => (quote!(rearrange_into_call), quote!(Rule, _, _, _)),
+    let (function, generics) = match (recipe.operation, target) {
+        (Operation::Reduce(_), Target::Into) => {
+            (quote!(reduce_into_call), quote!(Rule, #element, _, _, _))
+        }
+        (Operation::Reduce(_), _) => (quote!(reduce_call), quote!(Rule, #element, _)),
+        (_, Target::Array) => (quote!(rearrange_call), quote!(Rule, _)),
+        (_, Target::Into) => (quote!(rearrange_into_call), quote!(Rule, _, _, _)),
+        (_, Target::View) => (quote!(view_call), quote!(Rule, _)),
+        (_, Target::ViewMut) => (quote!(view_mut_call), quote!(Rule, _)),
+        (_, Target::Cow) => (quote!(cow_call), quote!(Rule, _)),
     };
     let invocation = quote_spanned! {call.pattern.span()=>
         use #private::#function as einops_call;

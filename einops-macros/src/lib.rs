@@ -58,63 +58,62 @@ fn run<M: Macro>(tokens: TokenStream, form: M::Form) -> TokenStream {
         .into()
 }
 
-/// `rearrange!`, `reduce!`, `repeat!` and their `_into` forms: the operation (`None` for
-/// `reduce`, whose reduction the call names) and whether the call writes into an array.
+/// `rearrange!`, `reduce!`, `repeat!` and their `_into`, `_view` and `_cow` forms: the
+/// operation (`None` for `reduce`, whose reduction the call names) and what the result is.
 struct Pattern;
 
 impl Macro for Pattern {
-    type Form = (Option<Operation>, bool);
+    type Form = (Option<Operation>, expand::Target);
     type Call = ast::Call;
     type Plan = Recipe;
-    fn parse(input: ParseStream<'_>, (operation, into): Self::Form) -> syn::Result<ast::Call> {
+    fn parse(input: ParseStream<'_>, (operation, target): Self::Form) -> syn::Result<ast::Call> {
+        let into = target == expand::Target::Into;
         ast::Call::parse(input, operation.is_none(), into)
     }
-    fn validate(call: &ast::Call, (operation, _): Self::Form) -> syn::Result<Recipe> {
-        valid::recipe(call, operation)
+    fn validate(call: &ast::Call, (operation, target): Self::Form) -> syn::Result<Recipe> {
+        valid::recipe(call, operation, target.is_view())
     }
     fn expand(
         call: &ast::Call,
         recipe: &Recipe,
-        _: Self::Form,
+        (_, target): Self::Form,
     ) -> syn::Result<proc_macro2::TokenStream> {
-        Ok(expand::call(call, recipe))
+        Ok(expand::call(call, recipe, target))
     }
 }
 
-/// `rearrange!($crate; input, "pattern", name = length, ...)`.
-#[proc_macro]
-pub fn rearrange(tokens: TokenStream) -> TokenStream {
-    run::<Pattern>(tokens, (Some(Operation::Rearrange), false))
+/// The pattern macros, by operation and target.
+macro_rules! pattern_macros {
+    ($($(#[$doc:meta])* $name:ident => ($operation:expr, $target:ident);)*) => {$(
+        $(#[$doc])*
+        #[proc_macro]
+        pub fn $name(tokens: TokenStream) -> TokenStream {
+            run::<Pattern>(tokens, ($operation, expand::Target::$target))
+        }
+    )*};
 }
 
-/// `reduce!($crate; input, "pattern", reduction, name = length, ...)`.
-#[proc_macro]
-pub fn reduce(tokens: TokenStream) -> TokenStream {
-    run::<Pattern>(tokens, (None, false))
-}
-
-/// `repeat!($crate; input, "pattern", name = length, ...)`.
-#[proc_macro]
-pub fn repeat(tokens: TokenStream) -> TokenStream {
-    run::<Pattern>(tokens, (Some(Operation::Repeat), false))
-}
-
-/// `rearrange_into!($crate; &mut output, input, "pattern", name = length, ...)`.
-#[proc_macro]
-pub fn rearrange_into(tokens: TokenStream) -> TokenStream {
-    run::<Pattern>(tokens, (Some(Operation::Rearrange), true))
-}
-
-/// `reduce_into!($crate; &mut output, input, "pattern", reduction, name = length, ...)`.
-#[proc_macro]
-pub fn reduce_into(tokens: TokenStream) -> TokenStream {
-    run::<Pattern>(tokens, (None, true))
-}
-
-/// `repeat_into!($crate; &mut output, input, "pattern", name = length, ...)`.
-#[proc_macro]
-pub fn repeat_into(tokens: TokenStream) -> TokenStream {
-    run::<Pattern>(tokens, (Some(Operation::Repeat), true))
+pattern_macros! {
+    /// `rearrange!($crate; input, "pattern", name = length, ...)`.
+    rearrange => (Some(Operation::Rearrange), Array);
+    /// `reduce!($crate; input, "pattern", reduction, name = length, ...)`.
+    reduce => (None, Array);
+    /// `repeat!($crate; input, "pattern", name = length, ...)`.
+    repeat => (Some(Operation::Repeat), Array);
+    /// `rearrange_into!($crate; &mut output, input, "pattern", name = length, ...)`.
+    rearrange_into => (Some(Operation::Rearrange), Into);
+    /// `reduce_into!($crate; &mut output, input, "pattern", reduction, name = length, ...)`.
+    reduce_into => (None, Into);
+    /// `repeat_into!($crate; &mut output, input, "pattern", name = length, ...)`.
+    repeat_into => (Some(Operation::Repeat), Into);
+    /// `rearrange_view!($crate; &input, "pattern", name = length, ...)`.
+    rearrange_view => (Some(Operation::Rearrange), View);
+    /// `rearrange_view_mut!($crate; &mut input, "pattern", name = length, ...)`.
+    rearrange_view_mut => (Some(Operation::Rearrange), ViewMut);
+    /// `repeat_view!($crate; &input, "pattern", name = length, ...)`.
+    repeat_view => (Some(Operation::Repeat), View);
+    /// `rearrange_cow!($crate; &input, "pattern", name = length, ...)`.
+    rearrange_cow => (Some(Operation::Rearrange), Cow);
 }
 
 /// `einsum!($crate; operand, ..., "pattern", name = length, ...)`.

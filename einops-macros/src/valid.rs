@@ -9,8 +9,8 @@ use syn::{Expr, Ident, LitStr};
 use crate::ast::Call;
 
 /// Validates a call's pattern for `operation` (`None` for `reduce!`, whose reduction is
-/// taken from the call).
-pub fn recipe(call: &Call, operation: Option<Operation>) -> syn::Result<Recipe> {
+/// taken from the call); for a view form, also that the pattern allows a view.
+pub fn recipe(call: &Call, operation: Option<Operation>, view: bool) -> syn::Result<Recipe> {
     let names = length_names(&call.lengths);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let pattern = call.pattern.value();
@@ -19,7 +19,11 @@ pub fn recipe(call: &Call, operation: Option<Operation>) -> syn::Result<Recipe> 
         (None, Some(reduction)) => Recipe::reduce(&pattern, &reduction.name, &names),
         (None, None) => unreachable!("reduce! always parses a reduction"),
     };
-    result.map_err(|err| to_syn(call, err))
+    let recipe = result.map_err(|err| to_syn(call, err))?;
+    if view {
+        recipe.check_view().map_err(|err| to_syn(call, err))?;
+    }
+    Ok(recipe)
 }
 
 /// The names of `name = expr` axis lengths as the pattern spells them (`r#type` is `type`).

@@ -123,6 +123,9 @@ pub enum PatternErrorKind {
     EinmixBiasSizeMissing(Vec<String>),
     /// An EinMix bias axis written before the output's ellipsis.
     EinmixBiasBeforeEllipsis,
+    /// A view form's output group that puts a repeated axis beside another axis: no
+    /// strides can express it (the group as written).
+    NotAView(String),
 }
 
 impl PatternErrorKind {
@@ -147,6 +150,7 @@ impl PatternErrorKind {
             UnbalancedCloseParen => "unbalanced_close_paren",
             UnclosedParen => "unclosed_paren",
             EllipsisRightOnly => "ellipsis_right_only",
+            NotAView(_) => "not_a_view",
             EllipsisParenthesizedLeft => "ellipsis_parenthesized_left",
             RearrangeAnonymousAxis => "rearrange_anonymous_axis",
             RearrangeIdentifierMismatch(_) => "rearrange_identifier_mismatch",
@@ -223,6 +227,12 @@ impl fmt::Display for PatternErrorKind {
                 f,
                 "repeat cannot remove axes; missing on the right side: {}",
                 list(axes)
+            ),
+            NotAView(group) => write!(
+                f,
+                "output group `{group}` puts a repeated axis beside another axis, which no \
+                 strides over the input can express: a view repeats only axes that stand \
+                 alone in their group (`repeat!` copies)"
             ),
             RepeatMissingSize(axes) => write!(
                 f,

@@ -256,6 +256,44 @@ impl Recipe {
         Dims::of(&self.output)
     }
 
+    /// Whether the pattern alone rules out a view of the input: a repeat whose output
+    /// group puts a new axis (one not on the left, other than `1`) beside another axis
+    /// repeats elements inside a dimension, which strides cannot express. Every other
+    /// question of a view depends on the input's strides.
+    ///
+    /// ```
+    /// use einops_pattern::Recipe;
+    /// let err = Recipe::repeat("h w -> (h r) w", &["r"]).unwrap().check_view().unwrap_err();
+    /// assert_eq!(err.kind.name(), "not_a_view");
+    /// assert!(Recipe::repeat("h w -> h r w", &["r"]).unwrap().check_view().is_ok());
+    /// ```
+    pub fn check_view(&self) -> Result<(), PatternError> {
+        // A `1` inside a group is no axis at all.
+        let unit = |slot: &&Slot| matches!(*slot, Slot::Axis(id) if self.axes[*id].length == Length::Fixed(1));
+        let repeated = |slot: &&Slot| matches!(*slot, Slot::Axis(id) if !self.axes[*id].in_input);
+        let refused = self
+            .output
+            .iter()
+            .enumerate()
+            .find_map(|(k, term)| match term {
+                Term::Group(slots) => {
+                    let mut moving = slots.iter().filter(|slot| !unit(slot));
+                    let merged = moving.clone().count() > 1;
+                    (merged && moving.any(|slot| repeated(&slot))).then_some((k, slots))
+                }
+                Term::Ellipsis => None,
+            });
+        let Some((k, slots)) = refused else {
+            return Ok(());
+        };
+        Err(PatternError {
+            kind: PatternErrorKind::NotAView(group_text(slots, &self.axes)),
+            operation: self.operation.name(),
+            pattern: self.pattern.to_string(),
+            columns: output_term_columns(&self.pattern, k),
+        })
+    }
+
     /// Validates a rearrange pattern; `length_names` are the names given lengths.
     pub fn rearrange(pattern: &str, length_names: &[&str]) -> Result<Recipe, PatternError> {
         Recipe::new(Operation::Rearrange, pattern, length_names)
@@ -334,6 +372,45 @@ pub fn split_arrow(pattern: &str) -> Result<(&str, &str), ParseFailure> {
             extra.iter().map(|&b| column(b)).collect(),
         )),
     }
+}
+
+/// The character columns of the `k`-th term of the output side of `pattern` (a validated
+/// pattern: one arrow, balanced parentheses).
+fn output_term_columns(pattern: &str, k: usize) -> Vec<usize> {
+    let start = pattern
+        .find("->")
+        .map_or(0, |at| pattern[..at].chars().count() + 2);
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut column = start;
+    let mut term = 0;
+    while column < chars.len() {
+        if chars[column].is_whitespace() {
+            column += 1;
+            continue;
+        }
+        let end = match chars[column] {
+            '(' => {
+                column
+                    + chars[column..]
+                        .iter()
+                        .position(|&c| c == ')')
+                        .map_or(1, |n| n + 1)
+            }
+            _ => {
+                column
+                    + chars[column..]
+                        .iter()
+                        .position(|c| c.is_whitespace() || *c == '(')
+                        .unwrap_or(chars.len() - column)
+            }
+        };
+        if term == k {
+            return (column..end).collect();
+        }
+        term += 1;
+        column = end;
+    }
+    Vec::new()
 }
 
 /// The three columns of an ellipsis starting at `column`.

@@ -23,6 +23,7 @@ mod sealed;
 mod shape;
 mod site;
 mod solve;
+mod view;
 
 /// The pattern core: parser, validation and plans (the `einops-pattern` crate).
 pub use einops_pattern as pattern;

@@ -34,6 +34,8 @@ pub struct Held;
 pub struct Length;
 /// Dimension types and the marker types of the compile-time rank rules.
 pub struct Rank;
+/// What the view macros borrow: references to ndarray arrays.
+pub struct View;
 
 /// `seal!(Family: T, U, ...)`: seals the types for the family, beside the trait's impls.
 macro_rules! seal {

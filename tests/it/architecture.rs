@@ -22,7 +22,7 @@ const LAYERS: [(&str, &[&str]); 5] = [
     ("execute: the copy, fold and contract kernels", &["kernel"]),
     (
         "backends: ndarray and candle",
-        &["ops", "pack", "shape", "einsum", "candle"],
+        &["ops", "pack", "shape", "einsum", "view", "candle"],
     ),
     (
         "front ends: macro call sites, the run-time API, layers",

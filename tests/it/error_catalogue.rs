@@ -52,6 +52,7 @@ fn runtime_examples() -> Vec<Example> {
     let mut wrong_einsum_out = Array2::<f64>::zeros((2, 2));
     vec![
         example!(dynamic::rearrange(&x, "a b c -> c b a", &[])),
+        example!(dynamic::rearrange_view(&x.t(), "b a -> (b a)", &[])),
         example!(dynamic::rearrange(&x, "a b c ... -> c ... b a", &[])),
         example!(repeat!(&x, "a b -> a b r", r = -1)),
         example!(dynamic::rearrange(
@@ -144,6 +145,7 @@ fn pattern_examples() -> Vec<Example> {
         example!(dynamic::rearrange(&x, "a b 2 -> a b", &[])),
         example!(dynamic::rearrange(&x, "a b -> a", &[])),
         example!(dynamic::repeat(&x, "a b -> a", &[])),
+        example!(dynamic::repeat_view(&x, "a b -> (a r) b", &[("r", 2)])),
         example!(dynamic::repeat(&x, "a b -> a b c", &[])),
         example!(dynamic::reduce(&x, "a b -> a c", "sum", &[])),
         example!(dynamic::reduce(&x, "a b -> a", "avg", &[])),

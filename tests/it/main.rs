@@ -24,3 +24,4 @@ mod parse_shape;
 mod ui;
 mod vectors;
 mod vectors_macro;
+mod views;

@@ -340,6 +340,7 @@ fn data_copies_match_shared() {
     let root = env!("CARGO_MANIFEST_DIR");
     for (copy, shared) in [
         ("tests/data/public.jsonl", "../shared/vectors/public.jsonl"),
+        ("tests/data/views.jsonl", "../shared/vectors/views.jsonl"),
         ("tests/data/cases.json", "../shared/bench/cases.json"),
     ] {
         let shared_path = format!("{root}/{shared}");

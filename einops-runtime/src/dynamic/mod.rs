@@ -8,7 +8,7 @@
 
 mod einsum;
 
-use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension, IxDyn};
+use ndarray::{Array, ArrayBase, ArrayD, ArrayView, ArrayViewMut, Data, DataMut, Dimension, IxDyn};
 
 use crate::element::Reducible;
 use crate::error::Error;
@@ -17,6 +17,7 @@ use crate::ops::{self, Plan};
 use crate::pack::{self, ArrayList, PackedShapes};
 use crate::pattern::{Operation, PackOperation, PackPlan, Recipe, ShapeOperation, ShapePlan};
 use crate::shape::{self, HasShape};
+use crate::view;
 
 pub use self::einsum::{einsum, einsum_with_lengths};
 pub use crate::input::Lengths;
@@ -47,6 +48,89 @@ where
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
     ops::rearrange(input.into_input(), Plan::Parsed(&recipe), &values)
+}
+
+/// [`rearrange`] as a view of `x`: no element is copied, and the result borrows `x`.
+///
+/// Splitting, permuting, adding or removing unit axes always gives a view; merging axes
+/// into a group does exactly when they are evenly spaced in `x`'s memory (numpy's rule for
+/// reshaping without a copy). Otherwise the error's `kind()` is `"not_a_view"`: never a
+/// silent copy.
+///
+/// ```
+/// let x = ndarray::Array::from_shape_vec((2, 3, 4), (0..24).collect::<Vec<i32>>()).unwrap();
+/// let y = einops::dynamic::rearrange_view(&x, "b h w -> b (h w)", &[]).unwrap();
+/// assert_eq!(y.shape(), [2, 12]);
+/// assert_eq!(y.as_ptr(), x.as_ptr());
+/// let t = x.t();
+/// let err = einops::dynamic::rearrange_view(&t, "w h b -> (w h) b", &[]).unwrap_err();
+/// assert_eq!(err.kind(), "not_a_view");
+/// ```
+pub fn rearrange_view<'a, A, S, D>(
+    x: &'a ArrayBase<S, D>,
+    pattern: &str,
+    lengths: Lengths<'_>,
+) -> Result<ArrayView<'a, A, IxDyn>, Error>
+where
+    S: Data<Elem = A>,
+    D: Dimension,
+{
+    let (names, values) = split(lengths);
+    let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
+    view::read_only(x.view(), &recipe, &values)
+}
+
+/// [`rearrange_view`] for writing: writes through the result land in `x`.
+///
+/// For an `ArcArray` whose data is shared, ndarray copies the data first so that `x` owns
+/// it alone, as it does for every mutable view; that copy is ndarray's, not einops'.
+///
+/// ```
+/// let mut x = ndarray::Array::<i32, _>::zeros((2, 6));
+/// let mut y = einops::dynamic::rearrange_view_mut(&mut x, "b (h w) -> b w h", &[("h", 2)]).unwrap();
+/// y[[1, 2, 1]] = 7;
+/// assert_eq!(x[[1, 5]], 7);
+/// ```
+pub fn rearrange_view_mut<'a, A, S, D>(
+    x: &'a mut ArrayBase<S, D>,
+    pattern: &str,
+    lengths: Lengths<'_>,
+) -> Result<ArrayViewMut<'a, A, IxDyn>, Error>
+where
+    S: DataMut<Elem = A>,
+    D: Dimension,
+{
+    let (names, values) = split(lengths);
+    let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
+    view::mutable(x.view_mut(), &recipe, &values)
+}
+
+/// [`repeat`] as a read-only view of `x`: a new or repeated axis has stride 0, so every
+/// copy is the same element.
+///
+/// A repeated axis must stand alone in its output group (`"h w -> h w r"`, not
+/// `"h w -> (h r) w"`, which is a pattern-stage `"not_a_view"` error); groups of the input's
+/// axes follow [`rearrange_view`]'s rule.
+///
+/// ```
+/// let x = ndarray::arr2(&[[1, 2], [3, 4]]);
+/// let y = einops::dynamic::repeat_view(&x, "h w -> h r w", &[("r", 3)]).unwrap();
+/// assert_eq!(y.shape(), [2, 3, 2]);
+/// assert_eq!(y.strides()[1], 0);
+/// assert_eq!(y[[1, 2, 0]], 3);
+/// ```
+pub fn repeat_view<'a, A, S, D>(
+    x: &'a ArrayBase<S, D>,
+    pattern: &str,
+    lengths: Lengths<'_>,
+) -> Result<ArrayView<'a, A, IxDyn>, Error>
+where
+    S: Data<Elem = A>,
+    D: Dimension,
+{
+    let (names, values) = split(lengths);
+    let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
+    view::read_only(x.view(), &recipe, &values)
 }
 
 /// Reduces the axes missing on the right with `reduction` (`"sum"`, `"mean"`, `"min"`,

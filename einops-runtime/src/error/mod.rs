@@ -323,6 +323,18 @@ pub enum Error {
         /// The shape given.
         actual: Option<Vec<usize>>,
     },
+    /// A view form's output dimension that strides over the input's memory cannot
+    /// describe: the axes of its group are not evenly spaced in the input.
+    NotAView {
+        /// The failing call.
+        call: Box<Call>,
+        /// Index of the output dimension.
+        dim: usize,
+        /// Its group as written, e.g. `(c h w)`.
+        group: String,
+        /// The input's strides, in elements.
+        strides: Vec<isize>,
+    },
     /// The tensor library failed while running the operations a call was lowered to
     /// (the `candle` feature), e.g. tensors of different dtypes or a device without the op.
     Backend {
@@ -483,6 +495,12 @@ impl fmt::Display for Error {
                 ParameterShape(actual),
                 ParameterShape(expected)
             ),
+            Error::NotAView { call, dim, group, strides } => write!(
+                f,
+                "{call}: output dimension {dim} (group `{group}`) cannot be a view: its axes are \
+                 not evenly spaced in the input's memory (strides {strides:?}); `rearrange!` \
+                 copies, or make the input standard-layout first (`.as_standard_layout()`)"
+            ),
             Error::Backend { call, backend, message } => write!(
                 f,
                 "{call}: {backend} failed: {message}"
@@ -544,6 +562,7 @@ impl Error {
             | Error::FixedLength { call, .. }
             | Error::ParameterSize { call, .. }
             | Error::ParameterShape { call, .. }
+            | Error::NotAView { call, .. }
             | Error::Backend { call, .. } => Some(call),
         }
     }
@@ -612,6 +631,7 @@ impl Error {
             Error::FixedLength { expected: 1, .. } => "parse_shape_unit_axis_length",
             Error::FixedLength { .. } => "parse_shape_anonymous_axis_length",
             Error::ParameterShape { .. } => "einmix_parameter_shape",
+            Error::NotAView { .. } => "not_a_view",
             Error::Backend { .. } => "backend_error",
         }
     }

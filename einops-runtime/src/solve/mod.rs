@@ -6,6 +6,7 @@
 //! elementary axes.
 
 pub(crate) mod einsum;
+mod view;
 pub(crate) mod walk;
 
 use smallvec::{smallvec, SmallVec};
