@@ -22,7 +22,7 @@ use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, Throughput,
 };
 use einops::rearrange_into;
-use ndarray::{Array, ArrayD, ArrayView2, ArrayViewMut1, Dimension};
+use ndarray::{Array, ArrayD, ArrayView, ArrayView2, ArrayViewMut1, Dimension};
 
 /// Pattern groups and their medium input shapes.
 const MEDIUM: &[(&str, &[usize])] = &[
@@ -59,6 +59,15 @@ impl Visit for Bench<'_, '_> {
         });
     }
 
+    fn call_view<'i, I, D: Dimension>(
+        self,
+        input: &'i I,
+        mut f: impl FnMut(&'i I) -> ArrayView<'i, f32, D>,
+    ) {
+        self.group
+            .bench_function(self.name, |b| b.iter(|| f(black_box(input))));
+    }
+
     fn call_into<I, D: Dimension>(
         self,
         input: &I,
@@ -87,6 +96,15 @@ impl Visit for Once {
         mut f: impl FnMut(Array<f32, DI>) -> Array<f32, D>,
     ) -> Self::Out {
         let y = f(input.clone());
+        (y.shape().to_vec(), common::checksum(&y))
+    }
+
+    fn call_view<'i, I, D: Dimension>(
+        self,
+        input: &'i I,
+        mut f: impl FnMut(&'i I) -> ArrayView<'i, f32, D>,
+    ) -> Self::Out {
+        let y = f(input);
         (y.shape().to_vec(), common::checksum(&y))
     }
 

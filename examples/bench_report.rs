@@ -16,6 +16,9 @@
 //! - `einops`: the macro with the group's literal pattern on `&input`, allocation included;
 //! - `einops-owned` (flatten): the owned input passed by value; `materialised` tells whether
 //!   the output kept the input's buffer (checked with the pointers, not assumed);
+//! - `einops-view`: the `_view` macros, where the result can be a view (`ndarray-view`: the
+//!   same view written with ndarray's own calls); `materialised` is false only when every
+//!   element of the result lies in the input's memory;
 //! - `einops-into`: the `*_into!` macros writing into an existing, already-touched output;
 //! - `ndarray-naive` (and `ndarray-naive-owned` for flatten): plain ndarray code for the same job
 //!   (for einsum: a loop of `general_mat_mul` over the batch, allocation included);
@@ -48,7 +51,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::{Case, Impl, Skip, Visit};
-use ndarray::{Array, ArrayD, ArrayView1, Dimension};
+use ndarray::{Array, ArrayD, ArrayView, ArrayView1, Dimension};
 use rayon::prelude::*;
 
 const USAGE: &str = "\
@@ -65,7 +68,7 @@ usage: bench_report --cases PATH [--threads N[,N...]] [--filter SUBSTR] [--size 
                    (default: large 1, small 5)
   --impls LIST     only these implementations: einops, einops-owned, einops-into,
                    ndarray-naive, ndarray-naive-owned, memcpy, fresh-memcpy, read,
-                   matrixmultiply (default: all)";
+                   matrixmultiply, einops-view, ndarray-view (default: all)";
 
 /// `large` cases: samples per measurement, fewest samples, and the time they may take.
 const LARGE_SAMPLES: usize = 11;
@@ -105,6 +108,10 @@ enum Check {
     TwoThreads(f64),
     /// `einops` GFLOP/s (allocation included) at least this fraction of `matrixmultiply`'s.
     VsSgemm(f64),
+    /// `einops-view` time per call at most this many ns, and no element copied.
+    ViewMaxNs(f64),
+    /// `einops-view` time at most this many times the hand-written `ndarray-view`'s.
+    ViewVsNaive(f64),
 }
 
 struct Target {
@@ -148,7 +155,24 @@ static TARGETS: &[Target] = &[
     // Issue 4 (einsum); the `small` target above covers the small einsum cases.
     Target { groups: &["einsum_gram"], size: Some("large"), check: Check::VsSgemm(0.85) },
     Target { groups: &["einsum_attn"], size: Some("large"), check: Check::SpeedupVsNaive(1.0) },
+    // Issue #14 (views): every size; the pattern fixes a permutation's view at compile time.
+    Target { groups: VIEWS, size: None, check: Check::ViewMaxNs(100.0) },
+    Target { groups: TRANSPOSES, size: None, check: Check::ViewVsNaive(1.5) },
+    Target { groups: VIEW_OTHERS, size: None, check: Check::ViewVsNaive(3.0) },
 ];
+
+/// The groups whose result can be a view of a standard-layout input.
+const VIEWS: &[&str] = &[
+    "nchw_to_nhwc",
+    "nhwc_to_nchw",
+    "transpose2d",
+    "flatten",
+    "head_split",
+    "repeat_channels",
+    "repeat_heads",
+];
+/// The view groups whose view depends on lengths or strides, not only on the pattern.
+const VIEW_OTHERS: &[&str] = &["flatten", "head_split", "repeat_channels", "repeat_heads"];
 
 impl Target {
     fn applies(&self, case: &Case, threads: usize) -> bool {
@@ -172,6 +196,8 @@ impl Check {
             Check::MaxNs(ns) => format!("einops <= {ns} ns per call"),
             Check::TwoThreads(f) => format!("einops-into 2 threads >= {f}x 1 thread"),
             Check::VsSgemm(f) => format!("einops >= {:.0}% of plain sgemm GFLOP/s", f * 100.0),
+            Check::ViewMaxNs(ns) => format!("einops-view <= {ns} ns per call, nothing copied"),
+            Check::ViewVsNaive(f) => format!("einops-view <= {f}x the ndarray-view time"),
         }
     }
 
@@ -215,6 +241,16 @@ impl Check {
             Check::VsSgemm(f) => {
                 let r = get(Impl::Matrixmultiply)?.median_ns / get(Impl::Einops)?.median_ns;
                 (r >= f, format!("{:.0}%", r * 100.0))
+            }
+            Check::ViewMaxNs(ns) => {
+                let view = get(Impl::EinopsView)?;
+                let copied = if view.materialised { ", COPIED" } else { "" };
+                let t = view.median_ns;
+                (t <= ns && !view.materialised, format!("{t:.0} ns{copied}"))
+            }
+            Check::ViewVsNaive(f) => {
+                let r = get(Impl::EinopsView)?.median_ns / get(Impl::NaiveView)?.median_ns;
+                (r <= f, format!("{r:.2}x"))
             }
         })
     }
@@ -388,6 +424,30 @@ impl Visit for Timer<'_> {
             let took = start.elapsed();
             drop(outputs);
             took
+        });
+        Measured {
+            median_ns,
+            materialised,
+            checksum,
+            scale,
+        }
+    }
+
+    fn call_view<'i, I, D: Dimension>(
+        self,
+        input: &'i I,
+        mut f: impl FnMut(&'i I) -> ArrayView<'i, f32, D>,
+    ) -> Measured {
+        let first = f(input);
+        let (checksum, scale) = common::checksum(&first);
+        // A view is not materialised when every element it reads lies in an input.
+        let materialised = !first.iter().all(|e| self.shares_input(e));
+        let median_ns = self.median(MAX_BATCH, |n| {
+            let start = Instant::now();
+            for _ in 0..n {
+                black_box(f(black_box(input)));
+            }
+            start.elapsed()
         });
         Measured {
             median_ns,
@@ -585,6 +645,12 @@ impl Visit for Probe {
         self,
         _: &Array<f32, DI>,
         _: impl FnMut(Array<f32, DI>) -> Array<f32, D>,
+    ) {
+    }
+    fn call_view<'i, I, D: Dimension>(
+        self,
+        _: &'i I,
+        _: impl FnMut(&'i I) -> ArrayView<'i, f32, D>,
     ) {
     }
     fn call_into<I, D: Dimension>(

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use common::{Case, Impl, Visit};
-use ndarray::{Array, Dimension};
+use ndarray::{Array, ArrayView, Dimension};
 
 const USAGE: &str = "usage: call_cost CASES_JSON CASE_ID IMPL CALLS
   IMPL: einops, einops-owned, einops-into, ndarray-naive, ndarray-naive-owned";
@@ -46,6 +46,16 @@ impl Visit for Repeat {
         // The clone is counted too: run the same job on `-owned` and plain to tell.
         for _ in 0..self.calls {
             black_box(f(input.clone()));
+        }
+    }
+
+    fn call_view<'i, I, D: Dimension>(
+        self,
+        input: &'i I,
+        mut f: impl FnMut(&'i I) -> ArrayView<'i, f32, D>,
+    ) {
+        for _ in 0..self.calls {
+            black_box(f(black_box(input)));
         }
     }
 

@@ -173,10 +173,14 @@ pub enum Impl {
     /// einsum groups: matrixmultiply's `sgemm` called directly on the same M, N, K per batch
     /// index, output allocation included.
     Matrixmultiply,
+    /// The `_view` macros on `&input`, where the result can be a view: nothing is copied.
+    EinopsView,
+    /// The same view written by hand with ndarray's own view calls.
+    NaiveView,
 }
 
 impl Impl {
-    pub const ALL: [Impl; 9] = [
+    pub const ALL: [Impl; 11] = [
         Impl::Einops,
         Impl::EinopsOwned,
         Impl::EinopsInto,
@@ -186,6 +190,8 @@ impl Impl {
         Impl::FreshMemcpy,
         Impl::Read,
         Impl::Matrixmultiply,
+        Impl::EinopsView,
+        Impl::NaiveView,
     ];
 
     pub fn name(self) -> &'static str {
@@ -199,6 +205,8 @@ impl Impl {
             Impl::FreshMemcpy => "fresh-memcpy",
             Impl::Read => "read",
             Impl::Matrixmultiply => "matrixmultiply",
+            Impl::EinopsView => "einops-view",
+            Impl::NaiveView => "ndarray-view",
         }
     }
 
@@ -231,6 +239,12 @@ pub trait Visit {
         self,
         input: &Array<f32, DI>,
         f: impl FnMut(Array<f32, DI>) -> Array<f32, D>,
+    ) -> Self::Out;
+    /// A job returning a view of `input` (nothing copied).
+    fn call_view<'i, I, D: Dimension>(
+        self,
+        input: &'i I,
+        f: impl FnMut(&'i I) -> ArrayView<'i, f32, D>,
     ) -> Self::Out;
     /// A job writing into `out`, an existing array of the output's shape.
     fn call_into<I, D: Dimension>(
@@ -274,6 +288,9 @@ pub fn run<V: Visit>(case: &Case, inputs: &[ArrayD<f32>], imp: Impl, v: V) -> Re
     use einops::{einsum, rearrange, reduce, repeat};
     if imp == Impl::EinopsInto {
         return into_job(case, inputs, v);
+    }
+    if matches!(imp, Impl::EinopsView | Impl::NaiveView) {
+        return view_job(case, inputs, imp, v);
     }
     let max = |a: &f32, b: &f32| a.max(*b);
     match case.group.as_str() {
@@ -643,6 +660,105 @@ fn pick<V: Visit, I, D: Dimension>(
     match imp {
         Impl::Einops => Ok(v.call(input, einops)),
         Impl::Naive => Ok(v.call(input, naive)),
+        _ => Err(Skip::NotApplicable),
+    }
+}
+
+/// The `einops-view` and `ndarray-view` jobs of the groups whose result can be a view of a
+/// standard-layout input.
+fn view_job<V: Visit>(
+    case: &Case,
+    inputs: &[ArrayD<f32>],
+    imp: Impl,
+    v: V,
+) -> Result<V::Out, Skip> {
+    use einops::{rearrange_view, repeat_view};
+    let einops = imp == Impl::EinopsView;
+    macro_rules! job {
+        ($rank:ty, |$x:ident| $einops:expr, |$y:ident| $naive:expr) => {{
+            let input = view::<$rank>(inputs, 0)?;
+            Ok(if einops {
+                v.call_view(&input, |$x| $einops)
+            } else {
+                v.call_view(&input, |$y| $naive)
+            })
+        }};
+    }
+    match case.group.as_str() {
+        "nchw_to_nhwc" => {
+            case.expect("b c h w -> b h w c", None)?;
+            job!(
+                Ix4,
+                |x| rearrange_view!(x, "b c h w -> b h w c").unwrap(),
+                |x| x.view().permuted_axes([0, 2, 3, 1])
+            )
+        }
+        "nhwc_to_nchw" => {
+            case.expect("b h w c -> b c h w", None)?;
+            job!(
+                Ix4,
+                |x| rearrange_view!(x, "b h w c -> b c h w").unwrap(),
+                |x| x.view().permuted_axes([0, 3, 1, 2])
+            )
+        }
+        "transpose2d" => {
+            case.expect("h w -> w h", None)?;
+            job!(Ix2, |x| rearrange_view!(x, "h w -> w h").unwrap(), |x| x
+                .t())
+        }
+        "flatten" => {
+            case.expect("b c h w -> b (c h w)", None)?;
+            job!(
+                Ix4,
+                |x| rearrange_view!(x, "b c h w -> b (c h w)").unwrap(),
+                |x| {
+                    let (b, c, h, w) = x.dim();
+                    x.view().into_shape_with_order((b, c * h * w)).unwrap()
+                }
+            )
+        }
+        "head_split" => {
+            case.expect("b t (h d) -> b h t d", None)?;
+            let heads = case.length("h")?;
+            job!(
+                Ix3,
+                |x| rearrange_view!(x, "b t (h d) -> b h t d", h = heads).unwrap(),
+                |x| {
+                    let (b, t, hd) = x.dim();
+                    let split = x
+                        .view()
+                        .into_shape_with_order((b, t, heads, hd / heads))
+                        .unwrap();
+                    split.permuted_axes([0, 2, 1, 3])
+                }
+            )
+        }
+        "repeat_channels" => {
+            case.expect("h w -> h w c", None)?;
+            let c = case.length("c")?;
+            job!(
+                Ix2,
+                |x| repeat_view!(x, "h w -> h w c", c = c).unwrap(),
+                |x| {
+                    let (h, w) = x.dim();
+                    x.broadcast((c, h, w)).unwrap().permuted_axes([1, 2, 0])
+                }
+            )
+        }
+        "repeat_heads" => {
+            case.expect("b t d -> b t r d", None)?;
+            let r = case.length("r")?;
+            job!(
+                Ix3,
+                |x| repeat_view!(x, "b t d -> b t r d", r = r).unwrap(),
+                |x| {
+                    let (b, t, d) = x.dim();
+                    x.broadcast((r, b, t, d))
+                        .unwrap()
+                        .permuted_axes([1, 2, 0, 3])
+                }
+            )
+        }
         _ => Err(Skip::NotApplicable),
     }
 }

@@ -24,7 +24,7 @@
 //! name stay visible to them. The call is written with tokens spanned at the pattern
 //! literal, so a rank or element-type error points at the pattern.
 
-use einops_pattern::{mentions_ellipsis, Operation, Recipe, Reduction};
+use einops_pattern::{mentions_ellipsis, Length, Operation, Recipe, Reduction, Slot, Term};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::LitStr;
@@ -87,10 +87,18 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
         (_, Target::ViewMut) => (quote!(view_mut_call), quote!(Rule, _)),
         (_, Target::Cow) => (quote!(cow_call), quote!(Rule, _)),
     };
+    // A view that only permutes axes is ndarray's own `permuted_axes`, settled here.
+    let permutation = permutation(recipe).filter(|_| target.is_view());
+    let (function, last) = match (permutation, target) {
+        (Some(order), Target::View) => (quote!(permuted_view_call), quote!(&[#(#order),*])),
+        (Some(order), Target::ViewMut) => (quote!(permuted_view_mut_call), quote!(&[#(#order),*])),
+        (Some(order), _) => (quote!(permuted_cow_call), quote!(&[#(#order),*])),
+        (None, _) => (function, quote!(&[#(#length_idents),*])),
+    };
     let invocation = quote_spanned! {call.pattern.span()=>
         use #private::#function as einops_call;
         type Rule = #rule;
-        einops_call::<#generics>(#output_binding #input_ident, &#recipe_ident, &[#(#length_idents),*])
+        einops_call::<#generics>(#output_binding #input_ident, &#recipe_ident, #last)
     };
     quote_spanned! {call.pattern.span()=>
         match (#output_expr #input, #(#length_exprs,)*) {
@@ -102,6 +110,31 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
             }
         }
     }
+}
+
+/// For a rearrange that only permutes named axes (no group, unit axis or ellipsis), the
+/// input axis of each output axis.
+fn permutation(recipe: &Recipe) -> Option<Vec<usize>> {
+    let single = |term: &Term| match term {
+        Term::Group(slots) => match slots[..] {
+            [Slot::Axis(id)] if recipe.axes[id].length == Length::Inferred => Some(id),
+            _ => None,
+        },
+        Term::Ellipsis => None,
+    };
+    if recipe.operation != Operation::Rearrange {
+        return None;
+    }
+    let input: Vec<usize> = recipe.input.iter().map(single).collect::<Option<_>>()?;
+    let output: Vec<usize> = recipe.output.iter().map(single).collect::<Option<_>>()?;
+    (input.len() == output.len())
+        .then(|| {
+            output
+                .iter()
+                .map(|id| input.iter().position(|i| i == id))
+                .collect()
+        })
+        .flatten()
 }
 
 /// A hygienic name located at the pattern, so errors about it point there: the caller's

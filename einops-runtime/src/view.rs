@@ -1,10 +1,16 @@
 //! rearrange and repeat as views of the input: the same solve as the copying forms, then
 //! the output's strides over the input's memory instead of a copy, or a `not_a_view` error.
 
-use ndarray::{ArrayBase, ArrayView, ArrayViewMut, Axis, Dimension, IxDyn, RawData, ShapeBuilder};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ndarray::{
+    ArrayBase, ArrayView, ArrayViewMut, Axis, Dimension, RawData, ShapeBuilder, StrideShape,
+};
 use smallvec::SmallVec;
 
 use crate::error::Error;
+use crate::memo::{self, Key, Memo, Plan};
 use crate::pattern::{group_text, Operation, Recipe, Term};
 use crate::solve::{solve, Context, INLINE};
 
@@ -66,82 +72,171 @@ fn output_group_text(recipe: &Recipe, dim: usize, dims: usize) -> String {
     "...".to_owned()
 }
 
-/// `recipe` (a rearrange or a repeat) as a read-only view of `x`'s elements.
-pub(crate) fn read_only<'a, A, D: Dimension>(
-    x: ArrayView<'a, A, D>,
-    recipe: &Recipe,
-    lengths: &[i128],
-) -> Result<ArrayView<'a, A, IxDyn>, Error> {
-    let layout = layout(recipe, x.shape(), x.strides(), lengths, size_of::<A>())?;
-    // SAFETY: the solve gives every elementary axis its stride in `x`, and an output index
-    // is a choice of elementary coordinates (a repeated axis has stride 0): its address is
-    // that of `x`'s element at the same coordinates, borrowed, shared, for `'a`.
-    Ok(unsafe { view(x.as_ptr(), &layout) })
+thread_local! {
+    static LAYOUTS: RefCell<Memo<Layout>> = const { RefCell::new(Memo::new()) };
 }
 
-/// The rearrange `recipe` as a mutable view of `x`'s elements.
-pub(crate) fn mutable<'a, A, D: Dimension>(
-    mut x: ArrayViewMut<'a, A, D>,
-    recipe: &Recipe,
+/// The layout of a call: remembered for a macro's call site and this input layout, or
+/// solved (and then remembered).
+fn remembered<A, D: Dimension>(
+    recipe: Plan<'_, Recipe>,
+    x: &ArrayView<'_, A, D>,
     lengths: &[i128],
-) -> Result<ArrayViewMut<'a, A, IxDyn>, Error> {
-    debug_assert_eq!(recipe.operation, Operation::Rearrange);
-    let layout = layout(recipe, x.shape(), x.strides(), lengths, size_of::<A>())?;
+) -> Result<Rc<Layout>, Error> {
+    let mut key = Key::new(recipe);
+    key.array(x.shape(), x.strides());
+    key.lengths(lengths);
+    // The element size bounds the output's size in bytes.
+    key.push(size_of::<A>());
+    if let Some(layout) = memo::recall(&LAYOUTS, &key) {
+        return Ok(layout);
+    }
+    let layout = layout(
+        recipe.plan(),
+        x.shape(),
+        x.strides(),
+        lengths,
+        size_of::<A>(),
+    )?;
+    Ok(memo::remember(&LAYOUTS, &key, layout))
+}
+
+/// `recipe` (a rearrange or a repeat) as a read-only view of `x`'s elements, of dimension
+/// type `O` (the caller's rank rule has checked the output's rank).
+pub(crate) fn read_only<'a, A, D: Dimension, O: Dimension>(
+    x: ArrayView<'a, A, D>,
+    recipe: Plan<'_, Recipe>,
+    lengths: &[i128],
+) -> Result<ArrayView<'a, A, O>, Error> {
+    let layout = remembered(recipe, &x, lengths)?;
+    let (low, shape) = lowest::<A, O>(x.as_ptr(), &layout);
+    // SAFETY: the solve gives every elementary axis its stride in `x`, and an output index
+    // is a choice of elementary coordinates (a repeated axis has stride 0): its address is
+    // that of `x`'s element at the same coordinates, borrowed, shared, for `'a`. ndarray
+    // wants non-negative strides from the lowest address; the negative axes are inverted
+    // back below.
+    let mut view = unsafe { ArrayView::from_shape_ptr(shape, low) };
+    invert_negative(&mut view, &layout);
+    Ok(view)
+}
+
+/// The rearrange `recipe` as a mutable view of `x`'s elements, of dimension type `O`.
+pub(crate) fn mutable<'a, A, D: Dimension, O: Dimension>(
+    mut x: ArrayViewMut<'a, A, D>,
+    recipe: Plan<'_, Recipe>,
+    lengths: &[i128],
+) -> Result<ArrayViewMut<'a, A, O>, Error> {
+    debug_assert_eq!(recipe.plan().operation, Operation::Rearrange);
+    let layout = remembered(recipe, &x.view(), lengths)?;
+    let (low, shape) = lowest::<A, O>(x.as_mut_ptr(), &layout);
     // SAFETY: as in `read_only`, with `x`'s elements borrowed mutably for `'a`. No two
     // indices share an element: a rearrange has no repeated axis, so its output indices
     // correspond one to one to `x`'s, whose elements are distinct (a mutable view does not
     // alias itself).
-    Ok(unsafe { view_mut(x.as_mut_ptr(), &layout) })
+    let mut view = unsafe { ArrayViewMut::from_shape_ptr(shape, low.cast_mut()) };
+    invert_negative(&mut view, &layout);
+    Ok(view)
 }
 
-/// A read-only view of `layout` over the elements `first` points at.
-///
-/// # Safety
-/// Every index of `layout` must address an element of one array that stays borrowed, not
-/// mutably, for `'a`: `first` plus the sum of index times stride.
-unsafe fn view<'a, A>(first: *const A, layout: &Layout) -> ArrayView<'a, A, IxDyn> {
-    let (low, abs) = lowest(first, layout);
-    // SAFETY: by the caller's promise, with ndarray's convention of non-negative strides
-    // from the lowest address; the negative axes are inverted back below.
-    let mut view = unsafe { ArrayView::from_shape_ptr(IxDyn(&layout.shape).strides(abs), low) };
-    invert_negative(&mut view, layout);
-    view
-}
-
-/// A mutable view of `layout` over the elements `first` points at.
-///
-/// # Safety
-/// As [`view`], with the array borrowed mutably for `'a`, and no two indices of `layout`
-/// addressing the same element.
-unsafe fn view_mut<'a, A>(first: *mut A, layout: &Layout) -> ArrayViewMut<'a, A, IxDyn> {
-    let (low, abs) = lowest(first, layout);
-    // SAFETY: as in `view`; the caller rules out aliasing.
-    let mut view =
-        unsafe { ArrayViewMut::from_shape_ptr(IxDyn(&layout.shape).strides(abs), low.cast_mut()) };
-    invert_negative(&mut view, layout);
-    view
-}
-
-/// The lowest address `layout` reaches from `first`, and its strides' magnitudes.
-fn lowest<A>(first: *const A, layout: &Layout) -> (*const A, IxDyn) {
+/// The lowest address `layout` reaches from `first`, and the layout's shape with its
+/// strides' magnitudes, as ndarray builds a view from them.
+fn lowest<A, O: Dimension>(first: *const A, layout: &Layout) -> (*const A, StrideShape<O>) {
+    let ndim = layout.shape.len();
+    assert!(
+        O::NDIM.is_none_or(|n| n == ndim),
+        "einops bug: the rank rule and the solve disagree on the output's rank"
+    );
     let empty = layout.shape.contains(&0);
+    let (mut shape, mut strides) = (O::zeros(ndim), O::zeros(ndim));
     let mut low = first;
-    let mut abs = IxDyn::zeros(layout.shape.len());
     for (axis, (&len, &stride)) in layout.shape.iter().zip(&layout.strides).enumerate() {
-        abs[axis] = stride.unsigned_abs();
+        shape[axis] = len;
+        strides[axis] = stride.unsigned_abs();
         if stride < 0 && !empty {
-            // wrapping: the caller promised the address is inside the array.
+            // Wrapping arithmetic: the address is inside the array (the callers' SAFETY).
             low = low.wrapping_offset(stride * (len as isize - 1));
         }
     }
-    (low, abs)
+    (low, shape.strides(strides))
 }
 
 /// Turns the axes `lowest` walked from the low end back to the layout's negative strides.
-fn invert_negative<S: RawData>(view: &mut ArrayBase<S, IxDyn>, layout: &Layout) {
+fn invert_negative<S: RawData, O: Dimension>(view: &mut ArrayBase<S, O>, layout: &Layout) {
     for (axis, &stride) in layout.strides.iter().enumerate() {
         if stride < 0 {
             view.invert_axis(Axis(axis));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{s, Array, Array2, ArrayD, IxDyn};
+
+    use super::*;
+
+    fn rearrange<'a, A, D: Dimension>(
+        x: ArrayView<'a, A, D>,
+        pattern: &str,
+    ) -> Result<ArrayView<'a, A, IxDyn>, Error> {
+        let recipe = Recipe::rearrange(pattern, &[]).unwrap();
+        read_only(x, Plan::Parsed(&recipe), &[])
+    }
+
+    /// The element offsets, from `first`, that `view` addresses in order.
+    fn offsets<A>(view: &ArrayView<'_, A, IxDyn>, first: *const A) -> Vec<isize> {
+        let size = size_of::<A>().max(1) as isize;
+        view.iter()
+            .map(|e| (e as *const A as isize - first as isize) / size)
+            .collect()
+    }
+
+    #[test]
+    fn negative_strides_start_at_the_same_first_element() {
+        let x = Array::from_shape_fn((3, 4), |(i, j)| i * 4 + j);
+        let reversed = x.slice(s![..;-1, ..;-2]);
+        let first = reversed.as_ptr();
+        let y = rearrange(reversed, "a b -> b a").unwrap();
+        assert_eq!(y.as_ptr(), first);
+        assert_eq!(y, reversed.t().into_dyn());
+        // Both axes reversed with nested strides merge into one reversed run.
+        let back = x.slice(s![..;-1, ..;-1]);
+        let flat = rearrange(back, "a b -> (a b)").unwrap();
+        assert_eq!(flat.strides(), [-1]);
+        assert_eq!(
+            offsets(&flat, back.as_ptr()),
+            (0..12).map(|k| -k).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn empty_and_zero_dimensional_inputs() {
+        let empty = Array2::<f64>::zeros((0, 3));
+        let y = rearrange(empty.view(), "a b -> (b a)").unwrap();
+        assert_eq!(y.shape(), [0]);
+        let scalar = ArrayD::from_elem(IxDyn(&[]), 7u8);
+        let y = rearrange(scalar.view(), " -> 1 ()").unwrap();
+        assert_eq!((y.shape(), y[[0, 0]]), (&[1, 1][..], 7));
+    }
+
+    #[test]
+    fn zero_sized_elements() {
+        let x = Array::from_elem((2, 3), ());
+        let y = rearrange(x.view(), "a b -> (b a)").unwrap_err();
+        assert_eq!(y.kind(), "not_a_view");
+        let y = rearrange(x.view(), "a b -> b a").unwrap();
+        assert_eq!(y.len(), 6);
+    }
+
+    #[test]
+    fn a_mutable_view_writes_every_element_once() {
+        let mut x = Array::from_elem((4, 6), 0u32);
+        let mut sliced = x.slice_mut(s![..;-1, 1..;2]);
+        let recipe = Recipe::rearrange("a (b c) -> c b a", &["c"]).unwrap();
+        let mut y: ArrayViewMut<'_, u32, IxDyn> =
+            mutable(sliced.view_mut(), Plan::Parsed(&recipe), &[1]).unwrap();
+        y.iter_mut().for_each(|e| *e += 1);
+        assert_eq!(sliced.iter().filter(|&&e| e == 1).count(), 12);
+        assert_eq!(x.iter().sum::<u32>(), 12);
     }
 }

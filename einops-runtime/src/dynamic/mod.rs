@@ -77,7 +77,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
-    view::read_only(x.view(), &recipe, &values)
+    view::read_only(x.view(), Plan::Parsed(&recipe), &values)
 }
 
 /// [`rearrange_view`] for writing: writes through the result land in `x`.
@@ -102,7 +102,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
-    view::mutable(x.view_mut(), &recipe, &values)
+    view::mutable(x.view_mut(), Plan::Parsed(&recipe), &values)
 }
 
 /// [`repeat`] as a read-only view of `x`: a new or repeated axis has stride 0, so every
@@ -130,7 +130,7 @@ where
 {
     let (names, values) = split(lengths);
     let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
-    view::read_only(x.view(), &recipe, &values)
+    view::read_only(x.view(), Plan::Parsed(&recipe), &values)
 }
 
 /// Reduces the axes missing on the right with `reduction` (`"sum"`, `"mean"`, `"min"`,

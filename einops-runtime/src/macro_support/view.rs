@@ -1,7 +1,9 @@
 //! `rearrange_view!`, `rearrange_view_mut!`, `repeat_view!` and `rearrange_cow!`: a site's
 //! recipe as a view of the input, typed by the rank rule.
 
-use ndarray::{Array, ArrayBase, ArrayView, ArrayViewMut, CowArray, Data, DataMut, Dimension};
+use ndarray::{
+    Array, ArrayBase, ArrayView, ArrayViewMut, CowArray, Data, DataMut, Dimension, RawData,
+};
 
 use crate::error::Error;
 use crate::input::Input;
@@ -80,12 +82,6 @@ pub type ViewMut<'a, R, I> =
 /// What `rearrange_cow!` returns.
 pub type Cow<'a, R, I> = CowArray<'a, <I as Viewable<'a>>::Elem, Out<R, <I as Viewable<'a>>::Dim>>;
 
-/// A view of dynamic rank in the dimension type the rank rule gives (it checked the rank).
-fn typed<V: ndarray::RawData, O: Dimension>(view: ArrayBase<V, ndarray::IxDyn>) -> ArrayBase<V, O> {
-    view.into_dimensionality()
-        .expect("the rank rule gives the output's rank")
-}
-
 /// `rearrange_view!` and `repeat_view!`.
 pub fn view<'a, R, I>(
     input: I,
@@ -96,7 +92,7 @@ where
     I: Viewable<'a>,
     R: RankRule<I::Dim>,
 {
-    view::read_only(input.elements(), site.plan()?, lengths).map(typed)
+    view::read_only(input.elements(), Plan::Site(site.plan()?), lengths)
 }
 
 /// `rearrange_view_mut!`.
@@ -109,7 +105,7 @@ where
     I: ViewableMut<'a>,
     R: RankRule<I::Dim>,
 {
-    view::mutable(input.elements_mut(), site.plan()?, lengths).map(typed)
+    view::mutable(input.elements_mut(), Plan::Site(site.plan()?), lengths)
 }
 
 /// `rearrange_cow!`: the view when one exists, else a copy.
@@ -125,8 +121,8 @@ where
 {
     let recipe = site.plan()?;
     let elements = input.elements();
-    match view::read_only(elements.clone(), recipe, lengths) {
-        Ok(view) => Ok(CowArray::from(typed::<_, Out<R, I::Dim>>(view))),
+    match view::read_only(elements.clone(), Plan::Site(recipe), lengths) {
+        Ok(view) => Ok(CowArray::from(view)),
         Err(Error::NotAView { .. }) => {
             let copy: Array<I::Elem, Out<R, I::Dim>> =
                 ops::rearrange(Input::Single(elements.into()), Plan::Site(recipe), lengths)?;
@@ -134,4 +130,81 @@ where
         }
         Err(err) => Err(err),
     }
+}
+
+/// The axes `order` as the dimension type `D`, when the input has that many.
+#[inline]
+fn axes<D: Dimension>(ndim: usize, order: &[usize]) -> Option<D> {
+    if ndim != order.len() {
+        return None;
+    }
+    let mut axes = D::zeros(ndim);
+    axes.slice_mut().copy_from_slice(order);
+    Some(axes)
+}
+
+/// An input of a rank the permutation cannot take: the general path reports it. Out of
+/// line, so that the permutation itself inlines into the caller.
+#[cold]
+#[inline(never)]
+fn wrong_rank<T>(general: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    general()
+}
+
+/// `rearrange_view!` of a pattern that only permutes axes: ndarray's `permuted_axes` with
+/// the order the macro settled (the general path reports a rank the pattern cannot take).
+#[inline]
+pub fn permuted_view<'a, R, I>(
+    input: I,
+    site: &'static Site<Recipe>,
+    order: &[usize],
+) -> Result<View<'a, R, I>, Error>
+where
+    I: Viewable<'a>,
+    R: RankRule<I::Dim>,
+{
+    let x = input.elements();
+    match axes::<I::Dim>(x.ndim(), order) {
+        Some(axes) => Ok(ranked(x.permuted_axes(axes))),
+        None => wrong_rank(|| view::read_only(x, Plan::Site(site.plan()?), &[])),
+    }
+}
+
+/// `rearrange_view_mut!` of a pattern that only permutes axes.
+#[inline]
+pub fn permuted_view_mut<'a, R, I>(
+    input: I,
+    site: &'static Site<Recipe>,
+    order: &[usize],
+) -> Result<ViewMut<'a, R, I>, Error>
+where
+    I: ViewableMut<'a>,
+    R: RankRule<I::Dim>,
+{
+    let x = input.elements_mut();
+    match axes::<I::Dim>(x.ndim(), order) {
+        Some(axes) => Ok(ranked(x.permuted_axes(axes))),
+        None => wrong_rank(|| view::mutable(x, Plan::Site(site.plan()?), &[])),
+    }
+}
+
+/// `rearrange_cow!` of a pattern that only permutes axes: always a view.
+pub fn permuted_cow<'a, R, I>(
+    input: I,
+    site: &'static Site<Recipe>,
+    order: &[usize],
+) -> Result<Cow<'a, R, I>, Error>
+where
+    I: Viewable<'a>,
+    R: RankRule<I::Dim>,
+{
+    permuted_view::<R, I>(input, site, order).map(CowArray::from)
+}
+
+/// A permuted array in the dimension type the rank rule gives: the same rank (for a
+/// permutation, the rule's output is the input's dimension type or `IxDyn`).
+#[inline]
+fn ranked<S: RawData, D: Dimension, O: Dimension>(x: ArrayBase<S, D>) -> ArrayBase<S, O> {
+    x.into_dimensionality()
+        .expect("a permutation keeps the rank, which the rank rule checked")
 }
