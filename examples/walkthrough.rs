@@ -15,7 +15,7 @@
 use std::error::Error;
 use std::fmt::Display;
 
-use einops::{dynamic, rearrange, reduce, repeat};
+use einops::{dynamic, einsum, rearrange, rearrange_view, reduce, repeat};
 use ndarray::{s, Array, ArrayBase, Axis, Data, Dimension, IntoDimension};
 
 /// Prints one step: a heading with the pattern, then the shape and the first values.
@@ -134,6 +134,27 @@ fn main() -> Result<(), Box<dyn Error>> {
     let merged = rearrange!(heads, "b h t d -> b t (h d)")?;
     show("merge heads", "b h t d -> b t (h d)", &merged);
     assert_eq!(merged, tokens);
+
+    // The same split as a view: nothing is copied, and einsum! reads the strided heads in
+    // place. q, k and v come from one projection, split into three views of it.
+    let qkv = arange((2, 3, 3 * 8)); // batch, time, (q k v) × heads × head size
+    let q = rearrange_view!(&qkv, "b t (three h d) -> three b h t d", three = 3, h = 2)?;
+    let (q, k, v) = (
+        q.index_axis(Axis(0), 0),
+        q.index_axis(Axis(0), 1),
+        q.index_axis(Axis(0), 2),
+    );
+    assert_eq!(q.as_ptr(), qkv.as_ptr(), "a view of qkv, not a copy");
+    let scores = einsum!(&q, &k, "b h i d, b h j d -> b h i j")?;
+    let mixed = einsum!(&scores, &v, "b h i j, b h j d -> b h i d")?;
+    let copied = rearrange!(&qkv, "b t (three h d) -> three b h t d", three = 3, h = 2)?;
+    let (cq, ck) = (copied.index_axis(Axis(0), 0), copied.index_axis(Axis(0), 1));
+    assert_eq!(scores, einsum!(&cq, &ck, "b h i d, b h j d -> b h i j")?);
+    show(
+        "attention on head views",
+        "b h i j, b h j d -> b h i d",
+        &mixed,
+    );
 
     println!("\n# Recurrent networks");
 

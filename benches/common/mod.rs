@@ -9,7 +9,9 @@
 use std::path::Path;
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{s, Array, Array3, Array4, ArrayD, ArrayView, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn};
+use ndarray::{
+    s, Array, Array3, Array4, ArrayBase, ArrayD, ArrayView, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn,
+};
 
 /// One entry of `cases.json`.
 #[derive(Clone, Debug)]
@@ -525,6 +527,22 @@ pub fn run<V: Visit>(case: &Case, inputs: &[ArrayD<f32>], imp: Impl, v: V) -> Re
                 },
             )
         }
+        "attention_views" => {
+            case.expect("b t (h d) -> b h t d", None)?;
+            let heads = case.length("h")?;
+            let qkv = [
+                view::<Ix3>(inputs, 0)?,
+                view::<Ix3>(inputs, 1)?,
+                view::<Ix3>(inputs, 2)?,
+            ];
+            match imp {
+                Impl::Einops => Ok(v.call(&qkv, |[q, k, v]| {
+                    let split = |x| rearrange!(x, "b t (h d) -> b h t d", h = heads).unwrap();
+                    attention(&split(q), &split(k), &split(v))
+                })),
+                _ => Err(Skip::NotApplicable),
+            }
+        }
         "einsum_gram" => {
             case.expect("b c h w, b d h w -> b c d", None)?;
             let operands = (view::<Ix4>(inputs, 0)?, view::<Ix4>(inputs, 1)?);
@@ -759,8 +777,35 @@ fn view_job<V: Visit>(
                 }
             )
         }
+        "attention_views" => {
+            case.expect("b t (h d) -> b h t d", None)?;
+            let heads = case.length("h")?;
+            let qkv = [
+                view::<Ix3>(inputs, 0)?,
+                view::<Ix3>(inputs, 1)?,
+                view::<Ix3>(inputs, 2)?,
+            ];
+            match imp {
+                Impl::EinopsView => Ok(v.call(&qkv, |[q, k, v]| {
+                    let split = |x| rearrange_view!(x, "b t (h d) -> b h t d", h = heads).unwrap();
+                    attention(&split(q), &split(k), &split(v))
+                })),
+                _ => Err(Skip::NotApplicable),
+            }
+        }
         _ => Err(Skip::NotApplicable),
     }
+}
+
+/// Attention of heads `q`, `k`, `v` (`b h t d`): `softmax` left out, the two products only.
+fn attention<S: ndarray::Data<Elem = f32>>(
+    q: &ArrayBase<S, Ix4>,
+    k: &ArrayBase<S, Ix4>,
+    v: &ArrayBase<S, Ix4>,
+) -> Array<f32, Ix4> {
+    use einops::einsum;
+    let scores = einsum!(q, k, "b h i d, b h j d -> b h i j").unwrap();
+    einsum!(&scores, v, "b h i j, b h j d -> b h i d").unwrap()
 }
 
 /// The `einops-into` job of a group.
@@ -907,6 +952,8 @@ fn into_job<V: Visit>(case: &Case, inputs: &[ArrayD<f32>], v: V) -> Result<V::Ou
                 einsum_into!(&mut *out, q, k, "b h i d, b h j d -> b h i j").unwrap()
             }))
         }
+        // Its output is the einsums' result; the `_into` forms are not what it compares.
+        "attention_views" => Err(Skip::NotApplicable),
         _ => Err(Skip::UnknownGroup),
     }
 }
