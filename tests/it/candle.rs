@@ -486,3 +486,43 @@ fn candle_einmix_parameters_of_another_shape_are_backend_errors() {
         "{err}"
     );
 }
+
+/// A permutation or a split on a tensor is candle's own view: the result shares the input's
+/// storage layout (not contiguous after a permutation), with the same values as a copy.
+#[test]
+fn candle_permutations_and_splits_stay_views() {
+    let x = arange(&[2, 3, 4, 5], DType::F32);
+    let nhwc = rearrange!(&x, "b c h w -> b h w c").unwrap();
+    assert!(
+        !nhwc.is_contiguous(),
+        "a permutation should be candle's permuted view"
+    );
+    assert_eq!(
+        nhwc.contiguous()
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap(),
+        x.permute((0, 2, 3, 1))
+            .unwrap()
+            .contiguous()
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap()
+    );
+    let heads = rearrange!(
+        &x.reshape((2, 3, 20)).unwrap(),
+        "b t (h d) -> b h t d",
+        h = 4
+    )
+    .unwrap();
+    assert!(
+        !heads.is_contiguous(),
+        "a split then permutation should stay a view"
+    );
+    let split = rearrange!(&x, "b c h (w two) -> b c h w two", two = 1).unwrap();
+    assert!(split.is_contiguous());
+}

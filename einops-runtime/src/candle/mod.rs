@@ -9,6 +9,12 @@
 //! [`dynamic::candle`](crate::dynamic::candle) call, one per operation, taking a plan and
 //! the length values, for layers that hold a plan of their own.
 //!
+//! - What copies: a rearrange that only splits axes, permutes them, or adds or removes unit
+//!   axes returns candle's own view of a contiguous input (a permutation is not
+//!   contiguous afterwards); merging axes that a permutation moved apart copies (candle's
+//!   `reshape` of a non-contiguous tensor), and so does every reshape of a non-contiguous
+//!   input. A repeat is candle's `broadcast_as`, a view until something makes it
+//!   contiguous. The `_view` macros are for ndarray arrays.
 //! - `prod`: candle has no product reduction, so the reduced axes are multiplied in
 //!   halves, `log2(n)` elementwise products.
 //! - `any` / `all`: `x != 0`, then the maximum / minimum, converted back to the input's
@@ -123,7 +129,7 @@ pub fn apply(input: &Tensor, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor
         |ids: &[usize]| -> Vec<usize> { ids.iter().map(|&id| solution.lengths[id]).collect() };
 
     let mut ids = elementary(&recipe.input, ellipsis.clone());
-    let mut x = input.reshape(lengths_of(&ids)).map_err(fail())?;
+    let mut x = reshaped(input, &lengths_of(&ids)).map_err(fail())?;
     if let Some(reduction) = reduction {
         let reduced = &solution.reduced_ids;
         let kept: Vec<usize> = ids
@@ -156,10 +162,23 @@ pub fn apply(input: &Tensor, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor
         })
         .collect();
     permuted(&x, &positions(&ids, present.iter()))
-        .and_then(|x| x.reshape(with_units))
-        .and_then(|x| x.broadcast_as(lengths_of(&output)))
-        .and_then(|x| x.reshape(&solution.shape[..]))
+        .and_then(|x| reshaped(&x, &with_units))
+        .and_then(|x| match x.dims() == lengths_of(&output) {
+            true => Ok(x),
+            false => x.broadcast_as(lengths_of(&output)),
+        })
+        .and_then(|x| reshaped(&x, &solution.shape))
         .map_err(fail())
+}
+
+/// `x` reshaped to `shape`, left as it is when it has that shape already: candle copies a
+/// tensor that is not contiguous on every reshape, so a permuted view stays a view only if
+/// nothing reshapes it.
+fn reshaped(x: &Tensor, shape: &[usize]) -> candle_core::Result<Tensor> {
+    match x.dims() == shape {
+        true => Ok(x.clone()),
+        false => x.reshape(shape),
+    }
 }
 
 /// Where each of `wanted` is in `ids`.
