@@ -527,22 +527,7 @@ pub fn run<V: Visit>(case: &Case, inputs: &[ArrayD<f32>], imp: Impl, v: V) -> Re
                 },
             )
         }
-        "attention_views" => {
-            case.expect("b t (h d) -> b h t d", None)?;
-            let heads = case.length("h")?;
-            let qkv = [
-                view::<Ix3>(inputs, 0)?,
-                view::<Ix3>(inputs, 1)?,
-                view::<Ix3>(inputs, 2)?,
-            ];
-            match imp {
-                Impl::Einops => Ok(v.call(&qkv, |[q, k, v]| {
-                    let split = |x| rearrange!(x, "b t (h d) -> b h t d", h = heads).unwrap();
-                    attention(&split(q), &split(k), &split(v))
-                })),
-                _ => Err(Skip::NotApplicable),
-            }
-        }
+        "attention_views" => attention_job(case, inputs, imp, v),
         "einsum_gram" => {
             case.expect("b c h w, b d h w -> b c d", None)?;
             let operands = (view::<Ix4>(inputs, 0)?, view::<Ix4>(inputs, 1)?);
@@ -777,22 +762,36 @@ fn view_job<V: Visit>(
                 }
             )
         }
-        "attention_views" => {
-            case.expect("b t (h d) -> b h t d", None)?;
-            let heads = case.length("h")?;
-            let qkv = [
-                view::<Ix3>(inputs, 0)?,
-                view::<Ix3>(inputs, 1)?,
-                view::<Ix3>(inputs, 2)?,
-            ];
-            match imp {
-                Impl::EinopsView => Ok(v.call(&qkv, |[q, k, v]| {
-                    let split = |x| rearrange_view!(x, "b t (h d) -> b h t d", h = heads).unwrap();
-                    attention(&split(q), &split(k), &split(v))
-                })),
-                _ => Err(Skip::NotApplicable),
-            }
-        }
+        "attention_views" => attention_job(case, inputs, imp, v),
+        _ => Err(Skip::NotApplicable),
+    }
+}
+
+/// Attention with q, k and v split into heads as copies (`einops`) or as views
+/// (`einops-view`), then the two einsums.
+fn attention_job<V: Visit>(
+    case: &Case,
+    inputs: &[ArrayD<f32>],
+    imp: Impl,
+    v: V,
+) -> Result<V::Out, Skip> {
+    use einops::{rearrange, rearrange_view};
+    case.expect("b t (h d) -> b h t d", None)?;
+    let heads = case.length("h")?;
+    let qkv = [
+        view::<Ix3>(inputs, 0)?,
+        view::<Ix3>(inputs, 1)?,
+        view::<Ix3>(inputs, 2)?,
+    ];
+    match imp {
+        Impl::Einops => Ok(v.call(&qkv, |[q, k, v]| {
+            let split = |x| rearrange!(x, "b t (h d) -> b h t d", h = heads).unwrap();
+            attention(&split(q), &split(k), &split(v))
+        })),
+        Impl::EinopsView => Ok(v.call(&qkv, |[q, k, v]| {
+            let split = |x| rearrange_view!(x, "b t (h d) -> b h t d", h = heads).unwrap();
+            attention(&split(q), &split(k), &split(v))
+        })),
         _ => Err(Skip::NotApplicable),
     }
 }

@@ -87,18 +87,19 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
         (_, Target::ViewMut) => (quote!(view_mut_call), quote!(Rule, _)),
         (_, Target::Cow) => (quote!(cow_call), quote!(Rule, _)),
     };
-    // A view that only permutes axes is ndarray's own `permuted_axes`, settled here.
-    let permutation = permutation(recipe).filter(|_| target.is_view());
-    let (function, last) = match (permutation, target) {
-        (Some(order), Target::View) => (quote!(permuted_view_call), quote!(&[#(#order),*])),
-        (Some(order), Target::ViewMut) => (quote!(permuted_view_mut_call), quote!(&[#(#order),*])),
-        (Some(order), _) => (quote!(permuted_cow_call), quote!(&[#(#order),*])),
-        (None, _) => (function, quote!(&[#(#length_idents),*])),
+    // A view that only permutes axes is ndarray's own `permuted_axes`, with the order
+    // settled here.
+    let order = match permutation(recipe).filter(|_| target.is_view()) {
+        Some(order) => quote!(, &[#(#order),*]),
+        None if target.is_view() => quote!(, &[]),
+        None => quote!(),
     };
     let invocation = quote_spanned! {call.pattern.span()=>
         use #private::#function as einops_call;
         type Rule = #rule;
-        einops_call::<#generics>(#output_binding #input_ident, &#recipe_ident, #last)
+        einops_call::<#generics>(
+            #output_binding #input_ident, &#recipe_ident, &[#(#length_idents),*] #order
+        )
     };
     quote_spanned! {call.pattern.span()=>
         match (#output_expr #input, #(#length_exprs,)*) {

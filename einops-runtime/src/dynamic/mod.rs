@@ -75,9 +75,7 @@ where
     S: Data<Elem = A>,
     D: Dimension,
 {
-    let (names, values) = split(lengths);
-    let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
-    view::read_only(x.view(), Plan::Parsed(&recipe), &values)
+    read_only_view(x.view(), Operation::Rearrange, pattern, lengths)
 }
 
 /// [`rearrange_view`] for writing: writes through the result land in `x`.
@@ -128,9 +126,19 @@ where
     S: Data<Elem = A>,
     D: Dimension,
 {
+    read_only_view(x.view(), Operation::Repeat, pattern, lengths)
+}
+
+/// `pattern` parsed for `operation` (a rearrange or a repeat) as a view of `x`.
+fn read_only_view<'a, A, D: Dimension>(
+    x: ArrayView<'a, A, D>,
+    operation: Operation,
+    pattern: &str,
+    lengths: Lengths<'_>,
+) -> Result<ArrayView<'a, A, IxDyn>, Error> {
     let (names, values) = split(lengths);
-    let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
-    view::read_only(x.view(), Plan::Parsed(&recipe), &values)
+    let recipe = Recipe::new(operation, pattern, &names)?;
+    view::read_only(x, Plan::Parsed(&recipe), &values)
 }
 
 /// Reduces the axes missing on the right with `reduction` (`"sum"`, `"mean"`, `"min"`,

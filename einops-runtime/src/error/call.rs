@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::detail::separated;
 use crate::pattern::{Operation, PackOperation, ShapeOperation};
 
 /// The operation a failing call ran.
@@ -162,12 +163,15 @@ struct Shapes<'s>(&'s [Vec<usize>]);
 
 impl fmt::Display for Shapes<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, shape) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{shape:?}")?;
-        }
-        Ok(())
+        separated(f, self.0.iter().map(|shape| Shape(shape)))
+    }
+}
+
+/// A shape as `Debug` writes it: `[2, 3]`.
+struct Shape<'s>(&'s [usize]);
+
+impl fmt::Display for Shape<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0)
     }
 }

@@ -135,17 +135,26 @@ pub(crate) struct PartialShape<'s>(pub &'s [Option<usize>]);
 
 impl fmt::Display for PartialShape<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[")?;
-        for (i, dim) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            match dim {
-                Some(len) => write!(f, "{len}")?,
-                None => f.write_str("?")?,
-            }
+        let dims = self.0.iter().map(|dim| match dim {
+            Some(len) => Dim::Known(*len),
+            None => Dim::Unknown,
+        });
+        bracketed(f, dims)
+    }
+}
+
+/// One dimension of a [`PartialShape`].
+enum Dim {
+    Known(usize),
+    Unknown,
+}
+
+impl fmt::Display for Dim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dim::Known(len) => write!(f, "{len}"),
+            Dim::Unknown => f.write_str("?"),
         }
-        f.write_str("]")
     }
 }
 
@@ -154,14 +163,7 @@ pub(crate) struct PartialShapes<'s>(pub &'s [Vec<Option<usize>>]);
 
 impl fmt::Display for PartialShapes<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[")?;
-        for (i, shape) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            PartialShape(shape).fmt(f)?;
-        }
-        f.write_str("]")
+        bracketed(f, self.0.iter().map(|shape| PartialShape(shape)))
     }
 }
 
@@ -170,12 +172,30 @@ pub(crate) struct Listed<'s, T>(pub &'s [T]);
 
 impl<T: fmt::Display> fmt::Display for Listed<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, item) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            item.fmt(f)?;
-        }
-        Ok(())
+        separated(f, self.0)
     }
+}
+
+/// Writes `items` separated by commas.
+pub(crate) fn separated<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    items: impl IntoIterator<Item = T>,
+) -> fmt::Result {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        item.fmt(f)?;
+    }
+    Ok(())
+}
+
+/// Writes `items` separated by commas, in brackets.
+fn bracketed<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    items: impl IntoIterator<Item = T>,
+) -> fmt::Result {
+    f.write_str("[")?;
+    separated(f, items)?;
+    f.write_str("]")
 }

@@ -23,9 +23,7 @@ use crate::shape::{self, HasShape};
 pub use crate::site::Site;
 
 pub use self::einsum::{einsum, einsum_broadcast, einsum_into, einsum_operand, einsum_view};
-pub use self::view::{
-    cow, permuted_cow, permuted_view, permuted_view_mut, view, view_mut, Viewable, ViewableMut,
-};
+pub use self::view::{cow, view, view_mut, Viewable, ViewableMut};
 pub use crate::einsum::Strided;
 pub use crate::rank::einsum as einsum_rank;
 

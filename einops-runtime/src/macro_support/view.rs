@@ -54,12 +54,22 @@ impl<'a, A: 'a, S: DataMut<Elem = A>, D: Dimension> Sealed<sealed::View>
     for &'a mut ArrayBase<S, D>
 {
 }
+impl<'a, A: 'a, D: Dimension> Sealed<sealed::View> for ArrayView<'a, A, D> {}
 
 impl<'a, A: 'a, S: Data<Elem = A>, D: Dimension> Viewable<'a> for &'a ArrayBase<S, D> {
     type Elem = A;
     type Dim = D;
     fn elements(self) -> ArrayView<'a, A, D> {
         self.view()
+    }
+}
+
+/// A view by value borrows what it views: its own lifetime is the result's.
+impl<'a, A: 'a, D: Dimension> Viewable<'a> for ArrayView<'a, A, D> {
+    type Elem = A;
+    type Dim = D;
+    fn elements(self) -> ArrayView<'a, A, D> {
+        self
     }
 }
 
@@ -82,81 +92,14 @@ pub type ViewMut<'a, R, I> =
 /// What `rearrange_cow!` returns.
 pub type Cow<'a, R, I> = CowArray<'a, <I as Viewable<'a>>::Elem, Out<R, <I as Viewable<'a>>::Dim>>;
 
-/// `rearrange_view!` and `repeat_view!`.
+/// `rearrange_view!` and `repeat_view!`. `order` is empty, or the input axis of each
+/// output axis when the macro found the pattern to be a permutation: then it is ndarray's
+/// `permuted_axes`, inlined into the caller.
+#[inline]
 pub fn view<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
-) -> Result<View<'a, R, I>, Error>
-where
-    I: Viewable<'a>,
-    R: RankRule<I::Dim>,
-{
-    view::read_only(input.elements(), Plan::Site(site.plan()?), lengths)
-}
-
-/// `rearrange_view_mut!`.
-pub fn view_mut<'a, R, I>(
-    input: I,
-    site: &'static Site<Recipe>,
-    lengths: &[i128],
-) -> Result<ViewMut<'a, R, I>, Error>
-where
-    I: ViewableMut<'a>,
-    R: RankRule<I::Dim>,
-{
-    view::mutable(input.elements_mut(), Plan::Site(site.plan()?), lengths)
-}
-
-/// `rearrange_cow!`: the view when one exists, else a copy.
-pub fn cow<'a, R, I>(
-    input: I,
-    site: &'static Site<Recipe>,
-    lengths: &[i128],
-) -> Result<Cow<'a, R, I>, Error>
-where
-    I: Viewable<'a>,
-    I::Elem: Clone,
-    R: RankRule<I::Dim>,
-{
-    let recipe = site.plan()?;
-    let elements = input.elements();
-    match view::read_only(elements.clone(), Plan::Site(recipe), lengths) {
-        Ok(view) => Ok(CowArray::from(view)),
-        Err(Error::NotAView { .. }) => {
-            let copy: Array<I::Elem, Out<R, I::Dim>> =
-                ops::rearrange(Input::Single(elements.into()), Plan::Site(recipe), lengths)?;
-            Ok(CowArray::from(copy))
-        }
-        Err(err) => Err(err),
-    }
-}
-
-/// The axes `order` as the dimension type `D`, when the input has that many.
-#[inline]
-fn axes<D: Dimension>(ndim: usize, order: &[usize]) -> Option<D> {
-    if ndim != order.len() {
-        return None;
-    }
-    let mut axes = D::zeros(ndim);
-    axes.slice_mut().copy_from_slice(order);
-    Some(axes)
-}
-
-/// An input of a rank the permutation cannot take: the general path reports it. Out of
-/// line, so that the permutation itself inlines into the caller.
-#[cold]
-#[inline(never)]
-fn wrong_rank<T>(general: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    general()
-}
-
-/// `rearrange_view!` of a pattern that only permutes axes: ndarray's `permuted_axes` with
-/// the order the macro settled (the general path reports a rank the pattern cannot take).
-#[inline]
-pub fn permuted_view<'a, R, I>(
-    input: I,
-    site: &'static Site<Recipe>,
     order: &[usize],
 ) -> Result<View<'a, R, I>, Error>
 where
@@ -166,15 +109,16 @@ where
     let x = input.elements();
     match axes::<I::Dim>(x.ndim(), order) {
         Some(axes) => Ok(ranked(x.permuted_axes(axes))),
-        None => wrong_rank(|| view::read_only(x, Plan::Site(site.plan()?), &[])),
+        None => view::read_only(x, Plan::Site(site.plan()?), lengths),
     }
 }
 
-/// `rearrange_view_mut!` of a pattern that only permutes axes.
+/// `rearrange_view_mut!`; `order` as for [`view`].
 #[inline]
-pub fn permuted_view_mut<'a, R, I>(
+pub fn view_mut<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
+    lengths: &[i128],
     order: &[usize],
 ) -> Result<ViewMut<'a, R, I>, Error>
 where
@@ -184,21 +128,45 @@ where
     let x = input.elements_mut();
     match axes::<I::Dim>(x.ndim(), order) {
         Some(axes) => Ok(ranked(x.permuted_axes(axes))),
-        None => wrong_rank(|| view::mutable(x, Plan::Site(site.plan()?), &[])),
+        None => view::mutable(x, Plan::Site(site.plan()?), lengths),
     }
 }
 
-/// `rearrange_cow!` of a pattern that only permutes axes: always a view.
-pub fn permuted_cow<'a, R, I>(
+/// `rearrange_cow!`: the view when one exists, else a copy; `order` as for [`view`].
+pub fn cow<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
+    lengths: &[i128],
     order: &[usize],
 ) -> Result<Cow<'a, R, I>, Error>
 where
     I: Viewable<'a>,
+    I::Elem: Clone,
     R: RankRule<I::Dim>,
 {
-    permuted_view::<R, I>(input, site, order).map(CowArray::from)
+    let elements = input.elements();
+    match view::<R, _>(elements.clone(), site, lengths, order) {
+        Ok(view) => Ok(CowArray::from(view)),
+        Err(Error::NotAView { .. }) => {
+            let recipe = Plan::Site(site.plan()?);
+            let copy: Array<I::Elem, Out<R, I::Dim>> =
+                ops::rearrange(Input::Single(elements.into()), recipe, lengths)?;
+            Ok(CowArray::from(copy))
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// The axes `order` as the dimension type `D`: `None` for no order, or an input of
+/// another rank (whose error the general path reports).
+#[inline]
+fn axes<D: Dimension>(ndim: usize, order: &[usize]) -> Option<D> {
+    if order.is_empty() || ndim != order.len() {
+        return None;
+    }
+    let mut axes = D::zeros(ndim);
+    axes.slice_mut().copy_from_slice(order);
+    Some(axes)
 }
 
 /// A permuted array in the dimension type the rank rule gives: the same rank (for a
