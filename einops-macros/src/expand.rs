@@ -87,18 +87,35 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
         (_, Target::ViewMut) => (quote!(view_mut_call), quote!(Rule, _)),
         (_, Target::Cow) => (quote!(cow_call), quote!(Rule, _)),
     };
-    // A view that only permutes axes is ndarray's own `permuted_axes`, with the order
-    // settled here.
-    let order = match permutation(recipe).filter(|_| target.is_view()) {
-        Some(order) => quote!(, &[#(#order),*]),
-        None if target.is_view() => quote!(, &[]),
+    // What the pattern settles of a view: a permutation's order, or each output
+    // dimension's sources.
+    let settled = match settled(recipe).filter(|_| target.is_view()) {
+        Some(dims) => {
+            let order: Vec<isize> = dims
+                .iter()
+                .map(|sources| match sources[..] {
+                    [source] if source >= 0 => source,
+                    _ => -1,
+                })
+                .collect();
+            let order = match order.contains(&-1) {
+                true => quote!(&[]),
+                false => {
+                    let order = order.iter().map(|&d| d as usize);
+                    quote!(&[#(#order),*])
+                }
+            };
+            let dims = dims.iter().map(|sources| quote!(&[#(#sources),*]));
+            quote!(, #order, &[#(#dims),*])
+        }
+        None if target.is_view() => quote!(, &[], &[]),
         None => quote!(),
     };
     let invocation = quote_spanned! {call.pattern.span()=>
         use #private::#function as einops_call;
         type Rule = #rule;
         einops_call::<#generics>(
-            #output_binding #input_ident, &#recipe_ident, &[#(#length_idents),*] #order
+            #output_binding #input_ident, &#recipe_ident, &[#(#length_idents),*] #settled
         )
     };
     quote_spanned! {call.pattern.span()=>
@@ -113,9 +130,11 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
     }
 }
 
-/// For a rearrange that only permutes named axes (no group, unit axis or ellipsis), the
-/// input axis of each output axis.
-fn permutation(recipe: &Recipe) -> Option<Vec<usize>> {
+/// For a pattern whose input names one axis per dimension (no group, unit axis or
+/// ellipsis): each output dimension's sources, an input dimension or `-1 - k` for a new axis
+/// of given length `k` (a repeat's). The view's layout then follows from the input's strides
+/// without solving the pattern.
+fn settled(recipe: &Recipe) -> Option<Vec<Vec<isize>>> {
     let single = |term: &Term| match term {
         Term::Group(slots) => match slots[..] {
             [Slot::Axis(id)] if recipe.axes[id].length == Length::Inferred => Some(id),
@@ -123,19 +142,31 @@ fn permutation(recipe: &Recipe) -> Option<Vec<usize>> {
         },
         Term::Ellipsis => None,
     };
-    if recipe.operation != Operation::Rearrange {
-        return None;
-    }
     let input: Vec<usize> = recipe.input.iter().map(single).collect::<Option<_>>()?;
-    let output: Vec<usize> = recipe.output.iter().map(single).collect::<Option<_>>()?;
-    (input.len() == output.len())
-        .then(|| {
-            output
+    let source = |slot: &Slot| match *slot {
+        Slot::Axis(id) => match recipe.axes[id].length {
+            Length::Fixed(1) => Some(None),
+            Length::Given(k) if !recipe.axes[id].in_input => Some(Some(-1 - k as isize)),
+            Length::Inferred => input
                 .iter()
-                .map(|id| input.iter().position(|i| i == id))
-                .collect()
+                .position(|&i| i == id)
+                .map(|d| Some(d as isize)),
+            _ => None,
+        },
+        Slot::Ellipsis => None,
+    };
+    recipe
+        .output
+        .iter()
+        .map(|term| match term {
+            Term::Group(slots) => slots
+                .iter()
+                .map(source)
+                .collect::<Option<Vec<Option<isize>>>>()
+                .map(|sources| sources.into_iter().flatten().collect()),
+            Term::Ellipsis => None,
         })
-        .flatten()
+        .collect()
 }
 
 /// A hygienic name located at the pattern, so errors about it point there: the caller's

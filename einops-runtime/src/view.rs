@@ -101,6 +101,100 @@ fn remembered<A, D: Dimension>(
     Ok(memo::remember(&LAYOUTS, &key, layout))
 }
 
+/// The layout a macro settled from the pattern: output dimension `k` is `settled[k]`, a
+/// list of sources, each an input dimension (`i >= 0`) or a new axis whose length is
+/// `lengths[-1 - i]`. Empty when the macro settled nothing.
+pub(crate) type Settled<'s> = &'s [&'s [isize]];
+
+/// The shape and (non-negative) strides of dimension type `O` that `settled` gives for an
+/// input of this shape and strides, when it holds: every input dimension used once, new
+/// axes only if `repeats`, merged dimensions evenly spaced, no negative stride, valid
+/// lengths and a non-empty output. Otherwise `None`, and the general path decides (and
+/// names what is wrong).
+#[inline]
+fn settled_dims<O: Dimension>(
+    shape: &[usize],
+    strides: &[isize],
+    settled: Settled<'_>,
+    lengths: &[i128],
+    repeats: bool,
+) -> Option<(O, O)> {
+    let ndim = settled.len();
+    if ndim == 0 || O::NDIM.is_some_and(|n| n != ndim) || shape.len() >= 64 {
+        return None;
+    }
+    let (mut out_shape, mut out_strides) = (O::zeros(ndim), O::zeros(ndim));
+    let mut used = 0u64;
+    let mut elements = 1usize;
+    for (k, sources) in settled.iter().enumerate() {
+        let (mut len, mut stride) = (1usize, 0usize);
+        // The span of the sources inside this one, which an outer source must step by.
+        let mut span = None;
+        for &source in sources.iter().rev() {
+            let (l, s) = if source >= 0 {
+                let dim = source as usize;
+                let s = usize::try_from(*strides.get(dim)?).ok()?;
+                if used >> dim & 1 == 1 {
+                    return None;
+                }
+                used |= 1 << dim;
+                (shape[dim], s)
+            } else if repeats {
+                let value = *lengths.get((-1 - source) as usize)?;
+                (usize::try_from(value).ok()?, 0)
+            } else {
+                return None;
+            };
+            len = len.checked_mul(l)?;
+            if l != 1 {
+                match span {
+                    Some(span) if span != s => return None,
+                    Some(_) => {}
+                    None => stride = s,
+                }
+                span = Some(s.checked_mul(l)?);
+            }
+        }
+        elements = elements.checked_mul(len)?;
+        out_shape[k] = len;
+        out_strides[k] = if len <= 1 { 0 } else { stride };
+    }
+    let fits = elements > 0 && isize::try_from(elements).is_ok();
+    (fits && used == (1 << shape.len()) - 1).then_some((out_shape, out_strides))
+}
+
+/// The read-only view `settled` gives of `x`, when it holds (see [`settled_dims`]).
+#[inline]
+pub(crate) fn settled_shared<'a, A, D: Dimension, O: Dimension>(
+    x: &ArrayView<'a, A, D>,
+    settled: Settled<'_>,
+    lengths: &[i128],
+) -> Option<ArrayView<'a, A, O>> {
+    // A read-only view may repeat (only a repeat's macro settles new axes).
+    let (shape, strides) = settled_dims::<O>(x.shape(), x.strides(), settled, lengths, true)?;
+    // SAFETY: every index is a choice of an index in each input dimension (a new axis has
+    // stride 0, merged dimensions are evenly spaced), so its address, from `x`'s first
+    // element (the lowest, as no stride is negative), is that of `x`'s element at those
+    // indices, borrowed, shared, for `'a`.
+    Some(unsafe { ArrayView::from_shape_ptr(shape.strides(strides), x.as_ptr()) })
+}
+
+/// The mutable view `settled` gives of `x` (a rearrange's: no new axis), or `x` back.
+#[inline]
+pub(crate) fn settled_exclusive<'a, A, D: Dimension, O: Dimension>(
+    mut x: ArrayViewMut<'a, A, D>,
+    settled: Settled<'_>,
+) -> Result<ArrayViewMut<'a, A, O>, ArrayViewMut<'a, A, D>> {
+    let Some((shape, strides)) = settled_dims::<O>(x.shape(), x.strides(), settled, &[], false)
+    else {
+        return Err(x);
+    };
+    // SAFETY: as in `settled_shared`, with `x`'s elements borrowed mutably for `'a`. Every
+    // input dimension is used once and no axis is new, so the output's indices correspond
+    // one to one to `x`'s, whose elements are distinct.
+    Ok(unsafe { ArrayViewMut::from_shape_ptr(shape.strides(strides), x.as_mut_ptr()) })
+}
+
 /// `recipe` (a rearrange or a repeat) as a read-only view of `x`'s elements, of dimension
 /// type `O` (the caller's rank rule has checked the output's rank).
 pub(crate) fn read_only<'a, A, D: Dimension, O: Dimension>(
@@ -109,15 +203,10 @@ pub(crate) fn read_only<'a, A, D: Dimension, O: Dimension>(
     lengths: &[i128],
 ) -> Result<ArrayView<'a, A, O>, Error> {
     let layout = remembered(recipe, &x, lengths)?;
-    let (low, shape) = lowest::<A, O>(x.as_ptr(), &layout);
     // SAFETY: the solve gives every elementary axis its stride in `x`, and an output index
     // is a choice of elementary coordinates (a repeated axis has stride 0): its address is
-    // that of `x`'s element at the same coordinates, borrowed, shared, for `'a`. ndarray
-    // wants non-negative strides from the lowest address; the negative axes are inverted
-    // back below.
-    let mut view = unsafe { ArrayView::from_shape_ptr(shape, low) };
-    invert_negative(&mut view, &layout);
-    Ok(view)
+    // that of `x`'s element at the same coordinates, borrowed, shared, for `'a`.
+    Ok(unsafe { shared(x.as_ptr(), &layout) })
 }
 
 /// The rearrange `recipe` as a mutable view of `x`'s elements, of dimension type `O`.
@@ -128,14 +217,38 @@ pub(crate) fn mutable<'a, A, D: Dimension, O: Dimension>(
 ) -> Result<ArrayViewMut<'a, A, O>, Error> {
     debug_assert_eq!(recipe.plan().operation, Operation::Rearrange);
     let layout = remembered(recipe, &x.view(), lengths)?;
-    let (low, shape) = lowest::<A, O>(x.as_mut_ptr(), &layout);
     // SAFETY: as in `read_only`, with `x`'s elements borrowed mutably for `'a`. No two
     // indices share an element: a rearrange has no repeated axis, so its output indices
     // correspond one to one to `x`'s, whose elements are distinct (a mutable view does not
     // alias itself).
+    Ok(unsafe { exclusive(x.as_mut_ptr(), &layout) })
+}
+
+/// A read-only view of `layout` over the elements `first` points at.
+///
+/// # Safety
+/// Every index of `layout` must address, as `first` plus the sum of index times stride, an
+/// element of one array borrowed, shared, for `'a`.
+unsafe fn shared<'a, A, O: Dimension>(first: *const A, layout: &Layout) -> ArrayView<'a, A, O> {
+    let (low, shape) = lowest::<A, O>(first, layout);
+    // SAFETY: by the caller's promise, with ndarray's convention of non-negative strides
+    // from the lowest address; the negative axes are inverted back below.
+    let mut view = unsafe { ArrayView::from_shape_ptr(shape, low) };
+    invert_negative(&mut view, layout);
+    view
+}
+
+/// A mutable view of `layout` over the elements `first` points at.
+///
+/// # Safety
+/// As [`shared`], with the array borrowed mutably for `'a` and no two indices of `layout`
+/// addressing the same element.
+unsafe fn exclusive<'a, A, O: Dimension>(first: *mut A, layout: &Layout) -> ArrayViewMut<'a, A, O> {
+    let (low, shape) = lowest::<A, O>(first, layout);
+    // SAFETY: as in `shared`.
     let mut view = unsafe { ArrayViewMut::from_shape_ptr(shape, low.cast_mut()) };
-    invert_negative(&mut view, &layout);
-    Ok(view)
+    invert_negative(&mut view, layout);
+    view
 }
 
 /// The lowest address `layout` reaches from `first`, and the layout's shape with its
@@ -226,6 +339,31 @@ mod tests {
         assert_eq!(y.kind(), "not_a_view");
         let y = rearrange(x.view(), "a b -> b a").unwrap();
         assert_eq!(y.len(), 6);
+    }
+
+    #[test]
+    fn settled_layouts_refuse_what_they_cannot_show() {
+        let dims = |shape: &[usize], strides: &[isize], settled: Settled<'_>, repeats| {
+            settled_dims::<IxDyn>(shape, strides, settled, &[3, -1], repeats)
+                .map(|(shape, strides)| (shape.slice().to_vec(), strides.slice().to_vec()))
+        };
+        // (b c) of a standard [2, 3] merges; a new axis of length 3 has stride 0.
+        assert_eq!(
+            dims(&[2, 3], &[3, 1], &[&[0, 1], &[-1]], true),
+            Some((vec![6, 3], vec![1, 0]))
+        );
+        // A new axis in a mutable view, a negative length, an input dimension used twice
+        // or not at all, one out of range, a negative stride, an empty output: the general
+        // path decides.
+        assert_eq!(dims(&[2, 3], &[3, 1], &[&[0, 1], &[-1]], false), None);
+        assert_eq!(dims(&[2, 3], &[3, 1], &[&[0, 1], &[-2]], true), None);
+        assert_eq!(dims(&[2, 3], &[3, 1], &[&[0], &[0]], true), None);
+        assert_eq!(dims(&[2, 3], &[3, 1], &[&[0]], true), None);
+        assert_eq!(dims(&[2, 3], &[3, 1], &[&[0], &[2]], true), None);
+        assert_eq!(dims(&[2, 3], &[-3, 1], &[&[0], &[1]], true), None);
+        assert_eq!(dims(&[0, 3], &[3, 1], &[&[0], &[1]], true), None);
+        // Dimensions not evenly spaced do not merge.
+        assert_eq!(dims(&[2, 3], &[1, 2], &[&[0, 1]], true), None);
     }
 
     #[test]

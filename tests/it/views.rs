@@ -320,6 +320,44 @@ mod macros {
         );
     }
 
+    /// The layouts the macros settle from the pattern agree with the general path of
+    /// `dynamic` (the same shapes, strides and refusals), on layouts where merging works
+    /// and where it does not.
+    #[test]
+    fn settled_layouts_agree_with_the_general_path() {
+        let base = Array::from_shape_fn((4, 6, 10), |(a, b, c)| (a * 60 + b * 10 + c) as i32);
+        let layouts = [
+            base.view(),
+            base.slice(s![.., ..;2, ..;-1]),
+            base.slice(s![..;-1, .., 1..3]),
+            base.view().reversed_axes(),
+        ];
+        macro_rules! agree {
+            ($x:expr, $macro:ident, $function:ident, $pattern:literal $(, $name:ident = $len:expr)*) => {{
+                let settled = $macro!(&$x, $pattern $(, $name = $len)*);
+                let general = einops::dynamic::$function(&$x, $pattern, &[$((stringify!($name), $len)),*]);
+                match (settled, general) {
+                    (Ok(s), Ok(g)) => {
+                        assert_eq!((s.shape(), s.as_ptr()), (g.shape(), g.as_ptr()), $pattern);
+                        assert_eq!(s.into_dyn(), g, $pattern);
+
+                    }
+                    (Err(s), Err(g)) => assert_eq!(s, g, $pattern),
+                    (s, g) => panic!("{}: settled {:?}, general {:?}", $pattern, s.map(|v| v.shape().to_vec()), g.map(|v| v.shape().to_vec())),
+                }
+            }};
+        }
+        for x in layouts {
+            agree!(x, rearrange_view, rearrange_view, "a b c -> a (b c)");
+            agree!(x, rearrange_view, rearrange_view, "a b c -> (a b c)");
+            agree!(x, rearrange_view, rearrange_view, "a b c -> c (a b) ()");
+            agree!(x, rearrange_view, rearrange_view, "a b c -> (c a) 1 b");
+            agree!(x, repeat_view, repeat_view, "a b c -> a b r c", r = 3);
+            agree!(x, repeat_view, repeat_view, "a b c -> r (a b) c", r = 2);
+            agree!(x, repeat_view, repeat_view, "a b c -> r (a b) c", r = 0);
+        }
+    }
+
     #[test]
     fn cow_is_borrowed_exactly_when_a_view_exists() {
         let x = Array::from_shape_fn((2, 3, 4), |(a, b, c)| (a * 12 + b * 4 + c) as u8);

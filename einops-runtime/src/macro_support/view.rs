@@ -92,52 +92,64 @@ pub type ViewMut<'a, R, I> =
 /// What `rearrange_cow!` returns.
 pub type Cow<'a, R, I> = CowArray<'a, <I as Viewable<'a>>::Elem, Out<R, <I as Viewable<'a>>::Dim>>;
 
-/// `rearrange_view!` and `repeat_view!`. `order` is empty, or the input axis of each
-/// output axis when the macro found the pattern to be a permutation: then it is ndarray's
-/// `permuted_axes`, inlined into the caller.
+/// `rearrange_view!` and `repeat_view!`. What the macro settled from the pattern: `order`,
+/// the input axis of each output axis when the pattern is a permutation (then this is
+/// ndarray's `permuted_axes`, inlined into the caller), else empty; `settled`, one list of
+/// sources per output dimension (an input dimension, or `-1 - k` for a new axis of length
+/// `lengths[k]`) when the input names one axis per dimension (then no solve), else empty.
 #[inline]
 pub fn view<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
     order: &[usize],
+    settled: &[&[isize]],
 ) -> Result<View<'a, R, I>, Error>
 where
     I: Viewable<'a>,
     R: RankRule<I::Dim>,
 {
     let x = input.elements();
-    match axes::<I::Dim>(x.ndim(), order) {
-        Some(axes) => Ok(ranked(x.permuted_axes(axes))),
-        None => view::read_only(x, Plan::Site(site.plan()?), lengths),
+    if let Some(axes) = permutation::<I::Dim>(x.ndim(), order) {
+        return Ok(ranked(x.permuted_axes(axes)));
+    }
+    match view::settled_shared(&x, settled, lengths) {
+        Some(view) => Ok(view),
+        None => read_only(x, site, lengths),
     }
 }
 
-/// `rearrange_view_mut!`; `order` as for [`view`].
+/// `rearrange_view_mut!`; `order` and `settled` as for [`view`].
 #[inline]
 pub fn view_mut<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
     order: &[usize],
+    settled: &[&[isize]],
 ) -> Result<ViewMut<'a, R, I>, Error>
 where
     I: ViewableMut<'a>,
     R: RankRule<I::Dim>,
 {
     let x = input.elements_mut();
-    match axes::<I::Dim>(x.ndim(), order) {
-        Some(axes) => Ok(ranked(x.permuted_axes(axes))),
-        None => view::mutable(x, Plan::Site(site.plan()?), lengths),
+    if let Some(axes) = permutation::<I::Dim>(x.ndim(), order) {
+        return Ok(ranked(x.permuted_axes(axes)));
+    }
+    match view::settled_exclusive(x, settled) {
+        Ok(view) => Ok(view),
+        Err(x) => mutable(x, site, lengths),
     }
 }
 
-/// `rearrange_cow!`: the view when one exists, else a copy; `order` as for [`view`].
+/// `rearrange_cow!`: the view when one exists, else a copy; `order` and `settled` as for
+/// [`view`].
 pub fn cow<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
     order: &[usize],
+    settled: &[&[isize]],
 ) -> Result<Cow<'a, R, I>, Error>
 where
     I: Viewable<'a>,
@@ -145,7 +157,7 @@ where
     R: RankRule<I::Dim>,
 {
     let elements = input.elements();
-    match view::<R, _>(elements.clone(), site, lengths, order) {
+    match view::<R, _>(elements.clone(), site, lengths, order, settled) {
         Ok(view) => Ok(CowArray::from(view)),
         Err(Error::NotAView { .. }) => {
             let recipe = Plan::Site(site.plan()?);
@@ -157,10 +169,31 @@ where
     }
 }
 
-/// The axes `order` as the dimension type `D`: `None` for no order, or an input of
-/// another rank (whose error the general path reports).
+/// The view of a site's recipe other than a permutation: out of line, so that a
+/// permutation inlines into the caller alone.
+#[inline(never)]
+fn read_only<'a, A, D: Dimension, O: Dimension>(
+    x: ArrayView<'a, A, D>,
+    site: &'static Site<Recipe>,
+    lengths: &[i128],
+) -> Result<ArrayView<'a, A, O>, Error> {
+    view::read_only(x, Plan::Site(site.plan()?), lengths)
+}
+
+/// The mutable view of a site's recipe other than a permutation, out of line.
+#[inline(never)]
+fn mutable<'a, A, D: Dimension, O: Dimension>(
+    x: ArrayViewMut<'a, A, D>,
+    site: &'static Site<Recipe>,
+    lengths: &[i128],
+) -> Result<ArrayViewMut<'a, A, O>, Error> {
+    view::mutable(x, Plan::Site(site.plan()?), lengths)
+}
+
+/// `order` as the dimension type `D`: `None` for no order (the pattern is no
+/// permutation), or an input of another rank (whose error the general path reports).
 #[inline]
-fn axes<D: Dimension>(ndim: usize, order: &[usize]) -> Option<D> {
+fn permutation<D: Dimension>(ndim: usize, order: &[usize]) -> Option<D> {
     if order.is_empty() || ndim != order.len() {
         return None;
     }
