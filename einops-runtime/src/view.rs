@@ -367,6 +367,24 @@ mod tests {
     }
 
     #[test]
+    fn settled_views_read_and_write_the_input() {
+        let mut x = Array::from_shape_fn((2, 3, 4), |(a, b, c)| (a * 12 + b * 4 + c) as u16);
+        let flat: ArrayView<'_, u16, IxDyn> =
+            settled_shared(&x.view(), &[&[0, 1], &[-1], &[2]], &[5]).unwrap();
+        assert_eq!(
+            (flat.shape(), flat.strides()),
+            (&[6, 5, 4][..], &[4, 0, 1][..])
+        );
+        assert_eq!(flat[[5, 4, 3]], x[[1, 2, 3]]);
+        let mut merged: ArrayViewMut<'_, u16, IxDyn> =
+            settled_exclusive(x.view_mut(), &[&[2], &[0, 1]])
+                .ok()
+                .unwrap();
+        merged.iter_mut().for_each(|e| *e += 100);
+        assert!(x.iter().enumerate().all(|(k, &e)| e as usize == k + 100));
+    }
+
+    #[test]
     fn a_mutable_view_writes_every_element_once() {
         let mut x = Array::from_elem((4, 6), 0u32);
         let mut sliced = x.slice_mut(s![..;-1, 1..;2]);
