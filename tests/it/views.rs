@@ -164,6 +164,33 @@ proptest! {
     }
 }
 
+/// How often the property above gives a view and a refusal, on a fixed sample of 2000
+/// cases of each operation (printed for the record; both must occur, or the property would
+/// test one side only).
+#[test]
+fn the_property_sees_views_and_refusals() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    for (name, ops) in [("rearrange", REARRANGE), ("repeat", REPEAT)] {
+        let strategy = cases(ops);
+        let (mut views, mut refused) = (0, 0);
+        for _ in 0..2000 {
+            let case = strategy.new_tree(&mut runner).unwrap().current();
+            match check_view(&case) {
+                Ok(true) => views += 1,
+                Ok(false) => refused += 1,
+                Err(err) => panic!("{case:?}: {err}"),
+            }
+        }
+        println!("{name}: {views} views, {refused} refused of 2000 oracle cases");
+        assert!(
+            views > 0 && refused > 0,
+            "{name}: {views} views, {refused} refused"
+        );
+    }
+}
+
 /// The three input layouts of `views.jsonl`, with the same logical values.
 fn layout_input(layout: &str, shape: &[usize], start: f64) -> ArrayD<f64> {
     let count: usize = shape.iter().product();
