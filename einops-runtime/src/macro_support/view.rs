@@ -119,7 +119,7 @@ where
     }
 }
 
-/// `rearrange_view_mut!`; `order` and `settled` as for [`view`].
+/// `rearrange_view_mut!`; `order` and `settled` as for `view`.
 #[inline]
 pub fn view_mut<'a, R, I>(
     input: I,
@@ -143,7 +143,7 @@ where
 }
 
 /// `rearrange_cow!`: the view when one exists, else a copy; `order` and `settled` as for
-/// [`view`].
+/// `view`.
 pub fn cow<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
