@@ -483,20 +483,20 @@ impl Visit for Timer<'_> {
     }
 }
 
-/// `memcpy`: `copy_from_slice` of `bytes_total / 2` bytes from one already-touched buffer
-/// into another. That reads and writes `bytes_total` bytes in all, the traffic the case
-/// counts, so its `gbps` (bytes_total over the time) is the bandwidth of a plain copy and
-/// ratios to it compare directly. For the rearrange cases (bytes read = bytes written) this
-/// is exactly a copy of `bytes_written` bytes; reductions (mostly reading) and repeats
-/// (mostly writing) get a copy of the same total traffic. With several threads and at least
-/// 1 MiB, the copy is split into one chunk per thread (rayon), like a parallel kernel.
+/// `memcpy`: `copy_from_slice` of the case's output (its `output_shape` of `f32`) from one
+/// already-touched buffer into another: the floor of a job that writes that output. Its
+/// `gbps` is `bytes_total` over its time, as for every row, so ratios of `gbps` are ratios
+/// of time. For the rearrange cases that copy moves the case's own traffic; a repeat
+/// writes more than it reads, and its baseline writes all of it. With several threads and
+/// at least 1 MiB, the copy is split into one chunk per thread (rayon), like a parallel
+/// kernel.
 ///
 /// The source starts at page offset 0 and the destination at page offset 2048: glibc's
 /// `rep movsb` path on this AMD CPU is 20-30x slower when the destination is a few bytes past
 /// the source modulo 4 KiB (two 4 KiB vectors allocated one after the other: 4 KiB copied in
 /// about 3 us instead of 100 ns), and the baseline is meant to be a good copy.
 fn memcpy(case: &Case, timer: Timer<'_>, threads: usize) -> Measured {
-    let n = (case.bytes_total / 2 / 4) as usize;
+    let n = output_len(case);
     let values = common::input(&[n], 0);
     let mut src_buffer = vec![0.0f32; n + PAGE_FLOATS];
     let mut dst_buffer = vec![1.0f32; n + PAGE_FLOATS];
@@ -525,6 +525,11 @@ fn memcpy(case: &Case, timer: Timer<'_>, threads: usize) -> Measured {
     }
 }
 
+/// The number of elements of the case's output.
+fn output_len(case: &Case) -> usize {
+    case.output_shape.iter().product()
+}
+
 /// `fresh-memcpy`: the `memcpy` job into a buffer allocated for each call as einops
 /// allocates outputs (from 2 MiB: 2 MiB-aligned and madvised for huge pages on Linux), then
 /// freed: what any job returning a new large array pays for page faults. Not for einsums.
@@ -532,7 +537,7 @@ fn fresh_memcpy(case: &Case, timer: Timer<'_>) -> Result<Measured, Skip> {
     if case.op == "einsum" {
         return Err(Skip::NotApplicable);
     }
-    let n = (case.bytes_total / 2 / 4) as usize;
+    let n = output_len(case);
     let values = common::input(&[n], 0);
     let src = values.as_slice().expect("a new array is contiguous");
     let copy = |src: &[f32]| {
