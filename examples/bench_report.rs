@@ -601,14 +601,14 @@ impl Drop for FreshBuffer {
     }
 }
 
-/// `read`: a sum over the case's `bytes_total` bytes of an already-touched buffer, eight
-/// lanes wide (split across the threads from 1 MiB): how fast this machine reads, the
-/// ceiling of reductions. Only for reduce cases.
+/// `read`: a sum over the case's input (`bytes_read` bytes) in an already-touched buffer,
+/// eight lanes wide (split across the threads from 1 MiB): how fast this machine reads the
+/// input once, the ceiling of reductions. Only for reduce cases.
 fn read(case: &Case, timer: Timer<'_>, threads: usize) -> Result<Measured, Skip> {
     if case.op != "reduce" {
         return Err(Skip::NotApplicable);
     }
-    let n = (case.bytes_total / 4) as usize;
+    let n = (case.bytes_read / 4) as usize;
     let values = common::input(&[n], 0);
     let src = values.as_slice().expect("a new array is contiguous");
     let sum = |part: &[f32]| {
