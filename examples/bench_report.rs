@@ -509,7 +509,7 @@ fn output_len(case: &Case) -> usize {
 /// `fresh-memcpy`: the `memcpy` job into a buffer allocated for each call as einops
 /// allocates outputs (from 2 MiB: 2 MiB-aligned and madvised for huge pages on Linux), then
 /// freed: what any job returning a new large array pays for page faults. Not for einsums.
-fn fresh_memcpy(case: &Case, timer: Timer<'_>) -> Result<Measured, Skip> {
+fn fresh_memcpy(case: &Case, timer: Timer<'_>, placement: Placement) -> Result<Measured, Skip> {
     if case.op == "einsum" {
         return Err(Skip::NotApplicable);
     }
@@ -517,7 +517,7 @@ fn fresh_memcpy(case: &Case, timer: Timer<'_>) -> Result<Measured, Skip> {
     let values = common::input(&[n], 0);
     let src = values.as_slice().expect("a new array is contiguous");
     let copy = |src: &[f32]| {
-        let mut out = FreshBuffer::new(src.len());
+        let mut out = FreshBuffer::new(src.len(), placement);
         out.as_mut_slice().copy_from_slice(src);
         out
     };
@@ -533,8 +533,17 @@ fn fresh_memcpy(case: &Case, timer: Timer<'_>) -> Result<Measured, Skip> {
     })
 }
 
-/// Floats allocated like einops' outputs: aligned to 2 MiB and advised for huge pages
-/// from 2 MiB on. (Filled with copies before being read.)
+/// Where a fresh buffer of 2 MiB or more gets huge pages.
+#[derive(Clone, Copy)]
+enum Placement {
+    /// Allocated on a 2 MiB boundary, all of it advised.
+    Aligned,
+    /// An ordinary allocation, its 2 MiB-aligned interior advised (as einops' outputs).
+    Interior,
+}
+
+/// Floats allocated for each call, advised for huge pages from 2 MiB on as `placement`
+/// says. (Filled with copies before being read.)
 struct FreshBuffer {
     ptr: *mut f32,
     len: usize,
@@ -542,18 +551,26 @@ struct FreshBuffer {
 }
 
 impl FreshBuffer {
-    fn new(len: usize) -> Self {
+    fn new(len: usize, placement: Placement) -> Self {
         const HUGE_PAGE: usize = 2 << 20;
         let bytes = (len * 4).max(4);
-        let align = if bytes >= HUGE_PAGE { HUGE_PAGE } else { 64 };
+        let huge = bytes >= HUGE_PAGE;
+        let align = match placement {
+            Placement::Aligned if huge => HUGE_PAGE,
+            _ => 64,
+        };
         let layout = std::alloc::Layout::from_size_align(bytes, align).expect("a valid layout");
         // SAFETY: the layout has a non-zero size.
         let ptr = unsafe { std::alloc::alloc(layout) }.cast::<f32>();
         assert!(!ptr.is_null(), "allocation of {bytes} bytes failed");
+        // The whole 2 MiB pages of the buffer (all of it when aligned).
+        let first = (ptr as usize).next_multiple_of(HUGE_PAGE);
+        let end = (ptr as usize + bytes) / HUGE_PAGE * HUGE_PAGE;
         #[cfg(target_os = "linux")]
-        if bytes >= HUGE_PAGE {
-            // SAFETY: the range is our own allocation; advice cannot invalidate it.
-            unsafe { libc::madvise(ptr.cast(), bytes, libc::MADV_HUGEPAGE) };
+        if huge && end > first {
+            // SAFETY: the range is whole pages of our own allocation; advice cannot
+            // invalidate it.
+            unsafe { libc::madvise(first as *mut _, end - first, libc::MADV_HUGEPAGE) };
         }
         FreshBuffer { ptr, len, layout }
     }
@@ -660,7 +677,8 @@ fn measure(
 ) -> Result<Measured, Skip> {
     match imp {
         Impl::Memcpy => Ok(memcpy(case, timer, threads)),
-        Impl::FreshMemcpy => fresh_memcpy(case, timer),
+        Impl::FreshMemcpy => fresh_memcpy(case, timer, Placement::Aligned),
+        Impl::FreshInterior => fresh_memcpy(case, timer, Placement::Interior),
         Impl::Read => read(case, timer, threads),
         _ => common::run(case, inputs, imp, timer),
     }
@@ -887,7 +905,12 @@ fn median_round(mut rounds: Vec<Measured>) -> Measured {
 /// 1e-5 of Σ|yᵢ|·wᵢ for sums, means and einsums.
 fn checksums_agree(rows: &Rows<'_>) -> bool {
     let mut agree = true;
-    let baseline = |imp| matches!(imp, Impl::Memcpy | Impl::FreshMemcpy | Impl::Read);
+    let baseline = |imp| {
+        matches!(
+            imp,
+            Impl::Memcpy | Impl::FreshMemcpy | Impl::FreshInterior | Impl::Read
+        )
+    };
     for row in rows.rows.iter().filter(|r| !baseline(r.imp)) {
         let case = &rows.cases[row.case];
         let reference = rows

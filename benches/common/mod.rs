@@ -167,8 +167,11 @@ pub enum Impl {
     /// `copy_from_slice` of the same byte count (see the report).
     Memcpy,
     /// The same copy into a newly allocated buffer each call (2 MiB-aligned and madvised
-    /// for huge pages, as einops allocates): the ceiling of allocating jobs.
+    /// for huge pages): the ceiling of allocating jobs.
     FreshMemcpy,
+    /// `FreshMemcpy` into an ordinary allocation whose 2 MiB-aligned interior is madvised,
+    /// as einops allocates its outputs: beside `FreshMemcpy`, what that costs.
+    FreshInterior,
     /// A sum over the case's bytes of an already-touched buffer: the ceiling of
     /// reductions, which mostly read.
     Read,
@@ -182,7 +185,7 @@ pub enum Impl {
 }
 
 impl Impl {
-    pub const ALL: [Impl; 11] = [
+    pub const ALL: [Impl; 12] = [
         Impl::Einops,
         Impl::EinopsOwned,
         Impl::EinopsInto,
@@ -190,6 +193,7 @@ impl Impl {
         Impl::NaiveOwned,
         Impl::Memcpy,
         Impl::FreshMemcpy,
+        Impl::FreshInterior,
         Impl::Read,
         Impl::Matrixmultiply,
         Impl::EinopsView,
@@ -205,6 +209,7 @@ impl Impl {
             Impl::NaiveOwned => "ndarray-naive-owned",
             Impl::Memcpy => "memcpy",
             Impl::FreshMemcpy => "fresh-memcpy",
+            Impl::FreshInterior => "fresh-interior",
             Impl::Read => "read",
             Impl::Matrixmultiply => "matrixmultiply",
             Impl::EinopsView => "einops-view",
