@@ -506,9 +506,9 @@ fn output_len(case: &Case) -> usize {
     case.output_shape.iter().product()
 }
 
-/// `fresh-memcpy`: the `memcpy` job into a buffer allocated for each call as einops
-/// allocates outputs (from 2 MiB: 2 MiB-aligned and madvised for huge pages on Linux), then
-/// freed: what any job returning a new large array pays for page faults. Not for einsums.
+/// `fresh-memcpy` (and `fresh-aligned`): the `memcpy` job into a buffer allocated for each
+/// call as `placement` says, then freed: what any job returning a new large array pays for
+/// page faults. Not for einsums.
 fn fresh_memcpy(case: &Case, timer: Timer<'_>, placement: Placement) -> Result<Measured, Skip> {
     if case.op == "einsum" {
         return Err(Skip::NotApplicable);
@@ -677,8 +677,8 @@ fn measure(
 ) -> Result<Measured, Skip> {
     match imp {
         Impl::Memcpy => Ok(memcpy(case, timer, threads)),
-        Impl::FreshMemcpy => fresh_memcpy(case, timer, Placement::Aligned),
-        Impl::FreshInterior => fresh_memcpy(case, timer, Placement::Interior),
+        Impl::FreshMemcpy => fresh_memcpy(case, timer, Placement::Interior),
+        Impl::FreshAligned => fresh_memcpy(case, timer, Placement::Aligned),
         Impl::Read => read(case, timer, threads),
         _ => common::run(case, inputs, imp, timer),
     }
@@ -908,7 +908,7 @@ fn checksums_agree(rows: &Rows<'_>) -> bool {
     let baseline = |imp| {
         matches!(
             imp,
-            Impl::Memcpy | Impl::FreshMemcpy | Impl::FreshInterior | Impl::Read
+            Impl::Memcpy | Impl::FreshMemcpy | Impl::FreshAligned | Impl::Read
         )
     };
     for row in rows.rows.iter().filter(|r| !baseline(r.imp)) {

@@ -166,12 +166,13 @@ pub enum Impl {
     NaiveOwned,
     /// `copy_from_slice` of the same byte count (see the report).
     Memcpy,
-    /// The same copy into a newly allocated buffer each call (2 MiB-aligned and madvised
-    /// for huge pages): the ceiling of allocating jobs.
+    /// The same copy into a newly allocated buffer each call, whose whole 2 MiB pages are
+    /// madvised for huge pages (as einops allocates its outputs): the ceiling of allocating
+    /// jobs.
     FreshMemcpy,
-    /// `FreshMemcpy` into an ordinary allocation whose 2 MiB-aligned interior is madvised,
-    /// as einops allocates its outputs: beside `FreshMemcpy`, what that costs.
-    FreshInterior,
+    /// `FreshMemcpy` into a 2 MiB-aligned allocation, all of it advised (how einops
+    /// allocated before): beside `FreshMemcpy`, what the alignment buys or costs.
+    FreshAligned,
     /// A sum over the case's bytes of an already-touched buffer: the ceiling of
     /// reductions, which mostly read.
     Read,
@@ -193,7 +194,7 @@ impl Impl {
         Impl::NaiveOwned,
         Impl::Memcpy,
         Impl::FreshMemcpy,
-        Impl::FreshInterior,
+        Impl::FreshAligned,
         Impl::Read,
         Impl::Matrixmultiply,
         Impl::EinopsView,
@@ -209,7 +210,7 @@ impl Impl {
             Impl::NaiveOwned => "ndarray-naive-owned",
             Impl::Memcpy => "memcpy",
             Impl::FreshMemcpy => "fresh-memcpy",
-            Impl::FreshInterior => "fresh-interior",
+            Impl::FreshAligned => "fresh-aligned",
             Impl::Read => "read",
             Impl::Matrixmultiply => "matrixmultiply",
             Impl::EinopsView => "einops-view",

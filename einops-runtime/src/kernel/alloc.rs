@@ -2,8 +2,8 @@
 //! on Linux: writing a fresh 64 MiB buffer costs thousands of 4 KiB page faults otherwise,
 //! which caps any allocating copy far below memory bandwidth. Only the whole 2 MiB pages
 //! inside an ordinary allocation are advised, so an output holds exactly its elements
-//! (`into_raw_vec_and_offset` returns no padding); bench_report's `fresh-interior` against
-//! `fresh-memcpy` (2 MiB-aligned) shows that this loses nothing.
+//! (`into_raw_vec_and_offset` returns no padding). bench_report's `fresh-memcpy` (placed
+//! the same way) against `fresh-aligned` (2 MiB-aligned) compares the two placements.
 
 use ndarray::{Array, Dimension};
 
