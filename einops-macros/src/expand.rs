@@ -87,8 +87,9 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
         (_, Target::ViewMut) => (quote!(view_mut_call), quote!(Rule, _)),
         (_, Target::Cow) => (quote!(cow_call), quote!(Rule, _)),
     };
-    // What the pattern settles of a view: a permutation's order, or each output
-    // dimension's sources.
+    // What the pattern settles of a view: each output dimension's sources, and, for a
+    // permutation, the order again as one flat list. (Read out of the nested list at run
+    // time, a permutation cost 27 ns instead of ndarray's 2: the flat one folds away.)
     let settled = match settled(recipe).filter(|_| target.is_view()) {
         Some(dims) => {
             let order: Vec<isize> = dims

@@ -111,6 +111,9 @@ pub(crate) type Settled<'s> = &'s [&'s [isize]];
 /// axes only if `repeats`, merged dimensions evenly spaced, no negative stride, valid
 /// lengths and a non-empty output. Otherwise `None`, and the general path decides (and
 /// names what is wrong).
+///
+/// Built straight into `O`, not into a [`Layout`]: returning the layout's inline vectors
+/// cost flatten's view 60 ns against 10 (bench_report, einops-view).
 #[inline]
 fn settled_dims<O: Dimension>(
     shape: &[usize],
