@@ -1130,10 +1130,10 @@ fn reductions<A: Num>(reduced: &[usize], lanes: &[usize], paths: &[Path]) {
     }
 }
 
-/// Reduced counts around the listed rows (64) and the fold block (128); lane counts around
-/// the vertical width (64).
-const REDUCED: [usize; 9] = [0, 1, 7, 64, 65, 127, 128, 129, 1000];
-const REDUCE_LANES: [usize; 4] = [1, 63, 64, 65];
+/// Reduced counts around a vertical pass (8 rows), the fold block (128, the most rows
+/// listed) and beyond; lane counts around a vertical chunk (16) and the short lane block (64).
+const REDUCED: [usize; 12] = [0, 1, 7, 8, 9, 17, 64, 127, 128, 129, 257, 1000];
+const REDUCE_LANES: [usize; 7] = [1, 15, 16, 17, 63, 64, 65];
 
 macro_rules! reduction_tests {
     ($($module:ident: $t:ty),* $(,)?) => {$(
@@ -1143,11 +1143,12 @@ macro_rules! reduction_tests {
             fn every_path() {
                 reductions::<$t>(&REDUCED, &REDUCE_LANES, &PATHS);
             }
-            /// Wider vertical groups and the horizontal kernel's block of accumulators
-            /// (8 or 32 accumulators × 128).
+            /// Wider vertical lane blocks (4096 lanes) and the horizontal kernel's block of
+            /// accumulators (8 or 32 accumulators × 128).
             #[test]
             fn wide_lanes_and_long_runs() {
                 reductions::<$t>(&[1, 9, 129], &[255, 256, 257], &[Path::Vertical, Path::Strided]);
+                reductions::<$t>(&[3, 9], &[4095, 4096, 4097], &[Path::Vertical, Path::VerticalReversed]);
                 reductions::<$t>(&[8, 9, 1023, 1024, 1025, 4095, 4096, 4097], &[1, 2], &[Path::Horizontal]);
             }
         }

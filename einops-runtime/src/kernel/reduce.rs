@@ -2,8 +2,9 @@
 //! stride ([`simplify_reduced`]); then
 //!
 //! - **vertical**: the innermost kept axis is contiguous in source and destination
-//!   (channel max, pooling over NHWC): whole lanes of the output are folded at once,
-//!   which vectorises across the contiguous tail;
+//!   (channel max, pooling over NHWC): chunks of lanes are folded in registers over a
+//!   few rows at a time (few enough source streams for the prefetcher), which
+//!   vectorises across the contiguous lanes;
 //! - **horizontal**: the innermost reduced axis is contiguous (global average pool):
 //!   each output element folds runs with several independent accumulators;
 //! - anything else: one element at a time.
@@ -18,9 +19,6 @@ use crate::solve::walk::{count, for_each, simplify, Step, Steps};
 
 /// Elements folded before a partial result is combined into the total.
 const BLOCK: usize = 128;
-/// Output lanes folded together in the vertical kernel: wide enough that each source
-/// row read is a long contiguous stream, small enough to stay in L1.
-const LANES: usize = 4096;
 /// Independent accumulators of the horizontal kernel: enough vector registers' worth
 /// to hide the latency of floating-point adds.
 const ACCUMULATORS: usize = 32;
@@ -208,8 +206,8 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
     match kept.split_last() {
         // SAFETY (all arms): offsets come from the walks, as the caller guarantees.
         Some((&inner, outer)) if inner.src == 1 && inner.dst == 1 => {
-            let mut listed = [0isize; LISTED_ROWS];
-            let rows = if count <= LISTED_ROWS {
+            let mut listed = [0isize; BLOCK];
+            let rows = if count <= BLOCK {
                 let mut n = 0;
                 for_each(reduced, |r, _| {
                     listed[n] = r;
@@ -219,9 +217,7 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
             } else {
                 Rows::Walk(reduced)
             };
-            for_each(outer, move |s, d| unsafe {
-                vertical::<A, F>(src.offset(s), dst.offset(d), inner.len, rows, count)
-            });
+            unsafe { vertical::<A, F>(outer, src, dst, inner.len, rows, count) };
         }
         _ => {
             let (&last, rest) = reduced
@@ -252,57 +248,163 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
     }
 }
 
-/// The source offsets of the reduced rows a vertical fold visits for every output lane
-/// block: listed once per call when there are few (pooling windows), so that each block
-/// loops over a short slice instead of stepping through the walk.
+/// The source offsets of the reduced rows a vertical fold visits for every lane block:
+/// listed once per call when they fit in one [`BLOCK`] (pooling windows, channel
+/// reductions), so that each block loops over a short slice instead of stepping through
+/// the walk.
 #[derive(Clone, Copy)]
 enum Rows<'a> {
-    /// At most [`LISTED_ROWS`] offsets, in walk order.
+    /// At most [`BLOCK`] offsets, in walk order.
     Listed(&'a [isize]),
-    /// The simplified reduced walk.
+    /// The simplified reduced walk, of more than [`BLOCK`] rows.
     Walk(&'a [Step]),
 }
 
-/// Reduced walks of at most this many rows are listed (see [`Rows`]); no more than
-/// [`BLOCK`], so that a listed fold needs no partial totals.
-const LISTED_ROWS: usize = 64;
-const _: () = assert!(LISTED_ROWS <= BLOCK);
+/// Lanes whose states a pass holds in registers: the update of a state array in memory
+/// would compile to masked stores (slow on AMD) or to scalar code, an array of locals to
+/// whole-vector loads and selects.
+const CHUNK: usize = 16;
+/// Rows a pass folds before its states leave the registers: few enough source streams
+/// at once for the hardware prefetcher to follow every one.
+const PASS: usize = 8;
+/// Lanes of a block whose states wait in memory between passes: a small fraction of L1.
+const LANES: usize = 4096;
 
-/// Folds `lanes` contiguous lanes over every reduced offset: each reduced offset
-/// contributes one contiguous source run, folded element-wise into a block of lane
-/// states on the stack (small for short lanes, so per-call set-up stays cheap).
+/// At every position `(s, d)` of the `outer` kept walk, folds `lanes` contiguous lanes
+/// over every reduced row: each row contributes one contiguous source run, folded
+/// element-wise. With AVX2 the same operations in the same order compile to 256-bit
+/// vectors, so both give the same result bit for bit.
 ///
 /// # Safety
-/// `src + r + k` must be readable for every reduced offset `r` and `k < lanes`, and
-/// `dst + k` writable.
+/// `src + s + r + k` must be readable for every outer position, reduced offset `r` and
+/// `k < lanes`, and `dst + d + k` writable (distinct for distinct positions).
 unsafe fn vertical<A: Reducible, F: Fold<A>>(
+    outer: &[Step],
     src: *const A,
     dst: *mut A,
     lanes: usize,
     rows: Rows,
     count: usize,
 ) {
-    // SAFETY (all): forwarded from the caller, block by block.
-    if lanes <= NARROW_LANES {
-        return unsafe { lane_block::<A, F, NARROW_LANES>(src, dst, lanes, rows, count) };
-    }
-    if lanes <= SHORT_LANES {
-        return unsafe { lane_block::<A, F, SHORT_LANES>(src, dst, lanes, rows, count) };
-    }
-    for start in (0..lanes).step_by(LANES) {
-        let width = LANES.min(lanes - start);
-        unsafe { lane_block::<A, F, LANES>(src.add(start), dst.add(start), width, rows, count) };
+    // One variant per size of the state buffer: a function's stack frame holds its
+    // largest buffer, and probing tens of kilobytes of stack on each call made a 2x2
+    // pool (one small call per output pixel) twice as slow.
+    let single_pass = matches!(rows, Rows::Listed(offsets) if offsets.len() <= PASS);
+    // SAFETY (all): forwarded from the caller.
+    match (single_pass, lanes <= SHORT_LANES) {
+        (true, _) => unsafe { vertical_twin::<A, F, 0>(outer, src, dst, lanes, rows, count) },
+        (false, true) => unsafe {
+            vertical_twin::<A, F, SHORT_LANES>(outer, src, dst, lanes, rows, count)
+        },
+        (false, false) => unsafe {
+            vertical_twin::<A, F, LANES>(outer, src, dst, lanes, rows, count)
+        },
     }
 }
 
-/// Lane blocks of at most this many lanes use a small stack buffer, and of at most
-/// `NARROW_LANES` (pooling over few channels) a tiny one: the buffers are seeded on every
-/// call, which would otherwise cost more than folding a few short rows.
-const SHORT_LANES: usize = 64;
-const NARROW_LANES: usize = 16;
+/// [`vertical_positions`], compiled for AVX2 when the CPU has it. Never inlined, so that
+/// each size of state buffer stays in its own frame.
+///
+/// # Safety
+/// As for [`vertical_lanes`].
+#[inline(never)]
+unsafe fn vertical_twin<A: Reducible, F: Fold<A>, const N: usize>(
+    outer: &[Step],
+    src: *const A,
+    dst: *mut A,
+    lanes: usize,
+    rows: Rows,
+    count: usize,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2; the rest is forwarded from the caller.
+        return unsafe { vertical_avx2::<A, F, N>(outer, src, dst, lanes, rows, count) };
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe { vertical_positions::<A, F, N>(outer, src, dst, lanes, rows, count) }
+}
 
-/// Folds `width ≤ N` lanes; partial folds of at most [`BLOCK`] rows are combined into a
-/// total, which keeps long float sums accurate.
+/// [`vertical_positions`] compiled for AVX2.
+///
+/// # Safety
+/// As for [`vertical_lanes`], on a CPU with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn vertical_avx2<A: Reducible, F: Fold<A>, const N: usize>(
+    outer: &[Step],
+    src: *const A,
+    dst: *mut A,
+    lanes: usize,
+    rows: Rows,
+    count: usize,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe { vertical_positions::<A, F, N>(outer, src, dst, lanes, rows, count) }
+}
+
+/// [`vertical_lanes`] at every position of the `outer` kept walk: the loop runs inside
+/// the AVX2 twin (its closure inherits the target features), so a pooling window of a
+/// few hundred bytes per output pixel pays no call and no feature check.
+///
+/// # Safety
+/// As for [`vertical`].
+#[inline(always)]
+unsafe fn vertical_positions<A: Reducible, F: Fold<A>, const N: usize>(
+    outer: &[Step],
+    src: *const A,
+    dst: *mut A,
+    lanes: usize,
+    rows: Rows,
+    count: usize,
+) {
+    for_each(outer, |s, d| {
+        // SAFETY: `s` and `d` are positions of the kept walk (caller).
+        unsafe { vertical_lanes::<A, F, N>(src.offset(s), dst.offset(d), lanes, rows, count) }
+    });
+}
+
+/// With `N = 0`, one pass over listed rows (at most [`PASS`], a pooling window): states
+/// go from registers to the output. Otherwise blocks of `N` lanes whose states wait on
+/// the stack between passes.
+///
+/// # Safety
+/// As for [`vertical`], with `N = 0` only for at most [`PASS`] listed rows.
+#[inline(always)]
+unsafe fn vertical_lanes<A: Reducible, F: Fold<A>, const N: usize>(
+    src: *const A,
+    dst: *mut A,
+    lanes: usize,
+    rows: Rows,
+    count: usize,
+) {
+    if N == 0 {
+        let Rows::Listed(offsets) = rows else {
+            unreachable!("one pass folds listed rows")
+        };
+        // SAFETY: forwarded from the caller; `k + j < lanes`.
+        return unsafe {
+            pass::<A, F>(src, lanes, offsets, |k, states| {
+                for (j, &state) in states.iter().enumerate() {
+                    dst.add(k + j).write(F::finish(state, count));
+                }
+            })
+        };
+    }
+    for start in (0..lanes).step_by(N) {
+        let width = N.min(lanes - start);
+        // SAFETY: forwarded from the caller, block by block.
+        unsafe { lane_block::<A, F, N>(src.add(start), dst.add(start), width, rows, count) };
+    }
+}
+
+/// Lane blocks of at most this many lanes keep their states in a small stack buffer,
+/// which is seeded on every call.
+const SHORT_LANES: usize = 64;
+
+/// Folds `width ≤ N` lanes over the rows in blocks of at most [`BLOCK`] rows, each the
+/// combination of passes of [`PASS`] rows; the blocks' results are combined into a total,
+/// which keeps long float sums accurate.
 ///
 /// # Safety
 /// As for [`vertical`] with `lanes = width`.
@@ -314,51 +416,31 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
     rows: Rows,
     count: usize,
 ) {
-    let reduced = match rows {
-        // SAFETY: forwarded from the caller.
-        Rows::Listed(offsets) => {
-            return unsafe { listed_lane_block::<A, F, N>(src, dst, width, offsets, count) };
-        }
-        Rows::Walk(reduced) => reduced,
-    };
-    // Placeholder states (the first reduced row is readable); overwritten before use.
+    // Placeholder states (the first reduced row is readable), overwritten before use.
     // SAFETY: offset 0 is the first reduced offset.
     let seed = F::first(unsafe { src.read() });
-    let mut partial = [seed; N];
-    let mut total = [seed; N];
-    let (mut have_total, mut in_block) = (false, 0);
-    let partial = &mut partial[..width];
-    let total = &mut total[..width];
-    let mut flush = |total: &mut [F::State], partial: &[F::State]| {
-        if have_total {
-            for (t, &p) in total.iter_mut().zip(partial) {
-                *t = F::combine(*t, p);
-            }
-        } else {
-            total.copy_from_slice(partial);
-            have_total = true;
-        }
-    };
-    for_each(reduced, |r, _| {
-        // SAFETY: `r` is a reduced offset and every lane `k < width` is readable (caller).
-        let row = unsafe { std::slice::from_raw_parts(src.offset(r), width) };
-        if in_block == 0 {
-            for (p, &x) in partial.iter_mut().zip(row) {
-                *p = F::first(x);
-            }
-        } else {
-            for (p, &x) in partial.iter_mut().zip(row) {
-                *p = F::step(*p, x);
+    let (mut total, mut partial) = ([seed; N], [seed; N]);
+    let (total, partial) = (&mut total[..width], &mut partial[..width]);
+    match rows {
+        // SAFETY (both arms): forwarded from the caller.
+        Rows::Listed(offsets) => unsafe { fold_rows::<A, F>(src, offsets, total) },
+        Rows::Walk(reduced) => {
+            // Offsets computed from the row index, a block at a time: stepping the walk
+            // would take a closure, which loses the caller's AVX2.
+            let mut listed = [0isize; BLOCK];
+            for start in (0..count).step_by(BLOCK) {
+                let listed = &mut listed[..BLOCK.min(count - start)];
+                for (i, offset) in listed.iter_mut().enumerate() {
+                    *offset = source_offset(reduced, start + i);
+                }
+                if start == 0 {
+                    unsafe { fold_rows::<A, F>(src, listed, total) };
+                } else {
+                    unsafe { fold_rows::<A, F>(src, listed, partial) };
+                    combine_states::<A, F>(total, partial);
+                }
             }
         }
-        in_block += 1;
-        if in_block == BLOCK {
-            flush(total, partial);
-            in_block = 0;
-        }
-    });
-    if in_block > 0 {
-        flush(total, partial);
     }
     for (k, &state) in total.iter().enumerate() {
         // SAFETY: `k < width` (caller).
@@ -366,38 +448,101 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
     }
 }
 
-/// Folds `width ≤ N` lanes over the listed rows (at most [`BLOCK`]): the same operations
-/// in the same order as [`lane_block`], without the bookkeeping of partial totals.
+/// The source offset of row `index` of a walk (row-major order).
+fn source_offset(steps: &[Step], index: usize) -> isize {
+    let mut rest = index;
+    let mut offset = 0;
+    for step in steps.iter().rev() {
+        offset += (rest % step.len) as isize * step.src;
+        rest /= step.len;
+    }
+    offset
+}
+
+/// Folds the rows at `offsets` (at least one) into `states`, one per lane, in passes of
+/// [`PASS`] rows combined in order.
 ///
 /// # Safety
-/// As for [`vertical`] with `lanes = width`, `offsets` the non-empty reduced offsets.
+/// `src + r + k` must be readable for every offset `r` and `k < states.len()`.
 #[inline(always)]
-unsafe fn listed_lane_block<A: Reducible, F: Fold<A>, const N: usize>(
+unsafe fn fold_rows<A: Reducible, F: Fold<A>>(
     src: *const A,
-    dst: *mut A,
-    width: usize,
     offsets: &[isize],
-    count: usize,
+    states: &mut [F::State],
 ) {
-    // SAFETY: every listed offset is a reduced offset whose `width` lanes are readable.
-    let row = |r: isize| unsafe { std::slice::from_raw_parts(src.offset(r), width) };
-    let (&first, rest) = offsets
-        .split_first()
-        .expect("the reduced walk is not empty");
-    let first = row(first);
-    let mut states = [F::first(first[0]); N];
-    let states = &mut states[..width];
-    for (state, &x) in states.iter_mut().zip(first) {
-        *state = F::first(x);
+    let width = states.len();
+    for (p, rows) in offsets.chunks(PASS).enumerate() {
+        // SAFETY: forwarded from the caller; `k + j < width`.
+        unsafe {
+            pass::<A, F>(src, width, rows, |k, folded| {
+                let states = &mut states[k..k + folded.len()];
+                if p == 0 {
+                    states.copy_from_slice(folded);
+                } else {
+                    combine_states::<A, F>(states, folded);
+                }
+            })
+        };
     }
-    for &r in rest {
-        for (state, &x) in states.iter_mut().zip(row(r)) {
-            *state = F::step(*state, x);
+}
+
+/// `states[k] = combine(states[k], other[k])` for every lane, whole chunks through local
+/// arrays (see [`CHUNK`]).
+#[inline(always)]
+fn combine_states<A: Reducible, F: Fold<A>>(states: &mut [F::State], other: &[F::State]) {
+    let mut states = states.chunks_mut(CHUNK);
+    for (states, other) in (&mut states).zip(other.chunks(CHUNK)) {
+        if let (Ok(chunk), Ok(other)) = (
+            <&mut [F::State; CHUNK]>::try_from(&mut *states),
+            <&[F::State; CHUNK]>::try_from(other),
+        ) {
+            let mut combined = *chunk;
+            for (c, &o) in combined.iter_mut().zip(other) {
+                *c = F::combine(*c, o);
+            }
+            *chunk = combined;
+        } else {
+            for (state, &o) in states.iter_mut().zip(other) {
+                *state = F::combine(*state, o);
+            }
         }
     }
-    for (k, &state) in states.iter().enumerate() {
-        // SAFETY: `k < width` (caller).
-        unsafe { dst.add(k).write(F::finish(state, count)) };
+}
+
+/// Folds the rows at `offsets` (at least one) over `width` lanes, [`CHUNK`] lanes at a
+/// time in registers, and hands each chunk's states to `emit(first lane, states)`; the
+/// lanes of the last partial chunk one at a time, in the same order of operations.
+///
+/// # Safety
+/// `src + r + k` must be readable for every offset `r` and `k < width`.
+#[inline(always)]
+unsafe fn pass<A: Reducible, F: Fold<A>>(
+    src: *const A,
+    width: usize,
+    offsets: &[isize],
+    mut emit: impl FnMut(usize, &[F::State]),
+) {
+    let (&first, rest) = offsets.split_first().expect("a pass folds a row");
+    // SAFETY: `r` is one of the offsets and `k + CHUNK <= width` (caller).
+    let chunk = |r: isize, k: usize| unsafe { &*src.offset(r).add(k).cast::<[A; CHUNK]>() };
+    let mut k = 0;
+    while k + CHUNK <= width {
+        let mut states = chunk(first, k).map(F::first);
+        for &r in rest {
+            for (state, &x) in states.iter_mut().zip(chunk(r, k)) {
+                *state = F::step(*state, x);
+            }
+        }
+        emit(k, &states);
+        k += CHUNK;
+    }
+    for lane in k..width {
+        // SAFETY: `r` is one of the offsets and `lane < width` (caller).
+        let at = |r: isize| unsafe { src.offset(r).add(lane).read() };
+        let state = rest
+            .iter()
+            .fold(F::first(at(first)), |s, &r| F::step(s, at(r)));
+        emit(lane, &[state]);
     }
 }
 
@@ -517,6 +662,57 @@ mod tests {
         }
     }
 
+    /// The same for the vertical kernel's AVX2 twin, on every size of state buffer, with
+    /// lane counts around a chunk and row counts around a pass and a block.
+    fn vertical_twins_agree<A: Reducible + Debug, F: Fold<A>>(data: &[A]) {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let show = |out: &[A]| format!("{out:?}");
+        for (count, lanes) in [(1, 1), (3, 17), (8, 33), (9, 64), (20, 65), (130, 100)] {
+            let listed: Vec<isize> = (0..count).map(|r| (r * lanes) as isize).collect();
+            let walk = [Step {
+                len: count,
+                src: lanes as isize,
+                dst: 0,
+            }];
+            let rows = match count <= BLOCK {
+                true => Rows::Listed(&listed),
+                false => Rows::Walk(&walk),
+            };
+            let src = data[..count * lanes].as_ptr();
+            let run = |twin: bool, n: usize| {
+                let mut out = data[..lanes].to_vec();
+                let dst = out.as_mut_ptr();
+                // SAFETY: the CPU has AVX2; every row of `lanes` lanes is inside `data`,
+                // and the one (empty) outer position writes `lanes` outputs.
+                unsafe {
+                    match (twin, n) {
+                        (true, 0) => vertical_avx2::<A, F, 0>(&[], src, dst, lanes, rows, count),
+                        (false, 0) => {
+                            vertical_positions::<A, F, 0>(&[], src, dst, lanes, rows, count)
+                        }
+                        (true, _) => {
+                            vertical_avx2::<A, F, LANES>(&[], src, dst, lanes, rows, count)
+                        }
+                        (false, _) => {
+                            vertical_positions::<A, F, LANES>(&[], src, dst, lanes, rows, count)
+                        }
+                    }
+                }
+                show(&out)
+            };
+            if count <= PASS {
+                assert_eq!(run(true, 0), run(false, 0), "{count} rows of {lanes}");
+            }
+            assert_eq!(
+                run(true, LANES),
+                run(false, LANES),
+                "{count} rows of {lanes}"
+            );
+        }
+    }
+
     fn every_fold<A: Reducible + Debug>(data: &[A]) {
         twins_agree::<A, Sum>(data);
         twins_agree::<A, Prod>(data);
@@ -524,15 +720,22 @@ mod tests {
         twins_agree::<A, Max>(data);
         twins_agree::<A, Any>(data);
         twins_agree::<A, All>(data);
+        vertical_twins_agree::<A, Sum>(data);
+        vertical_twins_agree::<A, Prod>(data);
+        vertical_twins_agree::<A, Min>(data);
+        vertical_twins_agree::<A, Max>(data);
+        vertical_twins_agree::<A, Any>(data);
+        vertical_twins_agree::<A, All>(data);
         if A::IS_FLOAT {
             twins_agree::<A, Mean>(data);
+            vertical_twins_agree::<A, Mean>(data);
         }
     }
 
     #[test]
     fn avx2_twin_agrees_with_the_portable_fold() {
         let value = |i: usize| ((i * 7919) % 1001) as f64 / 1001.0 - 0.5;
-        let floats: Vec<f64> = (0..5000).map(value).collect();
+        let floats: Vec<f64> = (0..13000).map(value).collect();
         // Which of NaN, -0.0 and 0.0 an extreme keeps depends on the order of comparisons.
         let mut specials = floats.clone();
         for (i, special) in [(5, f64::NAN), (70, -0.0), (71, 0.0), (300, f64::NAN)] {
@@ -543,11 +746,11 @@ mod tests {
             every_fold::<f32>(&floats.iter().map(|&x| x as f32).collect::<Vec<_>>());
         }
         every_fold::<i64>(
-            &(0..5000)
+            &(0..13000)
                 .map(|i| (i * 7919 % 1001) - 500)
                 .collect::<Vec<i64>>(),
         );
-        every_fold::<u8>(&(0..5000).map(|i| (i * 31 % 256) as u8).collect::<Vec<_>>());
-        every_fold::<bool>(&(0..5000).map(|i| i % 3 != 0).collect::<Vec<_>>());
+        every_fold::<u8>(&(0..13000).map(|i| (i * 31 % 256) as u8).collect::<Vec<_>>());
+        every_fold::<bool>(&(0..13000).map(|i| i % 3 != 0).collect::<Vec<_>>());
     }
 }
