@@ -35,7 +35,7 @@ fn round(inputs: &Inputs, round: usize) -> Vec<ArrayD<f32>> {
         matrix,
     } = inputs;
     // Alternate views so that einsum's memo sees new keys as well as repeated ones.
-    let view: ArrayView3<f32> = if round % 2 == 0 {
+    let view: ArrayView3<f32> = if round.is_multiple_of(2) {
         small.view()
     } else {
         small.slice(s![.., ..;-1, ..])

@@ -434,7 +434,7 @@ mod renamed {
 }
 
 /// (e) A real renamed dependency: `tests/renamed-dependency` is a separate package whose only
-/// name for this crate is `my_einops` (`my_einops = { package = "einops", path = "../.." }`).
+/// name for this crate is `my_einops` (`my_einops = { package = "einops-rs", path = "../.." }`).
 /// Cargo ignores a package's dev-dependency on itself, so the package is copied under
 /// `CARGO_TARGET_TMPDIR` (pointing at this checkout, with this workspace's `Cargo.lock` so it
 /// builds offline with the same versions) and run with a nested `cargo run`: about a minute

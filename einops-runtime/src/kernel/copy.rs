@@ -251,7 +251,7 @@ const MOVE_ALIGN: usize = 32;
 #[inline(always)]
 unsafe fn copy_in_moves<T: Copy>(src: *const T, dst: *mut T, len: usize) {
     let size = std::mem::size_of::<T>();
-    if size == 0 || LONG_MOVE % size != 0 {
+    if size == 0 || !LONG_MOVE.is_multiple_of(size) {
         // SAFETY: the caller guarantees both ranges.
         return unsafe { std::ptr::copy_nonoverlapping(src, dst, len) };
     }

@@ -88,7 +88,7 @@ fn split_aligned<T>(dst: *mut T, len: usize) -> (usize, usize) {
     }
     let size = std::mem::size_of::<T>();
     let misaligned = (dst as usize) % 16;
-    if misaligned % size != 0 {
+    if !misaligned.is_multiple_of(size) {
         return (len, 0);
     }
     let head = (((16 - misaligned) % 16) / size).min(len);

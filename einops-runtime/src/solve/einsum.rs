@@ -271,7 +271,7 @@ fn infer_groups(ctx: &Context<'_>, known: &mut [Option<usize>]) -> Result<(), Er
                     axis: ctx.plan.axes[axis].name.to_string(),
                 });
             }
-            if actual % known_product != 0 {
+            if !actual.is_multiple_of(known_product) {
                 return Err(Error::Indivisible {
                     call: ctx.call(),
                     operand: k,

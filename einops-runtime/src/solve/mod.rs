@@ -304,7 +304,7 @@ fn split_dimension(
             group: ctx.group_text(slots),
             axis: ctx.recipe.axes[id].name.to_string(),
         }),
-        Some(_) if actual % known != 0 => Err(Error::Indivisible {
+        Some(_) if !actual.is_multiple_of(known) => Err(Error::Indivisible {
             call: ctx.call(),
             operand: 0,
             dim,
