@@ -87,7 +87,7 @@ impl Elem for u128 {
 impl Elem for bool {
     fn make(i: usize) -> Self {
         // Thue–Morse: not periodic, so shifted rows differ.
-        i.count_ones() % 2 == 0
+        i.count_ones().is_multiple_of(2)
     }
 }
 impl Elem for char {
@@ -925,13 +925,13 @@ int_num!(u8, 0);
 impl Num for bool {
     const FLOAT: bool = false;
     fn mixed(i: usize) -> Self {
-        mix(i) % 3 != 0
+        !mix(i).is_multiple_of(3)
     }
     fn factor(i: usize) -> Self {
-        mix(i) % 200 != 0
+        !mix(i).is_multiple_of(200)
     }
     fn sparse(i: usize) -> Self {
-        mix(i) % 200 == 0
+        mix(i).is_multiple_of(200)
     }
     fn plus(a: Self, b: Self) -> Self {
         a | b
