@@ -12,6 +12,7 @@
 //!   with a register-transposing micro-kernel;
 //! - anything else: a plain strided loop.
 
+use super::tuning::{FEW_STREAMS, INLINE_RUN as SHORT_RUN, LARGE_WALK, LONG_RUN, MOVE_ALIGN};
 use super::{stream, transpose};
 use crate::solve::walk::{count, for_each, Step, Steps};
 
@@ -115,12 +116,8 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
     });
 }
 
-/// Interleaved streams the hardware prefetchers follow well (measured on AMD Zen 3).
-const FEW_STREAMS: usize = 16;
 /// Runs of a page or more are long enough for the prefetchers in any order.
 const PAGE: usize = 4096;
-/// Walks moving less than this stay in the caches, where the order does not matter.
-const LARGE_WALK: usize = 1 << 20;
 
 /// The loops of a large walk of short runs in source order, when the destination order
 /// (the walk's) reads the source in too many interleaved streams for the prefetchers
@@ -161,12 +158,6 @@ enum RunCopy {
     /// From [`LONG_RUN`]: the kernels' own loop, not `memcpy` (see [`copy_long_run`]).
     Loop,
 }
-
-/// Runs shorter than this many bytes are copied inline.
-const SHORT_RUN: usize = 128;
-/// Runs of this many bytes or more are copied by [`copy_long_run`]: above 2112 bytes,
-/// glibc 2.36's `memcpy` on AMD Zen 3 switches to `rep movsb`.
-pub(super) const LONG_RUN: usize = 2048;
 
 /// How a run of `len` elements is copied.
 fn run_copy<T>(len: usize) -> RunCopy {
@@ -237,9 +228,6 @@ unsafe fn copy_long_run_avx2<T: Copy>(src: *const T, dst: *mut T, len: usize) {
 /// Bytes per move of a long run: a copy of constant length is emitted as inline vector
 /// moves, four or eight of them.
 const LONG_MOVE: usize = 128;
-/// Destination alignment of the moves after the first: unaligned 32-byte stores that
-/// straddle cache lines halved the loop's speed.
-const MOVE_ALIGN: usize = 32;
 
 /// Copies `len` contiguous elements, at least [`LONG_MOVE`] bytes, in moves of
 /// [`LONG_MOVE`] bytes: a first move from the start, then moves to aligned destinations,

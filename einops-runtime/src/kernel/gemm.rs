@@ -10,19 +10,13 @@
 
 use std::any::TypeId;
 
+use super::tuning::{DOTS, DOT_DEPTH};
+
 use crate::element::Reducible;
 
 /// Below this length in every dimension a plain loop beats packing for the GEMM kernel
 /// (ndarray's `general_mat_mul` uses the same cut-off).
 const TINY: usize = 7;
-
-/// Float products of at most this many multiply-adds (`m·n·k`), at least [`DOT_DEPTH`]
-/// deep, whose rows of A and columns of B are contiguous are computed as dot products:
-/// packing for the GEMM kernel costs more than the whole product at these sizes, and the
-/// operands stay in L1. Shallower products have too little work per dot to pay for adding
-/// up its lanes.
-const DOTS: usize = 1 << 15;
-const DOT_DEPTH: usize = 64;
 
 /// The shape and strides (in elements) of `C[m × n] = A[m × k] · B[k × n]`.
 #[derive(Debug, Clone, Copy)]

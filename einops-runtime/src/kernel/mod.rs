@@ -18,11 +18,12 @@ mod parallel;
 mod reduce;
 mod stream;
 mod transpose;
+mod tuning;
 
 pub(crate) use crate::solve::walk::{count, for_each, simplify, standard_strides, Step, Steps};
 pub(crate) use alloc::{copied, extend_from_slice, OutputBuffer};
-use copy::LONG_RUN;
 pub(crate) use reduce::{reduce, simplify_reduced};
+use tuning::LONG_RUN;
 
 /// How elements of a type may be moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +96,7 @@ pub(crate) unsafe fn copy<A: Clone>(steps: &[Step], src: *const A, dst: *mut A) 
 unsafe fn copy_plain<T: Copy + Send + Sync>(steps: &[Step], src: *const T, dst: *mut T) {
     let (src, dst) = (parallel::Shared(src.cast_mut()), parallel::Shared(dst));
     let bytes = count(steps) * std::mem::size_of::<T>();
-    let streaming = bytes >= stream::STREAM_BYTES;
+    let streaming = bytes >= tuning::STREAM_BYTES;
     parallel::chunks(steps, bytes, |chunk, s, d| {
         let (src, dst) = (src.ptr().offset(s), dst.ptr().offset(d));
         // SAFETY: chunks of the outermost loop write disjoint parts of the walk.

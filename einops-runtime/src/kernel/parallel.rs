@@ -3,11 +3,9 @@
 //! element is computed by exactly the same code whatever the split, so results are
 //! identical to one thread.
 
-use crate::solve::walk::Step;
-
-/// Walks moving fewer bytes than this run on the calling thread.
 #[cfg(feature = "rayon")]
-const PARALLEL_BYTES: usize = 1 << 20;
+use super::tuning::PARALLEL_BYTES;
+use crate::solve::walk::Step;
 
 /// A raw pointer that may cross threads: the chunks a caller hands to different
 /// threads touch disjoint destination elements and only read the source.

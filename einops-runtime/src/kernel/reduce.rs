@@ -13,15 +13,16 @@
 //! combined), which keeps the error close to pairwise summation.
 
 use super::parallel::{self, Shared};
+use super::tuning::{
+    FEW_ACCUMULATORS, FOLD_ACCUMULATORS as ACCUMULATORS, FOLD_CHUNK as CHUNK, FOLD_LANES as LANES,
+    FOLD_PASS as PASS, SHORT_FOLD as SHORT_RUN,
+};
 use crate::element::Reducible;
 use crate::pattern::Reduction;
 use crate::solve::walk::{count, for_each, simplify, Step, Steps};
 
 /// Elements folded before a partial result is combined into the total.
 const BLOCK: usize = 128;
-/// Independent accumulators of the horizontal kernel: enough vector registers' worth
-/// to hide the latency of floating-point adds.
-const ACCUMULATORS: usize = 32;
 
 /// A reduction as a fold: a state seeded from the first element, a step per further
 /// element, an associative combination of two states and a final conversion.
@@ -259,16 +260,6 @@ enum Rows<'a> {
     /// The simplified reduced walk, of more than [`BLOCK`] rows.
     Walk(&'a [Step]),
 }
-
-/// Lanes whose states a pass holds in registers: the update of a state array in memory
-/// would compile to masked stores (slow on AMD) or to scalar code, an array of locals to
-/// whole-vector loads and selects.
-const CHUNK: usize = 16;
-/// Rows a pass folds before its states leave the registers: few enough source streams
-/// at once for the hardware prefetcher to follow every one.
-const PASS: usize = 8;
-/// Lanes of a block whose states wait in memory between passes: a small fraction of L1.
-const LANES: usize = 4096;
 
 /// At every position `(s, d)` of the `outer` kept walk, folds `lanes` contiguous lanes
 /// over every reduced row: each row contributes one contiguous source run, folded
@@ -586,10 +577,6 @@ fn fold<A: Reducible, F: Fold<A>>(run: &[A]) -> F::State {
     }
     fold_blocks::<A, F, ACCUMULATORS>(run)
 }
-
-/// Runs shorter than this fold with [`FEW_ACCUMULATORS`].
-const SHORT_RUN: usize = 256;
-const FEW_ACCUMULATORS: usize = 8;
 
 /// Folds a non-empty run in blocks of `BLOCK * N`, each with `N` independent states.
 #[inline(always)]

@@ -7,9 +7,6 @@
 //! Transposes, and runs visited in source order, write parts of many lines at once, and
 //! partial streaming lines cost more than the reads they save.
 
-/// Destination walks at least this large (in bytes) stream their runs and fills.
-pub(crate) const STREAM_BYTES: usize = 16 << 20;
-
 /// Copies `len` contiguous elements, streaming the 16-byte-aligned middle.
 ///
 /// # Safety

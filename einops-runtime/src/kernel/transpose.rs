@@ -8,6 +8,8 @@
 //! line, and partial non-temporal lines cost far more than the read-for-ownership they
 //! save (measured: 20 % of memcpy streaming, 50–70 % not).
 
+use super::tuning::TRANSPOSE_BLOCK as BLOCK;
+
 /// One 2-D transposition: `dst[i * dst_row_stride + j] = src[j * src_col_stride + i]`.
 pub(crate) struct Tile {
     /// Number of rows `i` (contiguous in the source).
@@ -19,11 +21,6 @@ pub(crate) struct Tile {
     /// Destination stride between rows.
     pub dst_row_stride: isize,
 }
-
-/// Side of a cache block, in elements: a block reads from at most this many source
-/// columns and writes at most this many destination rows, which keeps the pages it
-/// touches within the TLB.
-const BLOCK: usize = 128;
 
 /// Transposes `tile` from `src` to `dst`.
 ///
