@@ -285,14 +285,9 @@ pub fn train_classifier(
         lr: 2e-3,
         ..Default::default()
     };
-    let mut optimiser = candle_nn::AdamW::new(vars.all_vars(), params)?;
-    let mut losses = Vec::with_capacity(steps);
-    for step in 0..steps {
-        let (x, y) = data.0.batch(step, 32)?;
-        let loss = candle_nn::loss::cross_entropy(&net.forward(&x)?, &y)?;
-        optimiser.backward_step(&loss)?;
-        losses.push(loss.to_scalar::<f32>()?);
-    }
+    let losses = train(vars, params, &data.0, 32, steps, |x, y| {
+        candle_nn::loss::cross_entropy(&net.forward(x)?, y)
+    })?;
     let predicted = eval.forward(&data.1.inputs)?.argmax(D::Minus1)?;
     let correct = predicted
         .eq(&data.1.targets)?
@@ -317,16 +312,32 @@ pub fn train_super_resolution(
         weight_decay: 0.0,
         ..Default::default()
     };
-    let mut optimiser = candle_nn::AdamW::new(vars.all_vars(), params)?;
-    let mut losses = Vec::with_capacity(steps);
-    for step in 0..steps {
-        let (x, y) = data.0.batch(step, 16)?;
-        let loss = candle_nn::loss::mse(&net.forward(&x)?, &y)?;
-        optimiser.backward_step(&loss)?;
-        losses.push(loss.to_scalar::<f32>()?);
-    }
+    let losses = train(vars, params, &data.0, 16, steps, |x, y| {
+        candle_nn::loss::mse(&net.forward(x)?, y)
+    })?;
     Ok(Run {
         losses,
         score: psnr(&net.forward(&data.1.inputs)?, &data.1.targets)?,
     })
+}
+
+/// `steps` AdamW steps over batches of `data`, minimising `loss(inputs, targets)`; the
+/// loss after each step.
+fn train(
+    vars: &VarMap,
+    params: ParamsAdamW,
+    data: &Data,
+    batch: usize,
+    steps: usize,
+    loss: impl Fn(&Tensor, &Tensor) -> Result<Tensor>,
+) -> Result<Vec<f32>> {
+    let mut optimiser = candle_nn::AdamW::new(vars.all_vars(), params)?;
+    (0..steps)
+        .map(|step| {
+            let (x, y) = data.batch(step, batch)?;
+            let value = loss(&x, &y)?;
+            optimiser.backward_step(&value)?;
+            value.to_scalar::<f32>()
+        })
+        .collect()
 }

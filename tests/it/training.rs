@@ -17,6 +17,17 @@ use nets::Style;
 const CLASSIFIER_STEPS: usize = 60;
 const SUPER_RESOLUTION_STEPS: usize = 150;
 
+/// The einops network and its plain twin trained to the same loss at every step.
+#[track_caller]
+fn assert_same_losses(einops: &nets::Run, plain: &nets::Run) {
+    for (step, (a, b)) in einops.losses.iter().zip(&plain.losses).enumerate() {
+        assert!(
+            (a - b).abs() <= 1e-5 * (1.0 + a.abs()),
+            "step {step}: {a} against {b}"
+        );
+    }
+}
+
 fn first_and_last(losses: &[f32]) -> (f32, f32) {
     let last = &losses[losses.len() - 10..];
     (losses[0], last.iter().sum::<f32>() / last.len() as f32)
@@ -38,12 +49,7 @@ fn the_conv_net_learns_the_shapes_and_equals_its_plain_twin() {
         "held-out accuracy {}",
         runs[0].score
     );
-    for (step, (a, b)) in runs[0].losses.iter().zip(&runs[1].losses).enumerate() {
-        assert!(
-            (a - b).abs() <= 1e-5 * (1.0 + a.abs()),
-            "step {step}: {a} against {b}"
-        );
-    }
+    assert_same_losses(&runs[0], &runs[1]);
     assert_eq!(runs[0].score, runs[1].score);
 }
 
@@ -65,12 +71,7 @@ fn the_super_resolution_net_beats_nearest_neighbour_and_equals_its_plain_twin() 
         "PSNR {} dB against nearest neighbour {baseline} dB",
         runs[0].score
     );
-    for (step, (a, b)) in runs[0].losses.iter().zip(&runs[1].losses).enumerate() {
-        assert!(
-            (a - b).abs() <= 1e-5 * (1.0 + a.abs()),
-            "step {step}: {a} against {b}"
-        );
-    }
+    assert_same_losses(&runs[0], &runs[1]);
 }
 
 /// With dropout around the `Rearrange` layer (candle's generator, not seeded: no exact
