@@ -23,6 +23,8 @@ mod sealed;
 mod shape;
 mod site;
 mod solve;
+#[cfg(feature = "candle")]
+mod tensor;
 mod view;
 
 /// The pattern core: parser, validation and plans (the `einops-pattern` crate).

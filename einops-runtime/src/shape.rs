@@ -1,6 +1,8 @@
 //! parse_shape and check_shape: read named lengths off an array's shape, checking the
 //! rank, the lengths the pattern writes (`1`, `()`, numbers) and the given ones.
 
+use std::ops::Deref;
+
 use ndarray::{ArrayBase, Dimension, RawData};
 
 use crate::error::{Call, CallOperation, Error};
@@ -20,8 +22,13 @@ use crate::sealed::{Sealed, Shape};
 pub trait HasShape: Sealed<Shape> {
     /// The dimension type, for compile-time rank checks.
     type Dim: Dimension;
+    /// The lengths, borrowed from types that store them (arrays), owned from those that
+    /// compute them (burn tensors).
+    type Lengths<'s>: Deref<Target = [usize]>
+    where
+        Self: 's;
     /// The length of each dimension.
-    fn shape(&self) -> &[usize];
+    fn shape(&self) -> Self::Lengths<'_>;
 }
 
 impl<S: RawData, D: Dimension> Sealed<Shape> for ArrayBase<S, D> {}
@@ -30,6 +37,10 @@ impl<T: HasShape + ?Sized> Sealed<Shape> for &mut T {}
 
 impl<S: RawData, D: Dimension> HasShape for ArrayBase<S, D> {
     type Dim = D;
+    type Lengths<'s>
+        = &'s [usize]
+    where
+        Self: 's;
     fn shape(&self) -> &[usize] {
         ArrayBase::shape(self)
     }
@@ -37,14 +48,22 @@ impl<S: RawData, D: Dimension> HasShape for ArrayBase<S, D> {
 
 impl<T: HasShape + ?Sized> HasShape for &T {
     type Dim = T::Dim;
-    fn shape(&self) -> &[usize] {
+    type Lengths<'s>
+        = T::Lengths<'s>
+    where
+        Self: 's;
+    fn shape(&self) -> T::Lengths<'_> {
         (**self).shape()
     }
 }
 
 impl<T: HasShape + ?Sized> HasShape for &mut T {
     type Dim = T::Dim;
-    fn shape(&self) -> &[usize] {
+    type Lengths<'s>
+        = T::Lengths<'s>
+    where
+        Self: 's;
+    fn shape(&self) -> T::Lengths<'_> {
         (**self).shape()
     }
 }

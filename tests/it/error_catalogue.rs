@@ -241,9 +241,10 @@ fn pattern_examples() -> Vec<Example> {
     ]
 }
 
-/// Kinds only a feature can produce: `backend_error` is a failure inside candle
-/// (tests/it/candle.rs shows it).
-const FEATURE_KINDS: [&str; 1] = ["backend_error"];
+/// Kinds only a feature can produce: `backend_error` is a failure inside candle or burn
+/// (tests/it/candle.rs shows it), `output_rank` a burn result of another rank than the
+/// one the caller named (tests/it/burn.rs).
+const FEATURE_KINDS: [&str; 2] = ["backend_error", "output_rank"];
 
 /// The kind names that the sources' `kind()` / `name()` functions can return (without
 /// those of features).

@@ -23,20 +23,15 @@
 //! - A failure inside candle (tensors of different dtypes or devices, an op a device lacks)
 //!   is [`Error::Backend`].
 
-mod einsum;
-
 use candle_core::{DType, Tensor, D};
 use ndarray::IxDyn;
 
-use crate::error::{Call, CallOperation, Error};
-use crate::kernel::standard_strides;
-use crate::ops::{reduction_to_run, Element};
-use crate::pack::{pack_layout, product, unpack_layout, PackedShape, PackedShapes};
-use crate::pattern::{elementary, PackOperation, PackPlan, Recipe, Reduction};
+use crate::error::Error;
+use crate::ops::Element;
+use crate::pack::PackedShapes;
+use crate::pattern::{EinsumPlan, PackPlan, Recipe, Reduction};
 use crate::shape::HasShape;
-use crate::solve::{solve, Context};
-
-pub use self::einsum::einsum;
+use crate::tensor::{self, Failure, Lowered};
 
 crate::sealed::seal!(crate::sealed::Shape: Tensor);
 
@@ -52,6 +47,7 @@ crate::sealed::seal!(crate::sealed::Shape: Tensor);
 /// ```
 impl HasShape for Tensor {
     type Dim = IxDyn;
+    type Lengths<'s> = &'s [usize];
     fn shape(&self) -> &[usize] {
         self.dims()
     }
@@ -84,18 +80,6 @@ impl From<Error> for candle_core::Error {
     }
 }
 
-/// Turns a candle error into an [`Error::Backend`] about the call `call` describes (built
-/// only on failure).
-pub(crate) fn backend(
-    call: impl FnOnce() -> Box<Call>,
-) -> impl FnOnce(candle_core::Error) -> Error {
-    move |err| Error::Backend {
-        call: call(),
-        backend: "candle",
-        message: err.to_string(),
-    }
-}
-
 /// Applies a rearrange, reduce or repeat recipe to `input`.
 ///
 /// ```
@@ -110,108 +94,167 @@ pub(crate) fn backend(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn apply(input: &Tensor, recipe: &Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
-    let ctx = Context {
-        recipe,
-        shape: input.dims(),
-        lengths,
-    };
-    let dtype = input.dtype();
-    let solution = solve(&ctx, &standard_strides(input.dims()), dtype.size_in_bytes())?;
-    let element = Element {
-        name: dtype.as_str(),
-        float: dtype.is_float(),
-    };
-    let reduction = reduction_to_run(&ctx, &solution, Some(element))?;
-    let fail = || backend(|| ctx.call());
+    tensor::apply(input, recipe, lengths)
+}
 
-    let ellipsis = recipe.axes.len()..solution.lengths.len();
-    let lengths_of =
-        |ids: &[usize]| -> Vec<usize> { ids.iter().map(|&id| solution.lengths[id]).collect() };
+/// Packs `tensors` along the dimensions `*` stands for; returns the packed tensor and the
+/// shapes [`unpack`] needs.
+///
+/// ```
+/// # use einops_runtime as einops;
+/// use candle_core::{DType, Device, Tensor};
+/// use einops::pattern::{PackOperation, PackPlan};
+///
+/// let plan = PackPlan::new(PackOperation::Pack, "b * c")?;
+/// let a = Tensor::zeros((2, 3, 4), DType::F32, &Device::Cpu)?;
+/// let b = Tensor::zeros((2, 4), DType::F32, &Device::Cpu)?;
+/// let (packed, shapes) = einops::candle::pack(&[a, b], &plan)?;
+/// assert_eq!(packed.dims(), [2, 4, 4]);
+/// assert_eq!(shapes.to_string(), "[[3], []]");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn pack<T: AsRef<Tensor>>(
+    tensors: &[T],
+    plan: &PackPlan,
+) -> Result<(Tensor, PackedShapes), Error> {
+    tensor::pack(&refs(tensors), plan)
+}
 
-    let mut ids = elementary(&recipe.input, ellipsis.clone());
-    let mut x = reshaped(input, &lengths_of(&ids)).map_err(fail())?;
-    if let Some(reduction) = reduction {
-        let reduced = &solution.reduced_ids;
-        let kept: Vec<usize> = ids
-            .iter()
-            .copied()
-            .filter(|id| !reduced.contains(id))
-            .collect();
-        let order = positions(&ids, kept.iter().chain(reduced.iter()));
-        let mut shape = lengths_of(&kept);
-        shape.push(product(&lengths_of(reduced)));
-        x = permuted(&x, &order)
-            .and_then(|x| x.reshape(shape))
-            .and_then(|x| fold_last(&x, reduction))
-            .map_err(fail())?;
-        ids = kept;
+/// Splits `packed` along the dimension of `*` into one tensor per packed shape: the
+/// inverse of [`pack`]. One shape may have an unknown dimension, inferred from the length.
+///
+/// ```
+/// # use einops_runtime as einops;
+/// use candle_core::{Device, Tensor};
+/// use einops::pattern::{PackOperation, PackPlan};
+/// use einops::{PackedShape, PackedShapes};
+///
+/// let plan = PackPlan::new(PackOperation::Unpack, "b *")?;
+/// let x = Tensor::arange(0u32, 10, &Device::Cpu)?.reshape((2, 5))?;
+/// let shapes = PackedShapes::new([PackedShape::from([2]), PackedShape::unknown()]);
+/// let parts = einops::candle::unpack(&x, &shapes, &plan)?;
+/// assert_eq!(parts[0].to_vec2::<u32>()?, [[0, 1], [5, 6]]);
+/// assert_eq!(parts[1].dims(), [2, 3]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn unpack<D>(
+    packed: &Tensor,
+    shapes: &PackedShapes<D>,
+    plan: &PackPlan,
+) -> Result<Vec<Tensor>, Error> {
+    tensor::unpack(packed, shapes, plan)
+}
+
+/// Computes an einsum `plan` on `operands` (one tensor per operand of the pattern).
+///
+/// ```
+/// # use einops_runtime as einops;
+/// use candle_core::{Device, Tensor};
+/// use einops::pattern::EinsumPlan;
+///
+/// let plan = EinsumPlan::new("i j, j k -> i k", 2, &[])?;
+/// let a = Tensor::new(&[[1f32, 2.], [3., 4.]], &Device::Cpu)?;
+/// let y = einops::candle::einsum(&[&a, &a], &plan, &[])?;
+/// assert_eq!(y.to_vec2::<f32>()?, [[7., 10.], [15., 22.]]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn einsum<T: AsRef<Tensor>>(
+    operands: &[T],
+    plan: &EinsumPlan,
+    lengths: &[i128],
+) -> Result<Tensor, Error> {
+    tensor::einsum(&refs(operands), plan, lengths)
+}
+
+/// The tensors of a list, borrowed.
+fn refs<T: AsRef<Tensor>>(tensors: &[T]) -> Vec<&Tensor> {
+    tensors.iter().map(AsRef::as_ref).collect()
+}
+
+/// A candle failure as the lowering reports it: candle's own message.
+fn failed(err: candle_core::Error) -> Failure {
+    err.to_string()
+}
+
+/// candle's ops for the shared lowering; candle checks dtypes and devices itself.
+impl Lowered for Tensor {
+    const BACKEND: &'static str = "candle";
+
+    fn dims(&self) -> Vec<usize> {
+        Tensor::dims(self).to_vec()
     }
 
-    // The kept axes in output order, then the axes repeat adds, broadcast from length 1.
-    let output = elementary(&recipe.output, ellipsis);
-    let present: Vec<usize> = output
-        .iter()
-        .copied()
-        .filter(|id| ids.contains(id))
-        .collect();
-    let with_units: Vec<usize> = output
-        .iter()
-        .map(|&id| match ids.contains(&id) {
-            true => solution.lengths[id],
-            false => 1,
-        })
-        .collect();
-    permuted(&x, &positions(&ids, present.iter()))
-        .and_then(|x| reshaped(&x, &with_units))
-        .and_then(|x| match x.dims() == lengths_of(&output) {
-            true => Ok(x),
-            false => x.broadcast_as(lengths_of(&output)),
-        })
-        .and_then(|x| reshaped(&x, &solution.shape))
-        .map_err(fail())
-}
-
-/// `x` reshaped to `shape`, left as it is when it has that shape already: candle copies a
-/// tensor that is not contiguous on every reshape, so a permuted view stays a view only if
-/// nothing reshapes it.
-fn reshaped(x: &Tensor, shape: &[usize]) -> candle_core::Result<Tensor> {
-    match x.dims() == shape {
-        true => Ok(x.clone()),
-        false => x.reshape(shape),
+    fn element(&self) -> Element {
+        let dtype = self.dtype();
+        Element {
+            name: dtype.as_str(),
+            float: dtype.is_float(),
+        }
     }
-}
 
-/// Where each of `wanted` is in `ids`.
-fn positions<'i>(ids: &[usize], wanted: impl Iterator<Item = &'i usize>) -> Vec<usize> {
-    wanted
-        .map(|id| {
-            ids.iter()
-                .position(|i| i == id)
-                .expect("every wanted axis is one of the tensor's")
-        })
-        .collect()
-}
+    fn element_size(&self) -> usize {
+        self.dtype().size_in_bytes()
+    }
 
-/// `x` with its dimensions in `order`, skipping the identity permutation.
-fn permuted(x: &Tensor, order: &[usize]) -> candle_core::Result<Tensor> {
-    match order.iter().enumerate().all(|(i, &p)| i == p) {
-        true => Ok(x.clone()),
-        false => x.permute(order.to_vec()),
+    fn reshape(&self, shape: &[usize]) -> Result<Tensor, Failure> {
+        Tensor::reshape(self, shape).map_err(failed)
+    }
+
+    fn permute(&self, order: &[usize]) -> Result<Tensor, Failure> {
+        Tensor::permute(self, order.to_vec()).map_err(failed)
+    }
+
+    fn broadcast(&self, shape: &[usize]) -> Result<Tensor, Failure> {
+        self.broadcast_as(shape).map_err(failed)
+    }
+
+    fn fold_last(&self, reduction: Reduction) -> Result<Tensor, Failure> {
+        fold_last(self, reduction).map_err(failed)
+    }
+
+    fn narrow(&self, dim: usize, start: usize, len: usize) -> Result<Tensor, Failure> {
+        Tensor::narrow(self, dim, start, len).map_err(failed)
+    }
+
+    fn cat(parts: &[Tensor], dim: usize) -> Result<Tensor, Failure> {
+        Tensor::cat(parts, dim).map_err(failed)
+    }
+
+    fn sum_dims(&self, dims: &[usize]) -> Result<Tensor, Failure> {
+        self.sum(dims.to_vec()).map_err(failed)
+    }
+
+    fn matmul(&self, rhs: &Tensor) -> Result<Tensor, Failure> {
+        match has_matmul(self.dtype()) {
+            true => self
+                .contiguous()
+                .and_then(|lhs| lhs.matmul(&rhs.contiguous()?)),
+            // Other dtypes: the same sum of products, broadcast and summed over k.
+            false => self
+                .unsqueeze(3)
+                .and_then(|lhs| lhs.broadcast_mul(&rhs.unsqueeze(1)?))
+                .and_then(|products| products.sum(2)),
+        }
+        .map_err(failed)
+    }
+
+    fn add(&self, other: &Tensor) -> Result<Tensor, Failure> {
+        self.broadcast_add(other).map_err(failed)
+    }
+
+    fn filled(&self, shape: &[usize], value: f64) -> Result<Tensor, Failure> {
+        Tensor::full(value, shape, self.device())
+            .and_then(|t| t.to_dtype(self.dtype()))
+            .map_err(failed)
+    }
+
+    fn compatible(&self, _other: &Tensor) -> Result<(), Failure> {
+        Ok(())
     }
 }
 
 /// Folds the last dimension of `x` away with `reduction`.
 fn fold_last(x: &Tensor, reduction: Reduction) -> candle_core::Result<Tensor> {
-    if x.dim(D::Minus1)? == 0 {
-        // candle's reductions expect at least one element; these are the neutral ones
-        // (`min`/`max` of nothing were rejected before).
-        let dims = &x.dims()[..x.rank() - 1];
-        return match reduction {
-            Reduction::Prod | Reduction::All => Tensor::ones(dims, x.dtype(), x.device()),
-            Reduction::Mean => Tensor::full(f64::NAN, dims, x.device())?.to_dtype(x.dtype()),
-            _ => Tensor::zeros(dims, x.dtype(), x.device()),
-        };
-    }
     match reduction {
         Reduction::Sum => x.sum(D::Minus1),
         Reduction::Mean => x.mean(D::Minus1),
@@ -241,109 +284,7 @@ fn product_last(x: &Tensor) -> candle_core::Result<Tensor> {
     }
 }
 
-/// Packs `tensors` along the dimensions `*` stands for; returns the packed tensor and the
-/// shapes [`unpack`] needs.
-///
-/// ```
-/// # use einops_runtime as einops;
-/// use candle_core::{DType, Device, Tensor};
-/// use einops::pattern::{PackOperation, PackPlan};
-///
-/// let plan = PackPlan::new(PackOperation::Pack, "b * c")?;
-/// let a = Tensor::zeros((2, 3, 4), DType::F32, &Device::Cpu)?;
-/// let b = Tensor::zeros((2, 4), DType::F32, &Device::Cpu)?;
-/// let (packed, shapes) = einops::candle::pack(&[a, b], &plan)?;
-/// assert_eq!(packed.dims(), [2, 4, 4]);
-/// assert_eq!(shapes.to_string(), "[[3], []]");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn pack<T: AsRef<Tensor>>(
-    tensors: &[T],
-    plan: &PackPlan,
-) -> Result<(Tensor, PackedShapes), Error> {
-    let shapes: Vec<&[usize]> = tensors.iter().map(|t| t.as_ref().dims()).collect();
-    let layout = pack_layout(&shapes, plan)?;
-    let fail = || {
-        backend(|| {
-            let shapes = shapes.iter().map(|s| s.to_vec()).collect();
-            let operation = CallOperation::Pack(PackOperation::Pack);
-            Call::boxed(operation, &plan.pattern, shapes, Vec::new())
-        })
-    };
-    let parts = tensors
-        .iter()
-        .zip(&layout.mids)
-        .map(|(tensor, mid)| {
-            let flat = [product(mid)];
-            let shape: Vec<usize> = layout
-                .lead
-                .iter()
-                .chain(&flat)
-                .chain(layout.trail)
-                .copied()
-                .collect();
-            tensor.as_ref().reshape(shape)
-        })
-        .collect::<candle_core::Result<Vec<Tensor>>>()
-        .map_err(fail())?;
-    let packed = Tensor::cat(&parts, plan.before.len()).map_err(fail())?;
-    Ok((packed, layout.shapes()))
-}
-
-/// Splits `packed` along the dimension of `*` into one tensor per packed shape: the
-/// inverse of [`pack`]. One shape may have an unknown dimension, inferred from the length.
-///
-/// ```
-/// # use einops_runtime as einops;
-/// use candle_core::{Device, Tensor};
-/// use einops::pattern::{PackOperation, PackPlan};
-/// use einops::{PackedShape, PackedShapes};
-///
-/// let plan = PackPlan::new(PackOperation::Unpack, "b *")?;
-/// let x = Tensor::arange(0u32, 10, &Device::Cpu)?.reshape((2, 5))?;
-/// let shapes = PackedShapes::new([PackedShape::from([2]), PackedShape::unknown()]);
-/// let parts = einops::candle::unpack(&x, &shapes, &plan)?;
-/// assert_eq!(parts[0].to_vec2::<u32>()?, [[0, 1], [5, 6]]);
-/// assert_eq!(parts[1].dims(), [2, 3]);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn unpack<D>(
-    packed: &Tensor,
-    shapes: &PackedShapes<D>,
-    plan: &PackPlan,
-) -> Result<Vec<Tensor>, Error> {
-    let shapes: &[PackedShape] = shapes;
-    let mids = unpack_layout(packed.dims(), shapes, plan, None)?;
-    let fail = || {
-        backend(|| {
-            let operation = CallOperation::Pack(PackOperation::Unpack);
-            Call::boxed(
-                operation,
-                &plan.pattern,
-                vec![packed.dims().to_vec()],
-                Vec::new(),
-            )
-        })
-    };
-    let axis = plan.before.len();
-    let (lead, rest) = packed.dims().split_at(axis);
-    let trail = &rest[1..];
-    let mut start = 0;
-    let mut parts = Vec::with_capacity(mids.len());
-    for mid in &mids {
-        let len = product(mid);
-        let shape: Vec<usize> = lead.iter().chain(mid).chain(trail).copied().collect();
-        let part = packed
-            .narrow(axis, start, len)
-            .and_then(|part| part.reshape(shape))
-            .map_err(fail())?;
-        parts.push(part);
-        start += len;
-    }
-    Ok(parts)
-}
-
 /// Whether candle multiplies matrices of this dtype (on the CPU: the float types but `bf16`).
-pub(crate) fn has_matmul(dtype: DType) -> bool {
+fn has_matmul(dtype: DType) -> bool {
     matches!(dtype, DType::F16 | DType::F32 | DType::F64)
 }

@@ -366,7 +366,7 @@ fn read_shape<'p, I: HasShape + ?Sized>(
     let (names, values) = split(lengths);
     let plan = ShapePlan::new(operation, pattern, &names)?;
     let mut out = vec![0; plan.names().count()];
-    shape::parse(&plan, input.shape(), &values, &mut out)?;
+    shape::parse(&plan, &input.shape(), &values, &mut out)?;
     // Each name is a substring of the pattern; return that substring, so the result
     // borrows from the pattern rather than from the plan.
     let borrowed = plan.names().map(|name| {

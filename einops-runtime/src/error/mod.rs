@@ -290,6 +290,16 @@ pub enum Error {
         /// The packed shapes' number of dimensions.
         expected: usize,
     },
+    /// A result the caller asked for with a fixed number of dimensions (a burn tensor
+    /// type `Tensor<N, K>` in `einops::dynamic::burn`) has another number of dimensions.
+    OutputRank {
+        /// The failing call.
+        call: Box<Call>,
+        /// The result's number of dimensions, from the pattern.
+        actual: usize,
+        /// The number of dimensions asked for.
+        expected: usize,
+    },
     /// `parse_shape` / `check_shape`: a dimension the pattern writes as `1`, `()` or a
     /// number has another length.
     FixedLength {
@@ -479,6 +489,10 @@ impl fmt::Display for Error {
                  packed shapes are for {expected}-dimensional arrays",
                 PartialShape(shape)
             ),
+            Error::OutputRank { call, actual, expected } => write!(
+                f,
+                "{call}: the result has {actual} dimensions, but {expected} were asked for"
+            ),
             Error::FixedLength { call, dim, actual, expected } => write!(
                 f,
                 "{call}: dimension {dim} has length {actual}, but the pattern writes it as {expected}"
@@ -559,6 +573,7 @@ impl Error {
             | Error::UnpackUnknowns { call, .. }
             | Error::UnpackSplit { call, .. }
             | Error::UnpackOutputRank { call, .. }
+            | Error::OutputRank { call, .. }
             | Error::FixedLength { call, .. }
             | Error::ParameterSize { call, .. }
             | Error::ParameterShape { call, .. }
@@ -582,7 +597,8 @@ impl Error {
             | Error::OperandRank { .. }
             | Error::EllipsisNotInOutput { .. }
             | Error::PackRank { .. }
-            | Error::UnpackOutputRank { .. } => Stage::Rank,
+            | Error::UnpackOutputRank { .. }
+            | Error::OutputRank { .. } => Stage::Rank,
             Error::MeanOfInteger { .. } => Stage::Dtype,
             Error::Backend { .. } => Stage::Backend,
             _ => Stage::Shape,
@@ -628,6 +644,7 @@ impl Error {
             Error::UnpackUnknowns { .. } => "unpack_multiple_unknown",
             Error::UnpackSplit { .. } => "unpack_split_failed",
             Error::UnpackOutputRank { .. } => "unpack_output_rank",
+            Error::OutputRank { .. } => "output_rank",
             Error::FixedLength { expected: 1, .. } => "parse_shape_unit_axis_length",
             Error::FixedLength { .. } => "parse_shape_anonymous_axis_length",
             Error::ParameterShape { .. } => "einmix_parameter_shape",

@@ -2,14 +2,13 @@
 //! goes into `candle_nn::seq()` or `tensor.apply(&layer)`, lowered by
 //! [`crate::candle`]; an EinMix takes its parameters from a [`VarBuilder`].
 
-use std::borrow::Cow;
-
 use candle_core::{Module, Tensor};
 use candle_nn::{Init, VarBuilder};
 
 use super::{EinMixSpec, Rearrange, Reduce, Repeat};
-use crate::candle::{self, backend};
+use crate::candle;
 use crate::error::Error;
+use crate::tensor::{self, backend};
 
 /// `Module` for the pattern layers: [`crate::candle::apply`] with the layer's recipe and
 /// lengths. An einops error becomes a candle error printing the einops message (candle
@@ -56,7 +55,10 @@ impl EinMixSpec {
             lo: -bound,
             up: bound,
         };
-        let fail = || backend(|| self.call(Vec::new()));
+        let fail = || {
+            let fail = backend::<Tensor>(|| self.call(Vec::new()));
+            |err: candle_core::Error| fail(err.to_string())
+        };
         let weight = vb
             .get_with_hints(
                 self.weight_shape()?,
@@ -113,26 +115,14 @@ impl CandleEinMix {
     /// Applies the layer to `input`, as [`EinMixSpec::apply`] does on arrays: rearrange
     /// to flat axes, einsum with the weight, add the bias, rearrange to the output.
     pub fn forward(&self, input: &Tensor) -> Result<Tensor, Error> {
-        let plan = self.spec.plan();
-        let lengths = self.spec.lengths();
-        let flat = match &plan.pre {
-            Some(pre) => {
-                let pre_lengths: Vec<i128> = plan.pre_lengths.iter().map(|&i| lengths[i]).collect();
-                Cow::Owned(candle::apply(input, pre, &pre_lengths)?)
-            }
-            None => Cow::Borrowed(input),
-        };
-        let mut y = candle::einsum(&[&*flat, &self.weight], &plan.einsum, lengths)?;
-        if let Some(bias) = &self.bias {
-            // The bias broadcasts from the right, as in ndarray.
-            y = y
-                .broadcast_add(bias)
-                .map_err(backend(|| self.spec.call(vec![input.dims().to_vec()])))?;
-        }
-        match &plan.post {
-            Some(post) => candle::apply(&y, post, &[]),
-            None => Ok(y),
-        }
+        tensor::einmix(
+            self.spec.plan(),
+            self.spec.lengths(),
+            input,
+            &self.weight,
+            self.bias.as_ref(),
+            || self.spec.call(vec![input.dims().to_vec()]),
+        )
     }
 
     /// The spec: plan and lengths.

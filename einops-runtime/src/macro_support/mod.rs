@@ -278,7 +278,7 @@ where
     R: RankRule<I::Dim>,
 {
     let mut out = [0; K];
-    shape::parse(site.plan()?, input.shape(), lengths, &mut out)?;
+    shape::parse(site.plan()?, &input.shape(), lengths, &mut out)?;
     Ok(out)
 }
 
