@@ -74,6 +74,8 @@
 //!   named axis of length 1 does not broadcast against a longer one (numpy's accident; only
 //!   `...` dimensions broadcast), and `...` in the output needs `...` in an operand.
 
+#[cfg(feature = "burn")]
+pub use einops_runtime::burn;
 #[cfg(feature = "candle")]
 pub use einops_runtime::candle;
 pub use einops_runtime::dynamic;

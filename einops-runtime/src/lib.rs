@@ -3,6 +3,8 @@
 //!
 //! Users depend on the `einops` crate, which re-exports what is public here.
 
+#[cfg(feature = "burn")]
+pub mod burn;
 #[cfg(feature = "candle")]
 pub mod candle;
 pub mod dynamic;
@@ -23,7 +25,7 @@ mod sealed;
 mod shape;
 mod site;
 mod solve;
-#[cfg(feature = "candle")]
+#[cfg(any(feature = "candle", feature = "burn"))]
 mod tensor;
 mod view;
 

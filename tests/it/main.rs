@@ -6,6 +6,7 @@ mod common;
 
 mod adversarial;
 mod architecture;
+mod burn;
 mod candle;
 mod concurrency;
 mod drops;

@@ -503,3 +503,143 @@ pub mod candle {
         crate::candle::unpack(packed, shapes, &plan)
     }
 }
+
+/// The run-time pattern API on `burn::tensor::Tensor<D, K>` (feature `burn`): the same
+/// functions, patterns and errors as for arrays, computed with burn's own ops on the
+/// tensors' device (see [`crate::burn`]). The result's rank `O` is the caller's to name
+/// (usually by the type of the binding) and is checked when the code runs
+/// ([`Error::OutputRank`]). [`parse_shape`] and [`check_shape`] take tensors directly.
+#[cfg(feature = "burn")]
+pub mod burn {
+    use burn::tensor::Tensor;
+
+    use super::{split, Lengths};
+    use crate::burn::{AnyRank, TensorKind};
+    use crate::error::Error;
+    use crate::pack::PackedShapes;
+    use crate::pattern::{EinsumPlan, Operation, PackOperation, PackPlan, Recipe};
+
+    /// Reorders, splits and merges axes (`"b c h w -> b (c h w)"`).
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Int, Tensor};
+    /// let x = Tensor::<1, Int>::arange(0..6, &Device::flex()).reshape([2, 3]);
+    /// let y: Tensor<2, Int> = einops::dynamic::burn::rearrange(&x, "a b -> b a", &[])?;
+    /// assert_eq!(y.into_data().try_into_vec_as::<i64>()?, [0, 3, 1, 4, 2, 5]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rearrange<const D: usize, const O: usize, K: TensorKind>(
+        input: &Tensor<D, K>,
+        pattern: &str,
+        lengths: Lengths<'_>,
+    ) -> Result<Tensor<O, K>, Error> {
+        let (names, values) = split(lengths);
+        let recipe = Recipe::new(Operation::Rearrange, pattern, &names)?;
+        crate::burn::apply(input, &recipe, &values)
+    }
+
+    /// Reduces the axes missing on the right with `reduction` (`"sum"`, `"mean"`, `"min"`,
+    /// `"max"`, `"prod"`, `"any"`, `"all"`); `mean` of an `Int` tensor is an error.
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// let x = Tensor::<2>::from_data([[1f32, 2., 3.], [4., 5., 6.]], &Device::flex());
+    /// let y: Tensor<1> = einops::dynamic::burn::reduce(&x, "a b -> a", "mean", &[])?;
+    /// assert_eq!(y.into_data().try_into_vec::<f32>()?, [2., 5.]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reduce<const D: usize, const O: usize, K: TensorKind>(
+        input: &Tensor<D, K>,
+        pattern: &str,
+        reduction: &str,
+        lengths: Lengths<'_>,
+    ) -> Result<Tensor<O, K>, Error> {
+        let (names, values) = split(lengths);
+        let recipe = Recipe::reduce(pattern, reduction, &names)?;
+        crate::burn::apply(input, &recipe, &values)
+    }
+
+    /// Repeats along the axes new on the right (`"h w -> h w c"` with `c`).
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// let x = Tensor::<1>::from_data([1f32, 2.], &Device::flex());
+    /// let y: Tensor<1> = einops::dynamic::burn::repeat(&x, "a -> (a r)", &[("r", 2)])?;
+    /// assert_eq!(y.into_data().try_into_vec::<f32>()?, [1., 1., 2., 2.]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn repeat<const D: usize, const O: usize, K: TensorKind>(
+        input: &Tensor<D, K>,
+        pattern: &str,
+        lengths: Lengths<'_>,
+    ) -> Result<Tensor<O, K>, Error> {
+        let (names, values) = split(lengths);
+        let recipe = Recipe::new(Operation::Repeat, pattern, &names)?;
+        crate::burn::apply(input, &recipe, &values)
+    }
+
+    /// Multiplies the operands (of any ranks, as [`AnyRank`]s) and sums over the axes the
+    /// output lacks (`"b i d, b j d -> b i j"`), with lengths for grouped axes.
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// let q = Tensor::<3>::ones([2, 5, 4], &Device::flex());
+    /// let k = Tensor::<3>::ones([2, 6, 4], &Device::flex());
+    /// let s: Tensor<3> =
+    ///     einops::dynamic::burn::einsum(&[(&q).into(), (&k).into()], "b i d, b j d -> b i j", &[])?;
+    /// assert_eq!(s.dims(), [2, 5, 6]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn einsum<const O: usize, K: TensorKind>(
+        operands: &[AnyRank<K>],
+        pattern: &str,
+        lengths: Lengths<'_>,
+    ) -> Result<Tensor<O, K>, Error> {
+        let (names, values) = split(lengths);
+        let plan = EinsumPlan::new(pattern, operands.len(), &names)?;
+        crate::burn::einsum(operands, &plan, &values)
+    }
+
+    /// Concatenates `tensors` (of any ranks, as [`AnyRank`]s) along the dimensions `*`
+    /// stands for (`"b * c"`); returns the packed tensor and the shapes [`unpack`] needs.
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// let image = Tensor::<3>::zeros([2, 3, 4], &Device::flex());
+    /// let token = Tensor::<2>::zeros([2, 4], &Device::flex());
+    /// let (packed, shapes): (Tensor<3>, _) =
+    ///     einops::dynamic::burn::pack(&[(&image).into(), (&token).into()], "b * w")?;
+    /// assert_eq!(packed.dims(), [2, 4, 4]);
+    /// assert_eq!(shapes.to_string(), "[[3], []]");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pack<const O: usize, K: TensorKind>(
+        tensors: &[AnyRank<K>],
+        pattern: &str,
+    ) -> Result<(Tensor<O, K>, PackedShapes), Error> {
+        let plan = PackPlan::new(PackOperation::Pack, pattern)?;
+        crate::burn::pack(tensors, &plan)
+    }
+
+    /// Splits `packed` into one tensor per packed shape: the inverse of [`pack`]. The
+    /// parts' ranks follow their packed shapes; [`AnyRank::into_tensor`] names each one's.
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// use einops::dynamic::burn::{pack, unpack};
+    /// let a = Tensor::<2>::zeros([2, 3], &Device::flex());
+    /// let (packed, shapes): (Tensor<2>, _) = pack(&[(&a).into(), (&a).into()], "b *")?;
+    /// let parts = unpack(&packed, &shapes, "b *")?;
+    /// let second: Tensor<2> = parts[1].clone().into_tensor()?;
+    /// assert_eq!(second.dims(), [2, 3]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unpack<const D: usize, K: TensorKind, S>(
+        packed: &Tensor<D, K>,
+        shapes: &PackedShapes<S>,
+        pattern: &str,
+    ) -> Result<Vec<AnyRank<K>>, Error> {
+        let plan = PackPlan::new(PackOperation::Unpack, pattern)?;
+        crate::burn::unpack(packed, shapes, &plan)
+    }
+}

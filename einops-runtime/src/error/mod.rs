@@ -293,8 +293,9 @@ pub enum Error {
     /// A result the caller asked for with a fixed number of dimensions (a burn tensor
     /// type `Tensor<N, K>` in `einops::dynamic::burn`) has another number of dimensions.
     OutputRank {
-        /// The failing call.
-        call: Box<Call>,
+        /// The failing call; `None` when converting a finished result
+        /// (`einops::burn::AnyRank::into_tensor`).
+        call: Option<Box<Call>>,
         /// The result's number of dimensions, from the pattern.
         actual: usize,
         /// The number of dimensions asked for.
@@ -489,9 +490,13 @@ impl fmt::Display for Error {
                  packed shapes are for {expected}-dimensional arrays",
                 PartialShape(shape)
             ),
-            Error::OutputRank { call, actual, expected } => write!(
+            Error::OutputRank { call: Some(call), actual, expected } => write!(
                 f,
                 "{call}: the result has {actual} dimensions, but {expected} were asked for"
+            ),
+            Error::OutputRank { call: None, actual, expected } => write!(
+                f,
+                "a tensor of {actual} dimensions was asked for as one of {expected}"
             ),
             Error::FixedLength { call, dim, actual, expected } => write!(
                 f,
@@ -573,12 +578,12 @@ impl Error {
             | Error::UnpackUnknowns { call, .. }
             | Error::UnpackSplit { call, .. }
             | Error::UnpackOutputRank { call, .. }
-            | Error::OutputRank { call, .. }
             | Error::FixedLength { call, .. }
             | Error::ParameterSize { call, .. }
             | Error::ParameterShape { call, .. }
             | Error::NotAView { call, .. }
             | Error::Backend { call, .. } => Some(call),
+            Error::OutputRank { call, .. } => call.as_deref(),
         }
     }
 

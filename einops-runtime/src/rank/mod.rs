@@ -72,6 +72,25 @@ macro_rules! ranks {
 }
 ranks!(0 => Ix0, 1 => Ix1, 2 => Ix2, 3 => Ix3, 4 => Ix4, 5 => Ix5, 6 => Ix6);
 
+/// Maps the const rank of a tensor type (burn's `Tensor<N, K>`, `N` up to the 12
+/// dimensions einops holds burn tensors at) to the dimension type the rank rules see:
+/// `IxN` up to 6, `IxDyn` beyond (checked when the code runs).
+#[cfg(feature = "burn")]
+pub trait TensorRank: Sealed<Ranks> {
+    /// The dimension type.
+    type Dim: Dimension;
+}
+
+#[cfg(feature = "burn")]
+macro_rules! tensor_ranks {
+    ($($n:literal => $ix:ty),*) => {$(
+        impl TensorRank for Rank<$n> { type Dim = $ix; }
+    )*};
+}
+#[cfg(feature = "burn")]
+tensor_ranks!(1 => Ix1, 2 => Ix2, 3 => Ix3, 4 => Ix4, 5 => Ix5, 6 => Ix6, 7 => IxDyn, 8 => IxDyn,
+    9 => IxDyn, 10 => IxDyn, 11 => IxDyn, 12 => IxDyn);
+
 macro_rules! table {
     ($trait:ident :: $assoc:ident for $ix:ty: $($n:literal => $out:ty),*) => {$(
         impl $trait<$n> for $ix { type $assoc = $out; }

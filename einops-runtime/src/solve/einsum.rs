@@ -425,7 +425,7 @@ fn operand_axes(ctx: &Context<'_>, k: usize, strides: &[isize], binding: &mut Bi
 /// Operand `k`'s elementary axes in order, each with its length in the operand (1 where
 /// the operand broadcasts an ellipsis dimension), repeated names included: the shape a
 /// tensor library reshapes the operand to.
-#[cfg(feature = "candle")]
+#[cfg(any(feature = "candle", feature = "burn"))]
 pub(crate) fn operand_elementary(
     ctx: &Context<'_>,
     k: usize,

@@ -33,7 +33,7 @@ pub(crate) struct Solution {
     pub reduced_ids: SmallVec<[usize; INLINE]>,
     /// The output's shape (groups merged).
     pub shape: SmallVec<[usize; INLINE]>,
-    #[cfg(feature = "candle")]
+    #[cfg(any(feature = "candle", feature = "burn"))]
     /// The length of every elementary axis, numbered like `reduced_ids` (what a tensor
     /// library lowering reshapes to).
     pub lengths: SmallVec<[usize; INLINE]>,
@@ -239,7 +239,7 @@ pub(crate) fn solve(
         }
     }
     reduced.extend(reduced_ids.iter().map(|&id| step(id)));
-    #[cfg(feature = "candle")]
+    #[cfg(any(feature = "candle", feature = "burn"))]
     let lengths = (0..lengths.len()).map(length).collect();
     let mut solution = Solution {
         kept,
@@ -247,7 +247,7 @@ pub(crate) fn solve(
         reduced,
         reduced_ids,
         shape: out_shape,
-        #[cfg(feature = "candle")]
+        #[cfg(any(feature = "candle", feature = "burn"))]
         lengths,
     };
     let standard = standard_strides(&solution.shape);
