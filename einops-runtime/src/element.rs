@@ -64,7 +64,7 @@ pub trait Reducible: Copy + PartialOrd + Send + Sync + 'static + Sealed<Element>
 #[diagnostic::on_unimplemented(
     message = "`mean` needs floating-point elements, but the array holds `{Self}`",
     label = "not a floating-point element type",
-    note = "convert first, e.g. `x.mapv(|v| v as f64)`, or use `sum`"
+    note = "convert first, e.g. `x.mapv(|v| v as f64)` (a burn `Int` tensor: `x.float()`), or use `sum`"
 )]
 pub trait FloatElement: Reducible {}
 

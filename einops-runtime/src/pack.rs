@@ -127,6 +127,12 @@ impl<D> PackedShapes<D> {
         }
     }
 
+    /// The same shapes, typed for arrays or tensors of dimension type `E`.
+    #[cfg(feature = "burn")]
+    pub(crate) fn retyped<E>(self) -> PackedShapes<E> {
+        PackedShapes::with_dim(self.shapes)
+    }
+
     /// The same shapes, for `unpack` into `IxDyn` arrays.
     ///
     /// ```

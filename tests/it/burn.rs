@@ -279,3 +279,126 @@ fn burn_matches_reference_vectors() {
         failures.join("\n")
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// The macros on tensors: ranks from the types, results typed by the pattern
+
+fn arange<const D: usize>(shape: [usize; D]) -> Tensor<D> {
+    let len = shape.iter().product::<usize>() as i64;
+    Tensor::<1, Int>::arange(0..len, &device())
+        .float()
+        .reshape(shape)
+}
+
+fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+    tensor
+        .into_data()
+        .try_into_vec_as::<f32>()
+        .expect("f32 values")
+}
+
+/// The same call on an ndarray array of the tensor's values.
+fn array_of<const D: usize>(tensor: &Tensor<D>) -> ArrayD<f32> {
+    host::<f32, D>(tensor.clone(), D)
+}
+
+#[test]
+fn macros_take_tensors_by_value_and_by_reference_with_ranks_from_the_pattern(
+) -> Result<(), einops::Error> {
+    use einops::{check_shape, einsum, pack, parse_shape, rearrange, reduce, repeat, unpack};
+    let x = arange([2, 3, 4, 6]);
+    let a = array_of(&x);
+
+    let flat: Tensor<2> = rearrange!(&x, "b c h w -> b (c h w)")?;
+    assert_eq!(flat.dims(), [2, 72]);
+    let moved: Tensor<4> = rearrange!(x.clone(), "b c (h h2) w -> b h (c h2) w", h2 = 2)?;
+    let expected = einops::dynamic::rearrange(&a, "b c (h h2) w -> b h (c h2) w", &[("h2", 2)])?;
+    assert_eq!(values(moved), expected.iter().copied().collect::<Vec<_>>());
+
+    let pooled: Tensor<4> = reduce!(&x, "b c (h 2) (w 3) -> b c h w", max)?;
+    let expected = einops::dynamic::reduce(&a, "b c (h 2) (w 3) -> b c h w", "max", &[])?;
+    assert_eq!(values(pooled), expected.iter().copied().collect::<Vec<_>>());
+    // A rank-0 result is burn's `Tensor<1>` of shape [1].
+    let total: Tensor<1> = reduce!(&x, "b c h w ->", sum)?;
+    assert_eq!(values(total), [(0..144).sum::<i32>() as f32]);
+    // With an ellipsis the output rank follows from the input's type.
+    let mean: Tensor<3> = reduce!(&x, "b ... w -> ... b", mean)?;
+    assert_eq!(mean.dims(), [3, 4, 2]);
+
+    let tiled: Tensor<5> = repeat!(&x, "b c h w -> b c h w r", r = 2)?;
+    assert_eq!(tiled.dims(), [2, 3, 4, 6, 2]);
+
+    let q = arange([2, 5, 4]);
+    let k = arange([2, 6, 4]);
+    let scores: Tensor<3> = einsum!(&q, &k, "b i d, b j d -> b i j")?;
+    let expected = einops::dynamic::einsum(&[array_of(&q), array_of(&k)], "b i d, b j d -> b i j")?;
+    assert_eq!(values(scores), expected.iter().copied().collect::<Vec<_>>());
+
+    let (packed, shapes) = pack!([&q, &k], "b * d")?;
+    let packed: Tensor<3> = packed;
+    assert_eq!(packed.dims(), [2, 11, 4]);
+    let parts: Vec<Tensor<3>> = unpack!(&packed, &shapes, "b * d")?;
+    assert_eq!(values(parts[1].clone()), values(k.clone()));
+
+    let axes = parse_shape!(&x, "b c _ _")?;
+    assert_eq!((axes.b, axes.c), (2, 3));
+    check_shape!(&q, "b i d", b = 2, d = 4)?;
+    Ok(())
+}
+
+#[test]
+fn int_and_bool_tensors_take_the_reductions_that_suit_them() -> Result<(), einops::Error> {
+    use burn::tensor::Bool;
+    use einops::reduce;
+    let x = Tensor::<1, Int>::arange(0..6, &device()).reshape([2, 3]);
+    let sums: Tensor<1, Int> = reduce!(&x, "a b -> a", sum)?;
+    assert_eq!(sums.into_data().try_into_vec_as::<i64>().unwrap(), [3, 12]);
+    let flags: Tensor<2, Bool> = x.clone().greater_elem(2);
+    let any: Tensor<1, Bool> = reduce!(&flags, "a b -> a", any)?;
+    assert_eq!(
+        any.into_data().try_into_vec::<bool>().unwrap(),
+        [false, true]
+    );
+    let all: Tensor<1, Bool> = reduce!(flags.clone(), "a b -> b", all)?;
+    assert_eq!(
+        all.into_data().try_into_vec::<bool>().unwrap(),
+        [false, false, false]
+    );
+    // burn cannot sum `Bool` tensors: a backend error, before any op runs.
+    let error = einops::dynamic::burn::reduce::<2, 1, Bool>(&flags, "a b -> a", "sum", &[])
+        .expect_err("no sum of bools");
+    assert_eq!(error.kind(), "backend_error");
+    // `mean` of `Int` is a compile error for the macros; here, a run-time one.
+    let error = einops::dynamic::burn::reduce::<2, 1, Int>(&x, "a b -> a", "mean", &[])
+        .expect_err("no mean of integers");
+    assert_eq!(error.kind(), "mean_of_integer");
+    Ok(())
+}
+
+#[test]
+fn wrong_ranks_and_mixed_devices_are_errors_not_panics() {
+    let x = arange([2, 3]);
+    let error = einops::dynamic::burn::rearrange::<2, 3, Float>(&x, "a b -> b a", &[])
+        .expect_err("rank 2, not 3");
+    assert_eq!(error.kind(), "output_rank");
+    assert_eq!(
+        error.to_string(),
+        "rearrange `a b -> b a` on input of shape [2, 3]: the result has 2 dimensions, but 3 were asked for"
+    );
+    let y = Tensor::<2>::zeros([2, 3], (&device(), DType::F64));
+    let error = einops::dynamic::burn::einsum::<2, Float>(
+        &[(&x).into(), (&y).into()],
+        "a b, a b -> a b",
+        &[],
+    )
+    .expect_err("f32 and f64");
+    assert_eq!(error.kind(), "backend_error");
+}
+
+/// Compile-time errors on burn tensors: a rank the pattern contradicts, `mean` of `Int`,
+/// a view form (burn has no views). Blessed with the feature `burn` alone
+/// (`TRYBUILD=overwrite cargo test --features burn,burn/flex,burn/autodiff --test it burn::ui`).
+#[test]
+fn ui() {
+    trybuild::TestCases::new().compile_fail("tests/ui-burn/*.rs");
+}

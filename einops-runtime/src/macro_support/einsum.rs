@@ -14,6 +14,8 @@ use crate::rank::OutputFits;
 use crate::sealed::{Held, Sealed, Source};
 use crate::site::Site;
 
+use super::OutputDim;
+
 /// What an `einsum!` operand can be: one ndarray array of any form ([`ArrayLike`]) and,
 /// with the feature `candle`, a `Tensor` or `&Tensor` (rank checked at run time).
 pub trait EinsumSource<'a>: Sealed<Source> {
@@ -59,9 +61,9 @@ impl<A, D: Dimension> Viewed for CowArray<'_, A, D> {
 /// The views of a call's operands, all of one kind: what computes the result.
 pub trait Contract: Sized + Sealed<Held> {
     /// The result when the output rule gives the dimension type `O`.
-    type Output<O: Dimension>;
+    type Output<O: OutputDim>;
     /// Computes the call site's plan.
-    fn contract<O: Dimension>(
+    fn contract<O: OutputDim>(
         operands: &[Self],
         plan: &'static EinsumPlan,
         lengths: &[i128],
@@ -69,8 +71,8 @@ pub trait Contract: Sized + Sealed<Held> {
 }
 
 impl<A: Reducible> Contract for Strided<'_, A> {
-    type Output<O: Dimension> = Array<A, O>;
-    fn contract<O: Dimension>(
+    type Output<O: OutputDim> = Array<A, O>;
+    fn contract<O: OutputDim>(
         operands: &[Self],
         plan: &'static EinsumPlan,
         lengths: &[i128],
@@ -114,7 +116,7 @@ pub fn einsum<R, E, V>(
     lengths: &[i128],
 ) -> Result<V::Output<R::Output>, Error>
 where
-    R: OutputRule<E>,
+    R: OutputRule<E, Output: OutputDim>,
     E: Dimension,
     V: Contract,
 {
@@ -142,9 +144,9 @@ where
 #[cfg(feature = "candle")]
 mod tensors {
     use candle_core::Tensor;
-    use ndarray::{Dimension, IxDyn};
+    use ndarray::IxDyn;
 
-    use super::{Contract, EinsumSource, Viewed};
+    use super::{Contract, EinsumSource, OutputDim, Viewed};
     use crate::error::Error;
     use crate::pattern::EinsumPlan;
 
@@ -184,13 +186,71 @@ mod tensors {
     }
 
     impl Contract for &Tensor {
-        type Output<O: Dimension> = Tensor;
-        fn contract<O: Dimension>(
+        type Output<O: OutputDim> = Tensor;
+        fn contract<O: OutputDim>(
             operands: &[Self],
             plan: &'static EinsumPlan,
             lengths: &[i128],
         ) -> Result<Tensor, Error> {
             crate::candle::einsum(operands, plan, lengths)
+        }
+    }
+}
+
+/// burn operands are held as [`AnyRank`](crate::burn::AnyRank)s, one type for the
+/// operands' different ranks (each checked at compile time by its rule).
+#[cfg(feature = "burn")]
+mod burn_tensors {
+    use burn::tensor::Tensor;
+
+    use super::{Contract, EinsumSource, OutputDim, Viewed};
+    use crate::burn::{AnyRank, TensorKind};
+    use crate::error::Error;
+    use crate::pattern::EinsumPlan;
+    use crate::rank::{Rank, TensorRank};
+    use crate::sealed::{Held, Sealed};
+    use crate::tensor;
+
+    impl<K: TensorKind> Sealed<Held> for AnyRank<K> {}
+    impl<K: TensorKind> Sealed<Held> for &AnyRank<K> {}
+
+    impl<const D: usize, K: TensorKind> EinsumSource<'_> for Tensor<D, K>
+    where
+        Rank<D>: TensorRank,
+    {
+        type Dim = <Rank<D> as TensorRank>::Dim;
+        type Held = AnyRank<K>;
+        fn hold(self) -> AnyRank<K> {
+            self.into()
+        }
+    }
+
+    impl<const D: usize, K: TensorKind> EinsumSource<'_> for &Tensor<D, K>
+    where
+        Rank<D>: TensorRank,
+    {
+        type Dim = <Rank<D> as TensorRank>::Dim;
+        type Held = AnyRank<K>;
+        fn hold(self) -> AnyRank<K> {
+            self.into()
+        }
+    }
+
+    impl<K: TensorKind> Viewed for AnyRank<K> {
+        type View<'v> = &'v AnyRank<K>;
+        fn view(&self) -> &AnyRank<K> {
+            self
+        }
+    }
+
+    impl<K: TensorKind> Contract for &AnyRank<K> {
+        type Output<O: OutputDim> = O::Burn<K>;
+        fn contract<O: OutputDim>(
+            operands: &[Self],
+            plan: &'static EinsumPlan,
+            lengths: &[i128],
+        ) -> Result<O::Burn<K>, Error> {
+            O::burn(tensor::einsum(operands, plan, lengths)?)
         }
     }
 }

@@ -5,6 +5,7 @@
 //! Not a stable API: reached through `einops::__private`.
 
 mod einsum;
+mod output;
 mod view;
 
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
@@ -23,6 +24,7 @@ use crate::shape::{self, HasShape};
 pub use crate::site::Site;
 
 pub use self::einsum::{einsum, einsum_broadcast, einsum_into, einsum_operand, einsum_view};
+pub use self::output::OutputDim;
 pub use self::view::{cow, view, view_mut, Viewable, ViewableMut};
 pub use crate::einsum::Strided;
 pub use crate::rank::einsum as einsum_rank;
@@ -37,9 +39,9 @@ pub trait Source<'a>: Sealed<sealed::Source> {
     /// The dimension type the compile-time rank rules see.
     type Dim: Dimension;
     /// The result of an operation whose rank rule gives the dimension type `O`.
-    type Output<O: Dimension>;
+    type Output<O: OutputDim>;
     /// Applies a rearrange or repeat recipe.
-    fn rearrange<O: Dimension>(
+    fn rearrange<O: OutputDim>(
         self,
         recipe: &'static Recipe,
         lengths: &[i128],
@@ -49,7 +51,7 @@ pub trait Source<'a>: Sealed<sealed::Source> {
 /// What `reduce!` accepts: the [`Source`]s whose elements can be folded.
 pub trait ReduceSource<'a>: Source<'a> {
     /// Applies a reduce recipe.
-    fn reduce<O: Dimension>(
+    fn reduce<O: OutputDim>(
         self,
         recipe: &'static Recipe,
         lengths: &[i128],
@@ -62,8 +64,8 @@ where
 {
     type Elem = I::Elem;
     type Dim = I::Dim;
-    type Output<O: Dimension> = Array<I::Elem, O>;
-    fn rearrange<O: Dimension>(
+    type Output<O: OutputDim> = Array<I::Elem, O>;
+    fn rearrange<O: OutputDim>(
         self,
         recipe: &'static Recipe,
         lengths: &[i128],
@@ -76,7 +78,7 @@ impl<'a, I: Operand<'a>> ReduceSource<'a> for I
 where
     I::Elem: Reducible,
 {
-    fn reduce<O: Dimension>(
+    fn reduce<O: OutputDim>(
         self,
         recipe: &'static Recipe,
         lengths: &[i128],
@@ -97,7 +99,7 @@ pub fn rearrange<'a, R, I>(
 ) -> Result<Output<'a, R, I>, Error>
 where
     I: Source<'a>,
-    R: RankRule<I::Dim>,
+    R: RankRule<I::Dim, Output: OutputDim>,
 {
     input.rearrange(site.plan()?, lengths)
 }
@@ -110,7 +112,7 @@ pub fn reduce<'a, R, M, I>(
 ) -> Result<Output<'a, R, I>, Error>
 where
     I: ReduceSource<'a>,
-    R: RankRule<I::Dim>,
+    R: RankRule<I::Dim, Output: OutputDim>,
     M: ElementRule<I::Elem>,
 {
     input.reduce(site.plan()?, lengths)
@@ -191,9 +193,9 @@ pub trait PackSource<'a>: Sealed<sealed::Pack> {
     /// The dimension type the rank rules see (`IxDyn` for tensors).
     type Dim: Dimension;
     /// The packed result when the rank rule gives the dimension type `O`.
-    type Packed<O: Dimension>;
+    type Packed<O: OutputDim>;
     /// Packs the list.
-    fn pack<O: Dimension>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error>;
+    fn pack<O: OutputDim>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error>;
 }
 
 impl<'a, L: ArrayList<'a>> PackSource<'a> for L
@@ -201,8 +203,8 @@ where
     L::Elem: Clone,
 {
     type Dim = L::Dim;
-    type Packed<O: Dimension> = (Array<L::Elem, O>, PackedShapes<L::Dim>);
-    fn pack<O: Dimension>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error> {
+    type Packed<O: OutputDim> = (Array<L::Elem, O>, PackedShapes<L::Dim>);
+    fn pack<O: OutputDim>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error> {
         pack::pack(&self.into_arrays(), plan)
     }
 }
@@ -216,7 +218,7 @@ pub type Packed<'a, R, L> =
 pub fn pack<'a, R, L>(arrays: L, site: &'static Site<PackPlan>) -> Result<Packed<'a, R, L>, Error>
 where
     L: PackSource<'a>,
-    R: RankRule<L::Dim>,
+    R: RankRule<L::Dim, Output: OutputDim>,
 {
     arrays.pack(site.plan()?)
 }
@@ -227,9 +229,9 @@ pub trait UnpackSource<'a>: Sealed<sealed::Source> {
     /// The dimension type the rank rules see (`IxDyn` for tensors).
     type Dim: Dimension;
     /// The parts, for packed shapes of dimension type `D`.
-    type Parts<D: Dimension>;
+    type Parts<D: OutputDim>;
     /// Splits the packed array or tensor.
-    fn unpack<D: Dimension>(
+    fn unpack<D: OutputDim>(
         self,
         shapes: &PackedShapes<D>,
         plan: &PackPlan,
@@ -241,8 +243,8 @@ where
     I::Elem: Clone,
 {
     type Dim = I::Dim;
-    type Parts<D: Dimension> = Vec<Array<I::Elem, D>>;
-    fn unpack<D: Dimension>(
+    type Parts<D: OutputDim> = Vec<Array<I::Elem, D>>;
+    fn unpack<D: OutputDim>(
         self,
         shapes: &PackedShapes<D>,
         plan: &PackPlan,
@@ -262,7 +264,7 @@ where
     I: UnpackSource<'a>,
     R: RankRule<I::Dim>,
     S: RankRule<D>,
-    D: Dimension,
+    D: OutputDim,
 {
     packed.unpack(shapes, site.plan()?)
 }
@@ -312,9 +314,9 @@ pub struct TensorElements;
 #[cfg(feature = "candle")]
 mod tensors {
     use candle_core::Tensor;
-    use ndarray::{Dimension, IxDyn};
+    use ndarray::IxDyn;
 
-    use super::{PackSource, ReduceSource, Source, TensorElements, UnpackSource};
+    use super::{OutputDim, PackSource, ReduceSource, Source, TensorElements, UnpackSource};
     use crate::candle;
     use crate::error::Error;
     use crate::pack::PackedShapes;
@@ -331,22 +333,22 @@ mod tensors {
             impl<'a> Source<'a> for $tensor {
                 type Elem = TensorElements;
                 type Dim = IxDyn;
-                type Output<O: Dimension> = Tensor;
-                fn rearrange<O: Dimension>(self, recipe: &'static Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
+                type Output<O: OutputDim> = Tensor;
+                fn rearrange<O: OutputDim>(self, recipe: &'static Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
                     candle::apply(&self, recipe, lengths)
                 }
             }
 
             impl<'a> ReduceSource<'a> for $tensor {
-                fn reduce<O: Dimension>(self, recipe: &'static Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
+                fn reduce<O: OutputDim>(self, recipe: &'static Recipe, lengths: &[i128]) -> Result<Tensor, Error> {
                     candle::apply(&self, recipe, lengths)
                 }
             }
 
             impl<'a> UnpackSource<'a> for $tensor {
                 type Dim = IxDyn;
-                type Parts<D: Dimension> = Vec<Tensor>;
-                fn unpack<D: Dimension>(
+                type Parts<D: OutputDim> = Vec<Tensor>;
+                fn unpack<D: OutputDim>(
                     self,
                     shapes: &PackedShapes<D>,
                     plan: &PackPlan,
@@ -363,8 +365,8 @@ mod tensors {
             impl<'a, $(const $n: usize)?> Sealed<sealed::Pack> for $list {}
             impl<'a, $(const $n: usize)?> PackSource<'a> for $list {
                 type Dim = IxDyn;
-                type Packed<O: Dimension> = (Tensor, PackedShapes);
-                fn pack<O: Dimension>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error> {
+                type Packed<O: OutputDim> = (Tensor, PackedShapes);
+                fn pack<O: OutputDim>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error> {
                     candle::pack(&self[..], plan)
                 }
             }
@@ -373,5 +375,93 @@ mod tensors {
     lists!(
         <N> [Tensor; N], <N> [&'a Tensor; N], <N> &'a [Tensor; N], <N> &'a [&'a Tensor; N],
         <> Vec<Tensor>, <> Vec<&'a Tensor>, <> &'a Vec<Tensor>, <> &'a [Tensor], <> &'a [&'a Tensor]
+    );
+}
+
+/// burn tensors: the rank is the type's (`Tensor<D, K>`), so the rank rules check it at
+/// compile time and name the result's `Tensor<O, K>`; the kind `K` is the element type
+/// the element rules see (`mean` needs `Float`).
+#[cfg(feature = "burn")]
+mod burn_tensors {
+    use burn::tensor::{Bool, Float, Int, Tensor};
+
+    use super::{OutputDim, PackSource, ReduceSource, Source, UnpackSource};
+    use crate::burn::{AnyRank, TensorKind};
+    use crate::error::Error;
+    use crate::pack::PackedShapes;
+    use crate::pattern::{PackPlan, Recipe};
+    use crate::rank::{AnyElement, ElementRule, FloatOnly, Rank, TensorRank};
+    use crate::sealed::{self, Sealed};
+    use crate::tensor;
+
+    impl ElementRule<Float> for AnyElement {}
+    impl ElementRule<Int> for AnyElement {}
+    impl ElementRule<Bool> for AnyElement {}
+    impl ElementRule<Float> for FloatOnly {}
+
+    macro_rules! single {
+        ($($tensor:ty),*) => {$(
+            impl<'a, const D: usize, K: TensorKind> Sealed<sealed::Source> for $tensor {}
+            impl<'a, const D: usize, K: TensorKind> Source<'a> for $tensor
+            where
+                Rank<D>: TensorRank,
+            {
+                type Elem = K;
+                type Dim = <Rank<D> as TensorRank>::Dim;
+                type Output<O: OutputDim> = O::Burn<K>;
+                fn rearrange<O: OutputDim>(self, recipe: &'static Recipe, lengths: &[i128]) -> Result<O::Burn<K>, Error> {
+                    O::burn(tensor::apply(&AnyRank::from(self), recipe, lengths)?)
+                }
+            }
+
+            impl<'a, const D: usize, K: TensorKind> ReduceSource<'a> for $tensor
+            where
+                Rank<D>: TensorRank,
+            {
+                fn reduce<O: OutputDim>(self, recipe: &'static Recipe, lengths: &[i128]) -> Result<O::Burn<K>, Error> {
+                    O::burn(tensor::apply(&AnyRank::from(self), recipe, lengths)?)
+                }
+            }
+
+            impl<'a, const D: usize, K: TensorKind> UnpackSource<'a> for $tensor
+            where
+                Rank<D>: TensorRank,
+            {
+                type Dim = <Rank<D> as TensorRank>::Dim;
+                type Parts<S: OutputDim> = Vec<S::Burn<K>>;
+                fn unpack<S: OutputDim>(
+                    self,
+                    shapes: &PackedShapes<S>,
+                    plan: &PackPlan,
+                ) -> Result<Vec<S::Burn<K>>, Error> {
+                    let packed: AnyRank<K> = self.into();
+                    tensor::unpack(&packed, shapes, plan)?.into_iter().map(S::burn).collect()
+                }
+            }
+        )*};
+    }
+    single!(Tensor<D, K>, &'a Tensor<D, K>);
+
+    macro_rules! lists {
+        ($(<$($n:ident)?> $list:ty),*) => {$(
+            impl<'a, const D: usize, K: TensorKind, $(const $n: usize)?> Sealed<sealed::Pack> for $list {}
+            impl<'a, const D: usize, K: TensorKind, $(const $n: usize)?> PackSource<'a> for $list
+            where
+                Rank<D>: TensorRank,
+            {
+                type Dim = <Rank<D> as TensorRank>::Dim;
+                type Packed<O: OutputDim> = (O::Burn<K>, PackedShapes<Self::Dim>);
+                fn pack<O: OutputDim>(self, plan: &PackPlan) -> Result<Self::Packed<O>, Error> {
+                    let parts: Vec<AnyRank<K>> = self.iter().map(|t| AnyRank::from(t.clone())).collect();
+                    let (packed, shapes) = tensor::pack(&parts.iter().collect::<Vec<_>>(), plan)?;
+                    Ok((O::burn(packed)?, shapes.retyped()))
+                }
+            }
+        )*};
+    }
+    lists!(
+        <N> [Tensor<D, K>; N], <N> [&'a Tensor<D, K>; N], <N> &'a [Tensor<D, K>; N],
+        <N> &'a [&'a Tensor<D, K>; N], <> Vec<Tensor<D, K>>, <> Vec<&'a Tensor<D, K>>,
+        <> &'a Vec<Tensor<D, K>>, <> &'a [Tensor<D, K>], <> &'a [&'a Tensor<D, K>]
     );
 }

@@ -21,7 +21,8 @@ use crate::view;
     message = "`{Self}` has no einops view: the view forms take a reference to one ndarray array",
     label = "expected `&array` (or `&mut array` for `rearrange_view_mut!`)",
     note = "a list of arrays has no view (`rearrange!` stacks it into a new array); on a candle \
-            tensor, `rearrange!` already returns candle's own views where candle can"
+            tensor, `rearrange!` already returns candle's own views where candle can; burn \
+            tensors have no views: use `rearrange!`"
 )]
 pub trait Viewable<'a>: Sealed<sealed::View> {
     /// The element type.
