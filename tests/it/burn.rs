@@ -44,7 +44,7 @@ impl BurnElem for i64 {
 }
 
 fn device() -> Device {
-    Device::flex()
+    Device::default()
 }
 
 /// Runs `$body` with the const `$n` set to `$rank` (1 to 12, burn's ranks the vectors use).
@@ -401,4 +401,333 @@ fn wrong_ranks_and_mixed_devices_are_errors_not_panics() {
 #[test]
 fn ui() {
     trybuild::TestCases::new().compile_fail("tests/ui-burn/*.rs");
+}
+
+// ---------------------------------------------------------------------------------------
+// Gradients through burn's autodiff
+
+/// `n` distinct values in [0.5, 1.5) in a scrambled order (no ties for `min`/`max`, no
+/// zeros for `prod`), shifted by `shift`.
+fn distinct(n: usize, salt: usize, shift: f64) -> Vec<f64> {
+    (0..n)
+        .map(|i| ((i * 7919 + salt * 104_729) % n) as f64 / n as f64 + 0.5 + shift)
+        .collect()
+}
+
+fn f64_tensor<const D: usize>(values: Vec<f64>, shape: [usize; D], device: &Device) -> Tensor<D> {
+    Tensor::from_data(TensorData::new(values, shape), (device, DType::F64))
+}
+
+fn host_f64<const D: usize>(tensor: Tensor<D>) -> Vec<f64> {
+    tensor
+        .into_data()
+        .try_into_vec_as::<f64>()
+        .expect("f64 values")
+}
+
+/// Checks the gradient of `sum(w ⊙ f(x))` (random `w`) through `einops` against the same
+/// loss through `plain` (burn ops written by hand) and against central finite differences.
+fn check_gradient<const D: usize, const O: usize>(
+    what: &str,
+    shape: [usize; D],
+    einops: impl Fn(Tensor<D>) -> Tensor<O>,
+    plain: impl Fn(Tensor<D>) -> Tensor<O>,
+) {
+    let device = Device::default().autodiff();
+    let len = shape.iter().product();
+    let values = distinct(len, 1, 0.0);
+    let out_dims = einops(f64_tensor(values.clone(), shape, &device)).dims();
+    let out_len = out_dims.iter().product();
+    let w = Tensor::<O>::from_data(
+        TensorData::new(distinct(out_len, 2, -1.0), out_dims),
+        (&device, DType::F64),
+    );
+    let gradient = |f: &dyn Fn(Tensor<D>) -> Tensor<O>| {
+        let x = f64_tensor(values.clone(), shape, &device).require_grad();
+        let loss = (f(x.clone()) * w.clone()).sum();
+        let grads = loss.backward();
+        host_f64(x.grad(&grads).expect("x has a gradient"))
+    };
+    let got = gradient(&einops);
+    let reference = gradient(&plain);
+    let loss_at = |values: Vec<f64>| -> f64 {
+        let y = einops(f64_tensor(values, shape, &device));
+        host_f64((y * w.clone()).sum())[0]
+    };
+    let eps = 1e-6;
+    for (i, (&g, &r)) in got.iter().zip(&reference).enumerate() {
+        assert!(
+            (g - r).abs() <= 1e-12 * (1.0 + r.abs()),
+            "{what}: d/dx[{i}] = {g}, plain burn {r}"
+        );
+        let (mut up, mut down) = (values.clone(), values.clone());
+        up[i] += eps;
+        down[i] -= eps;
+        let numeric = (loss_at(up) - loss_at(down)) / (2.0 * eps);
+        assert!(
+            (g - numeric).abs() <= 1e-6 * (1.0 + numeric.abs()),
+            "{what}: d/dx[{i}] = {g}, finite differences {numeric}"
+        );
+    }
+    assert_eq!(got.len(), len, "{what}");
+}
+
+#[test]
+fn gradients_flow_through_rearrange_reduce_and_repeat() {
+    use einops::{rearrange, reduce, repeat};
+    check_gradient(
+        "rearrange",
+        [2, 3, 4],
+        |x| rearrange!(x, "a (b c) d -> (d a) c b", b = 3).unwrap(),
+        |x: Tensor<3>| {
+            x.reshape([2, 3, 1, 4])
+                .permute([3, 0, 2, 1])
+                .reshape([8, 1, 3])
+        },
+    );
+    check_gradient(
+        "reduce sum",
+        [2, 3, 4],
+        |x| reduce!(x, "a b c -> a c", sum).unwrap(),
+        |x: Tensor<3>| x.sum_dim(1).reshape([2, 4]),
+    );
+    check_gradient(
+        "reduce mean",
+        [2, 3, 4],
+        |x| reduce!(x, "a b c -> c", mean).unwrap(),
+        |x: Tensor<3>| x.mean_dim(0).mean_dim(1).reshape([4]),
+    );
+    check_gradient(
+        "reduce max",
+        [2, 3, 4],
+        |x| reduce!(x, "a b (c 2) -> b a c", max).unwrap(),
+        |x: Tensor<3>| {
+            x.reshape([2, 3, 2, 2])
+                .max_dim(3)
+                .reshape([2, 3, 2])
+                .permute([1, 0, 2])
+        },
+    );
+    check_gradient(
+        "reduce min",
+        [2, 3, 4],
+        |x| reduce!(x, "a b c -> b", min).unwrap(),
+        |x: Tensor<3>| x.permute([1, 0, 2]).reshape([3, 8]).min_dim(1).reshape([3]),
+    );
+    check_gradient(
+        "reduce prod",
+        [2, 3, 4],
+        |x| reduce!(x, "a b c -> a b", prod).unwrap(),
+        |x: Tensor<3>| x.prod_dim(2).reshape([2, 3]),
+    );
+    check_gradient(
+        "repeat",
+        [2, 3],
+        |x| repeat!(x, "a b -> a r b", r = 4).unwrap(),
+        |x: Tensor<2>| x.reshape([2, 1, 3]).repeat_dim(1, 4),
+    );
+}
+
+#[test]
+fn gradients_flow_through_einsum_pack_and_unpack() {
+    use einops::{einsum, pack, unpack};
+    let device = Device::default().autodiff();
+    let m = f64_tensor(distinct(12, 3, 0.0), [3, 4], &device);
+    let v = f64_tensor(distinct(5, 4, 0.0), [5], &device);
+    check_gradient(
+        "einsum of 2",
+        [2, 3],
+        |x| einsum!(&x, &m, "i j, j k -> i k").unwrap(),
+        |x: Tensor<2>| x.matmul(m.clone()),
+    );
+    check_gradient(
+        "einsum of 3",
+        [5, 3],
+        |x| einsum!(&v, &x, &m, "a, a j, j k -> k").unwrap(),
+        |x: Tensor<2>| {
+            let weighted = x * v.clone().reshape([5, 1]);
+            weighted.sum_dim(0).matmul(m.clone()).reshape([4])
+        },
+    );
+    check_gradient(
+        "einsum diagonal",
+        [3, 3],
+        |x| einsum!(&x, "i i -> i").unwrap(),
+        |x: Tensor<2>| {
+            (x * Tensor::<2>::eye(3, &device).cast(DType::F64))
+                .sum_dim(1)
+                .reshape([3])
+        },
+    );
+    check_gradient(
+        "pack",
+        [2, 3],
+        |x| {
+            let (packed, _) = pack!([x.clone(), x * 2.0], "a *").unwrap();
+            packed
+        },
+        |x: Tensor<2>| Tensor::cat(vec![x.clone(), x * 2.0], 1),
+    );
+    let shapes = einops::PackedShapes::new([
+        einops::PackedShape::from([2]),
+        einops::PackedShape::from([4]),
+    ]);
+    check_gradient(
+        "unpack",
+        [3, 6],
+        |x| {
+            // Hand-made shapes are `IxDyn`: the parts come as `AnyRank`s.
+            let parts = unpack!(x, &shapes, "a *").unwrap();
+            let [first, second] = [0, 1].map(|i| parts[i].clone().into_tensor::<2>().unwrap());
+            second * 3.0 + first.sum_dim(1)
+        },
+        |x: Tensor<2>| x.clone().narrow(1, 2, 4) * 3.0 + x.narrow(1, 0, 2).sum_dim(1),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Layers as burn modules
+
+mod layers {
+    use burn::module::Module;
+    use burn::tensor::{DType, Device, Tensor};
+    use einops::layers::{BurnEinMix, EinMixSpec, Rearrange, Reduce, Repeat};
+
+    use super::{distinct, f64_tensor, host, host_any, host_f64};
+
+    fn spec() -> EinMixSpec {
+        let lengths = [("h", 2), ("c", 3), ("d", 4)];
+        EinMixSpec::new("b t (h c) -> b t (h d)", "h c d", Some("h d"), &lengths).unwrap()
+    }
+
+    /// The same layer with plain burn ops on its own parameters.
+    fn plain(mix: &BurnEinMix, x: Tensor<3>) -> Tensor<3> {
+        let (weight, bias) = mix.params();
+        let weight = weight.val().reshape([2, 3, 4]);
+        let bias = bias.expect("a bias").val().reshape([1, 2, 4]);
+        let heads = x.reshape([10, 2, 3]).permute([1, 0, 2]);
+        let mixed = heads.matmul(weight).permute([1, 0, 2]) + bias;
+        mixed.reshape([2, 5, 8])
+    }
+
+    #[test]
+    fn einmix_equals_the_ndarray_einmix_and_plain_burn_and_its_parameters_get_gradients() {
+        let device = Device::default().autodiff();
+        let mix = spec().burn((&device, DType::F64)).unwrap();
+        let weight = host_any::<f64>(mix.weight().unwrap());
+        let bias = mix.bias().unwrap().map(host_any::<f64>);
+        let reference = spec().with_params(weight.clone(), bias.clone()).unwrap();
+        let x = f64_tensor(distinct(60, 5, 0.0), [2, 5, 6], &device);
+        let y: Tensor<3> = mix.forward(x.clone()).unwrap();
+        let expected = reference.forward(&host::<f64, 3>(x.clone(), 3)).unwrap();
+        let got = host::<f64, 3>(y.clone(), 3);
+        let close = |a: &ndarray::ArrayD<f64>, b: &ndarray::ArrayD<f64>| {
+            a.shape() == b.shape() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12)
+        };
+        assert!(close(&got, &expected), "{got} vs {expected}");
+        let plain_y = host::<f64, 3>(plain(&mix, x.clone()), 3);
+        assert!(close(&got, &plain_y), "{got} vs {plain_y}");
+
+        // d/d(weight, bias) of sum(w ⊙ y): against plain burn on the same parameter
+        // leaves, and against finite differences of the ndarray EinMix.
+        let w = f64_tensor(distinct(80, 6, -1.0), [2, 5, 8], &device);
+        let grads_of = |y: Tensor<3>| {
+            let grads = (y * w.clone()).sum().backward();
+            let (weight, bias) = mix.params();
+            let of = |p: &burn::module::Param<Tensor<1>>| host_f64(p.val().grad(&grads).unwrap());
+            (of(weight), of(bias.unwrap()))
+        };
+        let (gw, gb) = grads_of(mix.forward(x.clone()).unwrap());
+        let (pw, pb) = grads_of(plain(&mix, x.clone()));
+        let host_w = host::<f64, 3>(w.clone(), 3);
+        let host_x = host::<f64, 3>(x, 3);
+        let loss = |weight: &ndarray::ArrayD<f64>, bias: &ndarray::ArrayD<f64>| {
+            let mix = spec()
+                .with_params(weight.clone(), Some(bias.clone()))
+                .unwrap();
+            (mix.forward(&host_x).unwrap() * &host_w).sum()
+        };
+        let bias = bias.unwrap();
+        let eps = 1e-6;
+        for (i, (&g, &p)) in gw.iter().zip(&pw).enumerate() {
+            assert!((g - p).abs() < 1e-10, "weight[{i}]: {g} vs plain {p}");
+            let (mut up, mut down) = (weight.clone(), weight.clone());
+            up.as_slice_mut().unwrap()[i] += eps;
+            down.as_slice_mut().unwrap()[i] -= eps;
+            let numeric = (loss(&up, &bias) - loss(&down, &bias)) / (2.0 * eps);
+            assert!((g - numeric).abs() < 1e-6, "weight[{i}]: {g} vs {numeric}");
+        }
+        for (i, (&g, &p)) in gb.iter().zip(&pb).enumerate() {
+            assert!((g - p).abs() < 1e-10, "bias[{i}]: {g} vs plain {p}");
+            let (mut up, mut down) = (bias.clone(), bias.clone());
+            up.as_slice_mut().unwrap()[i] += eps;
+            down.as_slice_mut().unwrap()[i] -= eps;
+            let numeric = (loss(&weight, &up) - loss(&weight, &down)) / (2.0 * eps);
+            assert!((g - numeric).abs() < 1e-6, "bias[{i}]: {g} vs {numeric}");
+        }
+        assert_eq!((gw.len(), gb.len()), (24, 8));
+    }
+
+    /// A module of burn's own kind holding einops layers: derive, records, devices.
+    #[derive(Module, Debug)]
+    struct Head {
+        pool: Reduce,
+        mix: BurnEinMix,
+        flatten: Rearrange,
+        tile: Repeat,
+    }
+
+    impl Head {
+        fn new(device: &Device) -> Head {
+            Head {
+                pool: Reduce::new("b c (h 2) (w 2) -> b h w c", "max", &[]).unwrap(),
+                mix: EinMixSpec::new(
+                    "b h w c -> b h w d",
+                    "c d",
+                    Some("d"),
+                    &[("c", 3), ("d", 5)],
+                )
+                .unwrap()
+                .burn(device)
+                .unwrap(),
+                flatten: Rearrange::new("b h w d -> b (h w d)", &[]).unwrap(),
+                tile: Repeat::new("b f -> b r f", &[("r", 2)]).unwrap(),
+            }
+        }
+
+        fn forward(&self, x: Tensor<4>) -> Tensor<3> {
+            let pooled: Tensor<4> = self.pool.forward_burn(x).unwrap();
+            let mixed: Tensor<4> = self.mix.forward(pooled).unwrap();
+            let flat: Tensor<2> = self.flatten.forward_burn(mixed).unwrap();
+            self.tile.forward_burn(flat).unwrap()
+        }
+    }
+
+    #[test]
+    fn layers_go_into_burn_modules_whose_records_save_and_load() {
+        let device = Device::default();
+        let head = Head::new(&device);
+        assert_eq!(head.num_params(), 3 * 5 + 5);
+        let x = Tensor::<4>::from_data(
+            burn::tensor::TensorData::new(distinct(2 * 3 * 4 * 6, 7, 0.0), [2, 3, 4, 6]),
+            (&device, DType::F32),
+        );
+        let y = head.forward(x.clone());
+        assert_eq!(y.dims(), [2, 2, 2 * 3 * 5]);
+
+        let bytes = head.clone().into_record().into_bytes().unwrap();
+        let fresh = Head::new(&device);
+        let before = host::<f32, 3>(fresh.forward(x.clone()), 3);
+        assert_ne!(
+            before,
+            host::<f32, 3>(y.clone(), 3),
+            "a fresh head draws new parameters"
+        );
+        let record = burn::store::ModuleRecord::from_bytes(bytes).unwrap();
+        let loaded = fresh.load_record(record);
+        assert_eq!(host::<f32, 3>(loaded.forward(x), 3), host::<f32, 3>(y, 3));
+        // The module prints its layers as they are written.
+        let shown = format!("{head}");
+        assert!(shown.contains("b c (h 2) (w 2) -> b h w c"), "{shown}");
+    }
 }

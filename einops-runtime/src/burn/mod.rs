@@ -44,11 +44,18 @@ const W: usize = WORKING_RANK;
 /// kind's reductions and products are chosen here.
 ///
 /// ```
-/// fn flatten<K: einops::burn::TensorKind>(x: burn::tensor::Tensor<4, K>) -> burn::tensor::Tensor<2, K> {
-///     einops::rearrange!(x, "b c h w -> b (c h w)").unwrap()
+/// # use einops_runtime as einops;
+/// use burn::tensor::{Device, Int, Tensor};
+/// use einops::burn::TensorKind;
+/// use einops::pattern::{Operation, Recipe};
+///
+/// fn flatten<K: TensorKind>(x: &Tensor<4, K>) -> Result<Tensor<2, K>, einops::Error> {
+///     let recipe = Recipe::new(Operation::Rearrange, "b c h w -> b (c h w)", &[])?;
+///     einops::burn::apply(x, &recipe, &[])
 /// }
-/// let x = burn::tensor::Tensor::<4>::zeros([2, 3, 4, 5], &burn::tensor::Device::flex());
-/// assert_eq!(flatten(x).dims(), [2, 60]);
+/// let x = Tensor::<4, Int>::zeros([2, 3, 4, 5], &Device::default());
+/// assert_eq!(flatten(&x)?.dims(), [2, 60]);
+/// # Ok::<(), einops::Error>(())
 /// ```
 pub trait TensorKind: Basic + Sealed<sealed::Element> + 'static {
     /// Folds dimension `dim` with `reduction`, keeping it with length 1.
@@ -166,9 +173,10 @@ impl TensorKind for Bool {
 /// from a `Tensor<D, K>` or `&Tensor<D, K>` with `into()`.
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use burn::tensor::{Device, Tensor};
 /// use einops::burn::AnyRank;
-/// let x = Tensor::<3>::zeros([2, 3, 4], &Device::flex());
+/// let x = Tensor::<3>::zeros([2, 3, 4], &Device::default());
 /// let any: AnyRank = (&x).into();
 /// assert_eq!(any.dims(), [2, 3, 4]);
 /// ```
@@ -189,9 +197,10 @@ impl<K: TensorKind> AnyRank<K> {
     /// of rank 0 becomes a `Tensor<1, K>` of shape `[1]`, as burn has no rank 0.
     ///
     /// ```
+    /// # use einops_runtime as einops;
     /// use burn::tensor::{Device, Tensor};
     /// use einops::burn::AnyRank;
-    /// let any: AnyRank = Tensor::<3>::zeros([2, 3, 4], &Device::flex()).into();
+    /// let any: AnyRank = Tensor::<3>::zeros([2, 3, 4], &Device::default()).into();
     /// let x: Tensor<3> = any.clone().into_tensor()?;
     /// assert_eq!(x.dims(), [2, 3, 4]);
     /// assert!(any.into_tensor::<2>().is_err());
@@ -481,10 +490,11 @@ fn recipe_call<'a>(
 /// the caller names ([`Error::OutputRank`] otherwise).
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use burn::tensor::{Device, Tensor};
 /// use einops::pattern::Recipe;
 ///
-/// let x = Tensor::<2>::from_data([[0f32, 1., 2.], [3., 4., 5.]], &Device::flex());
+/// let x = Tensor::<2>::from_data([[0f32, 1., 2.], [3., 4., 5.]], &Device::default());
 /// let recipe = Recipe::reduce("a b -> b", "max", &[])?;
 /// let y: Tensor<1> = einops::burn::apply(&x, &recipe, &[])?;
 /// assert_eq!(y.into_data().try_into_vec::<f32>()?, [3., 4., 5.]);
@@ -504,12 +514,13 @@ pub fn apply<const D: usize, const O: usize, K: TensorKind>(
 /// operands' ranks differ, so they come as [`AnyRank`]s.
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use burn::tensor::{Device, Tensor};
 /// use einops::burn::AnyRank;
 /// use einops::pattern::EinsumPlan;
 ///
-/// let a = Tensor::<2>::from_data([[1f32, 2.], [3., 4.]], &Device::flex());
-/// let v = Tensor::<1>::from_data([1f32, 1.], &Device::flex());
+/// let a = Tensor::<2>::from_data([[1f32, 2.], [3., 4.]], &Device::default());
+/// let v = Tensor::<1>::from_data([1f32, 1.], &Device::default());
 /// let plan = EinsumPlan::new("i j, j -> i", 2, &[])?;
 /// let y: Tensor<1> = einops::burn::einsum(&[(&a).into(), (&v).into()], &plan, &[])?;
 /// assert_eq!(y.into_data().try_into_vec::<f32>()?, [3., 7.]);
@@ -538,12 +549,13 @@ pub fn einsum<const O: usize, K: TensorKind>(
 /// needs.
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use burn::tensor::{Device, Tensor};
 /// use einops::pattern::{PackOperation, PackPlan};
 ///
 /// let plan = PackPlan::new(PackOperation::Pack, "b * w")?;
-/// let image = Tensor::<3>::zeros([2, 3, 4], &Device::flex());
-/// let token = Tensor::<2>::zeros([2, 4], &Device::flex());
+/// let image = Tensor::<3>::zeros([2, 3, 4], &Device::default());
+/// let token = Tensor::<2>::zeros([2, 4], &Device::default());
 /// let (packed, shapes) = einops::burn::pack(&[image.into(), token.into()], &plan)?;
 /// let packed: Tensor<3> = packed;
 /// assert_eq!(packed.dims(), [2, 4, 4]);
@@ -569,12 +581,13 @@ pub fn pack<const O: usize, K: TensorKind>(
 /// as [`AnyRank`]s ([`AnyRank::into_tensor`] names each one's rank).
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use burn::tensor::{Device, Int, Tensor};
 /// use einops::pattern::{PackOperation, PackPlan};
 /// use einops::{PackedShape, PackedShapes};
 ///
 /// let plan = PackPlan::new(PackOperation::Unpack, "b *")?;
-/// let x = Tensor::<1, Int>::arange(0..10, &Device::flex()).reshape([2, 5]);
+/// let x = Tensor::<1, Int>::arange(0..10, &Device::default()).reshape([2, 5]);
 /// let shapes = PackedShapes::new([PackedShape::from([2]), PackedShape::unknown()]);
 /// let parts = einops::burn::unpack(&x, &shapes, &plan)?;
 /// assert_eq!(parts[1].dims(), [2, 3]);
@@ -595,8 +608,9 @@ pub fn unpack<const D: usize, K: TensorKind, S>(
 /// time by the macros.
 ///
 /// ```
+/// # use einops_runtime as einops;
 /// use einops::HasShape;
-/// let x = burn::tensor::Tensor::<2>::zeros([2, 3], &burn::tensor::Device::flex());
+/// let x = burn::tensor::Tensor::<2>::zeros([2, 3], &burn::tensor::Device::default());
 /// assert_eq!(HasShape::shape(&x), [2, 3]);
 /// ```
 impl<const D: usize, K: TensorKind> HasShape for Tensor<D, K>

@@ -523,7 +523,7 @@ pub mod burn {
     ///
     /// ```
     /// use burn::tensor::{Device, Int, Tensor};
-    /// let x = Tensor::<1, Int>::arange(0..6, &Device::flex()).reshape([2, 3]);
+    /// let x = Tensor::<1, Int>::arange(0..6, &Device::default()).reshape([2, 3]);
     /// let y: Tensor<2, Int> = einops::dynamic::burn::rearrange(&x, "a b -> b a", &[])?;
     /// assert_eq!(y.into_data().try_into_vec_as::<i64>()?, [0, 3, 1, 4, 2, 5]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -543,7 +543,7 @@ pub mod burn {
     ///
     /// ```
     /// use burn::tensor::{Device, Tensor};
-    /// let x = Tensor::<2>::from_data([[1f32, 2., 3.], [4., 5., 6.]], &Device::flex());
+    /// let x = Tensor::<2>::from_data([[1f32, 2., 3.], [4., 5., 6.]], &Device::default());
     /// let y: Tensor<1> = einops::dynamic::burn::reduce(&x, "a b -> a", "mean", &[])?;
     /// assert_eq!(y.into_data().try_into_vec::<f32>()?, [2., 5.]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -563,7 +563,7 @@ pub mod burn {
     ///
     /// ```
     /// use burn::tensor::{Device, Tensor};
-    /// let x = Tensor::<1>::from_data([1f32, 2.], &Device::flex());
+    /// let x = Tensor::<1>::from_data([1f32, 2.], &Device::default());
     /// let y: Tensor<1> = einops::dynamic::burn::repeat(&x, "a -> (a r)", &[("r", 2)])?;
     /// assert_eq!(y.into_data().try_into_vec::<f32>()?, [1., 1., 2., 2.]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -583,8 +583,8 @@ pub mod burn {
     ///
     /// ```
     /// use burn::tensor::{Device, Tensor};
-    /// let q = Tensor::<3>::ones([2, 5, 4], &Device::flex());
-    /// let k = Tensor::<3>::ones([2, 6, 4], &Device::flex());
+    /// let q = Tensor::<3>::ones([2, 5, 4], &Device::default());
+    /// let k = Tensor::<3>::ones([2, 6, 4], &Device::default());
     /// let s: Tensor<3> =
     ///     einops::dynamic::burn::einsum(&[(&q).into(), (&k).into()], "b i d, b j d -> b i j", &[])?;
     /// assert_eq!(s.dims(), [2, 5, 6]);
@@ -605,8 +605,8 @@ pub mod burn {
     ///
     /// ```
     /// use burn::tensor::{Device, Tensor};
-    /// let image = Tensor::<3>::zeros([2, 3, 4], &Device::flex());
-    /// let token = Tensor::<2>::zeros([2, 4], &Device::flex());
+    /// let image = Tensor::<3>::zeros([2, 3, 4], &Device::default());
+    /// let token = Tensor::<2>::zeros([2, 4], &Device::default());
     /// let (packed, shapes): (Tensor<3>, _) =
     ///     einops::dynamic::burn::pack(&[(&image).into(), (&token).into()], "b * w")?;
     /// assert_eq!(packed.dims(), [2, 4, 4]);
@@ -627,7 +627,7 @@ pub mod burn {
     /// ```
     /// use burn::tensor::{Device, Tensor};
     /// use einops::dynamic::burn::{pack, unpack};
-    /// let a = Tensor::<2>::zeros([2, 3], &Device::flex());
+    /// let a = Tensor::<2>::zeros([2, 3], &Device::default());
     /// let (packed, shapes): (Tensor<2>, _) = pack(&[(&a).into(), (&a).into()], "b *")?;
     /// let parts = unpack(&packed, &shapes, "b *")?;
     /// let second: Tensor<2> = parts[1].clone().into_tensor()?;

@@ -9,7 +9,11 @@
 //!
 //! With the feature `candle`, the pattern layers are `candle_core::Module`s and
 //! `EinMixSpec::candle` makes an EinMix whose parameters come from a `candle_nn::VarBuilder`.
+//! With the feature `burn`, the layers are burn `Module`s (`forward_burn` for the pattern
+//! layers) and `EinMixSpec::burn` makes an EinMix with burn `Param`s.
 
+#[cfg(feature = "burn")]
+mod burn;
 #[cfg(feature = "candle")]
 mod candle;
 mod einmix;
@@ -26,6 +30,8 @@ use crate::input::Operand;
 use crate::ops::{self, Plan};
 use crate::pattern::{Operation, Recipe};
 
+#[cfg(feature = "burn")]
+pub use burn::BurnEinMix;
 #[cfg(feature = "candle")]
 pub use candle::CandleEinMix;
 pub use einmix::{EinMix, EinMixSpec, MixElement};
