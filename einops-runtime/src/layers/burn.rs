@@ -11,7 +11,7 @@ use burn::tensor::{Device, Distribution, Tensor, TensorCreationOptions};
 
 use super::{EinMixSpec, Rearrange, Reduce, Repeat};
 use crate::burn::{AnyRank, TensorKind};
-use crate::error::Error;
+use crate::error::{Error, Parameter};
 use crate::rank::{Rank, TensorRank};
 use crate::tensor::{self, backend, Lowered};
 
@@ -117,6 +117,56 @@ impl EinMixSpec {
             spec: self,
             weight,
             bias,
+        })
+    }
+}
+
+impl EinMixSpec {
+    /// The layer with the given parameters (of the shapes
+    /// [`weight_shape`](EinMixSpec::weight_shape) and [`bias_shape`](EinMixSpec::bias_shape),
+    /// as [`AnyRank`]s made from tensors of any rank with `into()`), e.g. trained ones, or
+    /// those of a `Linear` whose weight `d (head k)` is this EinMix's `d head k`.
+    ///
+    /// ```
+    /// # use einops_runtime as einops;
+    /// use burn::tensor::{Device, Tensor};
+    /// use einops::layers::EinMixSpec;
+    ///
+    /// let spec = EinMixSpec::new("b c -> b d", "c d", None, &[("c", 3), ("d", 2)])?;
+    /// let weight = Tensor::<2>::ones([3, 2], &Device::default());
+    /// let mix = spec.clone().burn_with_params(weight.into(), None)?;
+    /// let y: Tensor<2> = mix.forward(Tensor::<2>::ones([4, 3], &Device::default()))?;
+    /// assert_eq!(y.into_data().try_into_vec::<f32>().unwrap(), [3.0; 8]);
+    /// let wrong = Tensor::<2>::ones([2, 3], &Device::default());
+    /// assert_eq!(spec.burn_with_params(wrong.into(), None).unwrap_err().kind(), "einmix_parameter_shape");
+    /// # Ok::<(), einops::Error>(())
+    /// ```
+    pub fn burn_with_params(
+        self,
+        weight: AnyRank,
+        bias: Option<AnyRank>,
+    ) -> Result<BurnEinMix, Error> {
+        self.check(
+            Parameter::Weight,
+            Some(&self.weight_shape()?[..]),
+            Some(&weight.dims()[..]),
+        )?;
+        self.check(
+            Parameter::Bias,
+            self.bias_shape()?.as_deref(),
+            bias.as_ref().map(AnyRank::dims).as_deref(),
+        )?;
+        let flat = |tensor: AnyRank| -> Result<Param<Tensor<1>>, Error> {
+            let len = tensor.dims().iter().product();
+            let flat = tensor
+                .reshape(&[len])
+                .map_err(backend::<AnyRank>(|| self.call(Vec::new())))?;
+            Ok(Param::from_tensor(flat.into_tensor()?))
+        };
+        Ok(BurnEinMix {
+            weight: flat(weight)?,
+            bias: bias.map(flat).transpose()?,
+            spec: self,
         })
     }
 }

@@ -257,7 +257,7 @@ impl EinMixSpec {
     }
 
     /// A parameter of the expected shape, or the error naming both.
-    fn check(
+    pub(super) fn check(
         &self,
         parameter: Parameter,
         expected: Option<&[usize]>,
