@@ -59,6 +59,36 @@
 //! # }
 //! ```
 //!
+//! ## burn tensors (feature `burn`)
+//! With the feature `burn`, every macro but the `_into` and `_view` forms also takes a
+//! `burn::tensor::Tensor<D, K>` or `&Tensor<D, K>` (`Float`, `Int` or `Bool`; for `pack!`, a
+//! list of them). A burn tensor's rank is part of its type, so the rank is checked against
+//! the pattern at compile time and the result is the `Tensor<O, K>` the pattern gives (a
+//! result of rank 0 is burn's `Tensor<1, K>` of shape `[1]`). The work is done by burn's own
+//! ops on the tensor's device (see `einops::burn`); `einops::dynamic::burn` has the run-time
+//! forms. burn's backend is the user's choice (here burn's `flex` CPU backend).
+//!
+#![cfg_attr(feature = "burn", doc = "```")]
+#![cfg_attr(not(feature = "burn"), doc = "```ignore")]
+//! use burn::tensor::{Device, Int, Tensor};
+//! use einops::{einsum, rearrange, reduce};
+//!
+//! # fn main() -> Result<(), einops::Error> {
+//! let device = Device::default();
+//! let images = Tensor::<4>::zeros([8, 3, 32, 32], &device);
+//! let flat = rearrange!(&images, "b c h w -> b (c h w)")?; // Tensor<2>
+//! assert_eq!(flat.dims(), [8, 3 * 32 * 32]);
+//! let pooled = reduce!(images, "b c (h 2) (w 2) -> b c h w", max)?; // Tensor<4>
+//! assert_eq!(pooled.dims(), [8, 3, 16, 16]);
+//! let gram = einsum!(&flat, &flat, "b f, c f -> b c")?; // Tensor<2>
+//! assert_eq!(gram.dims(), [8, 8]);
+//! let counts = Tensor::<2, Int>::ones([2, 3], &device);
+//! let totals = reduce!(&counts, "a b -> a", sum)?; // Tensor<1, Int>
+//! assert_eq!(totals.dims(), [2]);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Differences from Python einops
 //! - Pattern errors are compile errors; for `dynamic` they are reported before rank errors.
 //! - `any`/`all` return the input's element type (one/zero, `true`/`false` for `bool`).

@@ -21,8 +21,10 @@ const LAYERS: [(&str, &[&str]); 5] = [
     ),
     ("execute: the copy, fold and contract kernels", &["kernel"]),
     (
-        "backends: ndarray and candle",
-        &["ops", "pack", "shape", "einsum", "view", "candle"],
+        "backends: ndarray, and candle and burn through the shared tensor lowering",
+        &[
+            "ops", "pack", "shape", "einsum", "view", "tensor", "candle", "burn",
+        ],
     ),
     (
         "front ends: macro call sites, the run-time API, layers",

@@ -4,7 +4,7 @@
 //! live on and nothing is copied to the host.
 //!
 //! The patterns are parsed and their shapes solved exactly as for ndarray (the same
-//! [`Recipe`], [`PackPlan`] and [`EinsumPlan`](crate::pattern::EinsumPlan), the same
+//! [`Recipe`], [`PackPlan`] and [`EinsumPlan`], the same
 //! errors); only the data movement differs. These functions are what the macros and
 //! [`dynamic::candle`](crate::dynamic::candle) call, one per operation, taking a plan and
 //! the length values, for layers that hold a plan of their own.

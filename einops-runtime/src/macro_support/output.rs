@@ -3,13 +3,14 @@
 
 use ndarray::{Dimension, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
 
-use crate::sealed::{Rank, Sealed};
 #[cfg(feature = "burn")]
-use {
-    crate::burn::{AnyRank, TensorKind},
-    crate::error::Error,
-    burn::tensor::Tensor,
-};
+use burn::tensor::Tensor;
+
+#[cfg(feature = "burn")]
+use crate::burn::{AnyRank, TensorKind};
+#[cfg(feature = "burn")]
+use crate::error::Error;
+use crate::sealed::{Rank, Sealed};
 
 /// `Ix0`–`Ix6` and `IxDyn`: the results the rank rules name.
 pub trait OutputDim: Dimension + Sealed<Rank> {
