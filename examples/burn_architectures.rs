@@ -198,7 +198,12 @@ impl MultiHead {
             let projected = linear(x.clone(), w.clone(), None);
             rearrange!(projected, "b l (head k) -> head b l k", head = Self::HEADS)
         };
-        let (q, k, v) = (split(&self.w_q)?, split(&self.w_k)?, split(&self.w_v)?);
+        self.attend(split(&self.w_q)?, split(&self.w_k)?, split(&self.w_v)?)
+    }
+
+    /// Attention per head over `head b l k` queries, keys and values, the heads merged,
+    /// then the output projection.
+    fn attend(&self, q: Tensor<4>, k: Tensor<4>, v: Tensor<4>) -> Result<Tensor<3>> {
         let scores: Tensor<4> = einsum!(&q, &k, "head b l1 k, head b l2 k -> head b l1 l2")?;
         let attention = softmax(scores / (Self::HEAD as f64).sqrt(), 3);
         let output: Tensor<4> =
@@ -218,17 +223,11 @@ impl MultiHead {
             let mix = spec.clone().burn_with_params(weight.into(), None)?;
             mix.forward(x.clone())
         };
-        let (q, k, v) = (
+        self.attend(
             project(&self.w_q)?,
             project(&self.w_k)?,
             project(&self.w_v)?,
-        );
-        let scores: Tensor<4> = einsum!(&q, &k, "head b l1 k, head b l2 k -> head b l1 l2")?;
-        let attention = softmax(scores / (Self::HEAD as f64).sqrt(), 3);
-        let output: Tensor<4> =
-            einsum!(&attention, &v, "head b l1 l2, head b l2 v -> head b l1 v")?;
-        let merged: Tensor<3> = rearrange!(output, "head b l v -> b l (head v)")?;
-        Ok(linear(merged, self.fc.clone(), None))
+        )
     }
 }
 

@@ -11,8 +11,6 @@
 //! Results are read back to the host only to compare them.
 #![cfg(feature = "burn")]
 
-use std::collections::BTreeMap;
-
 use burn::tensor::{DType, Device, Element, Float, Int, Tensor, TensorData};
 use einops::burn::{AnyRank, TensorKind};
 use einops::dynamic::burn as dynamic;
@@ -215,69 +213,15 @@ fn call<const D: usize, const O: usize, K: TensorKind>(
 
 #[test]
 fn burn_matches_reference_vectors() {
-    let ops = [
-        "rearrange",
-        "reduce",
-        "repeat",
-        "einsum",
-        "pack",
-        "unpack",
-        "parse_shape",
-    ];
-    let cases: Vec<&Case> = common::cases()
-        .iter()
-        .filter(|c| ops.contains(&c.op.as_str()))
-        .collect();
-    let other_ops = common::cases().len() - cases.len();
-    let mut tally: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
-    let mut failures = Vec::new();
-    for case in &cases {
-        let verdict = match case.input_dtype() {
-            Some("f64") => run_case::<f64>(case),
-            Some("f32") => run_case::<f32>(case),
-            Some("i64") => run_case::<i64>(case),
-            other => Some(Verdict::Fail(format!(
-                "input dtype {other:?} has no burn dtype"
-            ))),
-        };
-        let entry = tally.entry(case.op.as_str()).or_default();
-        match verdict {
-            None => entry[3] += 1,
-            Some(Verdict::Pass { .. }) => entry[0] += 1,
-            Some(Verdict::Quirk {
-                acceptable: true, ..
-            }) => entry[2] += 1,
-            Some(Verdict::Quirk { what, .. } | Verdict::Fail(what)) => {
-                entry[1] += 1;
-                failures.push(format!(
-                    "{} `{}`: {what}",
-                    case.id,
-                    case.pattern.escape_debug()
-                ));
-            }
-        }
-    }
-    println!(
-        "reference vectors on burn (flex CPU), op: passed / failed / acceptable quirk / skipped"
-    );
-    for (op, [passed, failed, quirk, skipped]) in &tally {
-        println!("{op:<12} {passed:>4} {failed:>4} {quirk:>4} {skipped:>4}");
-    }
-    let skipped: usize = tally.values().map(|t| t[3]).sum();
-    println!("skipped: {skipped} case(s) with a rank-0 input (burn has no rank 0)");
-    println!("not run here: {other_ops} case(s) of other ops (einmix: layers)");
-    assert!(cases.len() >= 340, "only {} cases", cases.len());
-    assert!(
-        skipped * 10 <= cases.len(),
-        "{skipped} of {} cases skipped",
-        cases.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} case(s) differ on burn:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let why = "with a rank-0 input (burn has no rank 0)";
+    common::check_tensor_backend("burn (flex CPU)", why, |case| match case.input_dtype() {
+        Some("f64") => run_case::<f64>(case),
+        Some("f32") => run_case::<f32>(case),
+        Some("i64") => run_case::<i64>(case),
+        other => Some(Verdict::Fail(format!(
+            "input dtype {other:?} has no burn dtype"
+        ))),
+    });
 }
 
 // ---------------------------------------------------------------------------------------

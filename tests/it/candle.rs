@@ -10,7 +10,7 @@
 //! for its dtype.
 #![cfg(feature = "candle")]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::common;
 use crate::common::shapes::{evaluate_pack, evaluate_parse_shape, evaluate_unpack, packed_shapes};
@@ -95,56 +95,18 @@ fn call(case: &Case, x: &Tensor, lengths: &[(&str, usize)]) -> Result<Tensor, ei
 
 #[test]
 fn candle_matches_reference_vectors() {
-    let ops = [
-        "rearrange",
-        "reduce",
-        "repeat",
-        "einsum",
-        "pack",
-        "unpack",
-        "parse_shape",
-    ];
-    let cases: Vec<&Case> = common::cases()
-        .iter()
-        .filter(|c| ops.contains(&c.op.as_str()))
-        .collect();
-    let skipped = common::cases().len() - cases.len();
-    let mut tally: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    let mut failures = Vec::new();
-    for case in &cases {
-        let verdict = match case.input_dtype() {
-            Some("f64") => run_case::<f64>(case),
-            Some("f32") => run_case::<f32>(case),
-            Some("i64") => run_case::<i64>(case),
-            other => Verdict::Fail(format!("input dtype {other:?} has no candle dtype")),
-        };
-        let entry = tally.entry(case.op.as_str()).or_default();
-        match verdict {
-            Verdict::Pass { .. } => entry.0 += 1,
-            Verdict::Quirk {
-                acceptable: true, ..
-            } => entry.2 += 1,
-            Verdict::Quirk { what, .. } | Verdict::Fail(what) => {
-                entry.1 += 1;
-                failures.push(format!(
-                    "{} `{}`: {what}",
-                    case.id,
-                    case.pattern.escape_debug()
-                ));
-            }
-        }
-    }
-    println!("reference vectors on candle (CPU), op: passed / failed / acceptable quirk");
-    for (op, (passed, failed, quirk)) in &tally {
-        println!("{op:<12} {passed:>4} {failed:>4} {quirk:>4}");
-    }
-    println!("skipped: {skipped} case(s) of other ops (einmix: layers)");
-    assert!(cases.len() >= 340, "only {} cases", cases.len());
-    assert!(
-        failures.is_empty(),
-        "{} case(s) differ on candle:\n{}",
-        failures.len(),
-        failures.join("\n")
+    // The vectors' dtypes (f32, f64, i64) all exist in candle: nothing is skipped.
+    common::check_tensor_backend(
+        "candle (CPU)",
+        "(none: candle has every dtype and rank)",
+        |case| {
+            Some(match case.input_dtype() {
+                Some("f64") => run_case::<f64>(case),
+                Some("f32") => run_case::<f32>(case),
+                Some("i64") => run_case::<i64>(case),
+                other => Verdict::Fail(format!("input dtype {other:?} has no candle dtype")),
+            })
+        },
     );
 }
 

@@ -214,27 +214,21 @@ mod burn_tensors {
     impl<K: TensorKind> Sealed<Held> for AnyRank<K> {}
     impl<K: TensorKind> Sealed<Held> for &AnyRank<K> {}
 
-    impl<const D: usize, K: TensorKind> EinsumSource<'_> for Tensor<D, K>
-    where
-        Rank<D>: TensorRank,
-    {
-        type Dim = <Rank<D> as TensorRank>::Dim;
-        type Held = AnyRank<K>;
-        fn hold(self) -> AnyRank<K> {
-            self.into()
-        }
+    macro_rules! operands {
+        ($($tensor:ty),*) => {$(
+            impl<'a, const D: usize, K: TensorKind> EinsumSource<'a> for $tensor
+            where
+                Rank<D>: TensorRank,
+            {
+                type Dim = <Rank<D> as TensorRank>::Dim;
+                type Held = AnyRank<K>;
+                fn hold(self) -> AnyRank<K> {
+                    self.into()
+                }
+            }
+        )*};
     }
-
-    impl<const D: usize, K: TensorKind> EinsumSource<'_> for &Tensor<D, K>
-    where
-        Rank<D>: TensorRank,
-    {
-        type Dim = <Rank<D> as TensorRank>::Dim;
-        type Held = AnyRank<K>;
-        fn hold(self) -> AnyRank<K> {
-            self.into()
-        }
-    }
+    operands!(Tensor<D, K>, &'a Tensor<D, K>);
 
     impl<K: TensorKind> Viewed for AnyRank<K> {
         type View<'v> = &'v AnyRank<K>;

@@ -428,3 +428,69 @@ pub fn einmix_verdict<A: Elem + einops::layers::MixElement>(
     });
     evaluate(case, &got, OutRank::Dynamic)
 }
+
+/// The ops a tensor backend runs from the vectors (einmix cases go to the layers' tests).
+const TENSOR_OPS: [&str; 7] = [
+    "rearrange",
+    "reduce",
+    "repeat",
+    "einsum",
+    "pack",
+    "unpack",
+    "parse_shape",
+];
+
+/// Runs every vector case of the tensor ops through a backend's `run` (`None`: a case the
+/// backend cannot express, for `why_skipped`), prints the tally per op and fails on any
+/// case that differs, or when more than a tenth are skipped.
+pub fn check_tensor_backend(
+    backend: &str,
+    why_skipped: &str,
+    run: impl Fn(&Case) -> Option<Verdict>,
+) {
+    let all = cases();
+    let cases: Vec<&Case> = all
+        .iter()
+        .filter(|c| TENSOR_OPS.contains(&c.op.as_str()))
+        .collect();
+    let other_ops = all.len() - cases.len();
+    let mut tally: std::collections::BTreeMap<&str, [usize; 4]> = Default::default();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let entry = tally.entry(case.op.as_str()).or_default();
+        match run(case) {
+            None => entry[3] += 1,
+            Some(Verdict::Pass { .. }) => entry[0] += 1,
+            Some(Verdict::Quirk {
+                acceptable: true, ..
+            }) => entry[2] += 1,
+            Some(Verdict::Quirk { what, .. } | Verdict::Fail(what)) => {
+                entry[1] += 1;
+                failures.push(format!(
+                    "{} `{}`: {what}",
+                    case.id,
+                    case.pattern.escape_debug()
+                ));
+            }
+        }
+    }
+    println!("reference vectors on {backend}, op: passed / failed / acceptable quirk / skipped");
+    for (op, [passed, failed, quirk, skipped]) in &tally {
+        println!("{op:<12} {passed:>4} {failed:>4} {quirk:>4} {skipped:>4}");
+    }
+    let skipped: usize = tally.values().map(|t| t[3]).sum();
+    println!("skipped: {skipped} case(s) {why_skipped}");
+    println!("not run here: {other_ops} case(s) of other ops (einmix: the layers' tests)");
+    assert!(cases.len() >= 340, "only {} cases", cases.len());
+    assert!(
+        skipped * 10 <= cases.len(),
+        "{skipped} of {} cases skipped",
+        cases.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} case(s) differ on {backend}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
