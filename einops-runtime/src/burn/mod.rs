@@ -244,9 +244,10 @@ impl<K: TensorKind> AnyRank<K> {
             .collect())
     }
 
-    fn with(&self, tensor: Tensor<W, K>, rank: usize) -> AnyRank<K> {
+    /// The tensor held at the working rank, whose last `rank` dimensions are the logical
+    /// ones.
+    fn new(tensor: Tensor<W, K>, rank: usize) -> AnyRank<K> {
         debug_assert!(rank <= W);
-        let _ = self;
         AnyRank { tensor, rank }
     }
 }
@@ -327,7 +328,10 @@ impl<K: TensorKind> Lowered for AnyRank<K> {
     fn reshape(&self, shape: &[usize]) -> Result<Self, Failure> {
         self.valid()?;
         let padded = Self::padded(shape)?;
-        Ok(self.with(reshape_to(self.tensor.clone(), padded), shape.len()))
+        Ok(AnyRank::new(
+            reshape_to(self.tensor.clone(), padded),
+            shape.len(),
+        ))
     }
 
     fn permute(&self, order: &[usize]) -> Result<Self, Failure> {
@@ -336,7 +340,7 @@ impl<K: TensorKind> Lowered for AnyRank<K> {
         for (d, &from) in order.iter().enumerate() {
             axes[lead + d] = lead + from;
         }
-        Ok(self.with(self.tensor.clone().permute(axes), self.rank))
+        Ok(AnyRank::new(self.tensor.clone().permute(axes), self.rank))
     }
 
     fn broadcast(&self, shape: &[usize]) -> Result<Self, Failure> {
@@ -345,23 +349,23 @@ impl<K: TensorKind> Lowered for AnyRank<K> {
             true => reshape_to(self.tensor.clone(), padded),
             false => self.tensor.clone().expand(Shape::from(padded)),
         };
-        Ok(self.with(tensor, shape.len()))
+        Ok(AnyRank::new(tensor, shape.len()))
     }
 
     fn fold_last(&self, reduction: Reduction) -> Result<Self, Failure> {
         let mut dims = self.dims();
         dims.pop();
         let folded = K::fold(self.tensor.clone(), W - 1, reduction)?;
-        self.with(folded, self.rank).reshape(&dims)
+        AnyRank::new(folded, self.rank).reshape(&dims)
     }
 
     fn narrow(&self, dim: usize, start: usize, len: usize) -> Result<Self, Failure> {
         if len == 0 {
             let mut dims = self.dims();
             dims[dim] = 0;
-            return self.reshape_empty(&dims);
+            return self.filled(&dims, 0.0);
         }
-        Ok(self.with(
+        Ok(AnyRank::new(
             self.tensor.clone().narrow(self.at(dim), start, len),
             self.rank,
         ))
@@ -378,9 +382,9 @@ impl<K: TensorKind> Lowered for AnyRank<K> {
         if full.is_empty() {
             let mut dims = first.dims();
             dims[dim] = parts.iter().map(|p| p.dims()[dim]).sum();
-            return first.reshape_empty(&dims);
+            return first.filled(&dims, 0.0);
         }
-        Ok(first.with(Tensor::cat(full, first.at(dim)), first.rank))
+        Ok(AnyRank::new(Tensor::cat(full, first.at(dim)), first.rank))
     }
 
     fn sum_dims(&self, dims: &[usize]) -> Result<Self, Failure> {
@@ -393,7 +397,7 @@ impl<K: TensorKind> Lowered for AnyRank<K> {
             .map(|(_, len)| len)
             .collect();
         let summed = K::sum_dims(self.tensor.clone(), &at)?;
-        self.with(summed, self.rank).reshape(&kept)
+        AnyRank::new(summed, self.rank).reshape(&kept)
     }
 
     fn matmul(&self, rhs: &Self) -> Result<Self, Failure> {
@@ -404,12 +408,15 @@ impl<K: TensorKind> Lowered for AnyRank<K> {
             return self.filled(&out, 0.0);
         }
         let product = K::matmul(self.tensor.clone(), rhs.tensor.clone())?;
-        Ok(self.with(product, 3))
+        Ok(AnyRank::new(product, 3))
     }
 
     fn add(&self, other: &Self) -> Result<Self, Failure> {
         let rank = self.rank.max(other.rank);
-        Ok(self.with(K::add(self.tensor.clone(), other.tensor.clone())?, rank))
+        Ok(AnyRank::new(
+            K::add(self.tensor.clone(), other.tensor.clone())?,
+            rank,
+        ))
     }
 
     fn filled(&self, shape: &[usize], value: f64) -> Result<Self, Failure> {
@@ -419,7 +426,7 @@ impl<K: TensorKind> Lowered for AnyRank<K> {
             true => Tensor::empty(Shape::from(padded), options),
             false => Tensor::full(Shape::from(padded), value, options),
         };
-        Ok(self.with(tensor, shape.len()))
+        Ok(AnyRank::new(tensor, shape.len()))
     }
 
     fn compatible(&self, other: &Self) -> Result<(), Failure> {
@@ -434,13 +441,6 @@ impl<K: TensorKind> Lowered for AnyRank<K> {
             return Err(format!("tensors on devices {a:?} and {b:?} in one call"));
         }
         Ok(())
-    }
-}
-
-impl<K: TensorKind> AnyRank<K> {
-    /// An empty tensor of `dims` (some length 0), of this dtype on this device.
-    fn reshape_empty(&self, dims: &[usize]) -> Result<Self, Failure> {
-        self.filled(dims, 0.0)
     }
 }
 
