@@ -166,15 +166,58 @@ fn settled_dims<O: Dimension>(
     (fits && used == (1 << shape.len()) - 1).then_some((out_shape, out_strides))
 }
 
-/// The read-only view `settled` gives of `x`, when it holds (see [`settled_dims`]).
+/// The shape and strides of dimension type `O` that a flat `order` gives: output dimension
+/// `k` is input dimension `order[k]`, or, when negative, a new axis of length
+/// `lengths[-1 - order[k]]` (stride 0). The conditions are [`settled_dims`]'s, checked in
+/// one pass over a list the caller's constant folds.
+#[inline]
+fn ordered_dims<O: Dimension>(
+    shape: &[usize],
+    strides: &[isize],
+    order: &[isize],
+    lengths: &[i128],
+) -> Option<(O, O)> {
+    let ndim = order.len();
+    if O::NDIM.is_some_and(|n| n != ndim) || shape.len() >= 64 {
+        return None;
+    }
+    let (mut out_shape, mut out_strides) = (O::zeros(ndim), O::zeros(ndim));
+    let mut used = 0u64;
+    let mut elements = 1usize;
+    for (k, &source) in order.iter().enumerate() {
+        let (len, stride) = if source >= 0 {
+            let dim = source as usize;
+            if used >> dim & 1 == 1 {
+                return None;
+            }
+            used |= 1 << dim;
+            (*shape.get(dim)?, usize::try_from(*strides.get(dim)?).ok()?)
+        } else {
+            let value = *lengths.get((-1 - source) as usize)?;
+            (usize::try_from(value).ok()?, 0)
+        };
+        elements = elements.checked_mul(len)?;
+        out_shape[k] = len;
+        out_strides[k] = if len <= 1 { 0 } else { stride };
+    }
+    let fits = elements > 0 && isize::try_from(elements).is_ok();
+    (fits && used == (1 << shape.len()) - 1).then_some((out_shape, out_strides))
+}
+
+/// The read-only view that `order` (when not empty, see [`ordered_dims`]) or `settled`
+/// (see [`settled_dims`]) gives of `x`, when it holds.
 #[inline]
 pub(crate) fn settled_shared<'a, A, D: Dimension, O: Dimension>(
     x: &ArrayView<'a, A, D>,
+    order: &[isize],
     settled: Settled<'_>,
     lengths: &[i128],
 ) -> Option<ArrayView<'a, A, O>> {
     // A read-only view may repeat (only a repeat's macro settles new axes).
-    let (shape, strides) = settled_dims::<O>(x.shape(), x.strides(), settled, lengths, true)?;
+    let (shape, strides) = match order.is_empty() {
+        false => ordered_dims::<O>(x.shape(), x.strides(), order, lengths)?,
+        true => settled_dims::<O>(x.shape(), x.strides(), settled, lengths, true)?,
+    };
     // SAFETY: every index is a choice of an index in each input dimension (a new axis has
     // stride 0, merged dimensions are evenly spaced), so its address, from `x`'s first
     // element (the lowest, as no stride is negative), is that of `x`'s element at those

@@ -380,6 +380,15 @@ mod macros {
             agree!(x, rearrange_view, rearrange_view, "a b c -> c (a b) ()");
             agree!(x, rearrange_view, rearrange_view, "a b c -> (c a) 1 b");
             agree!(x, repeat_view, repeat_view, "a b c -> a b r c", r = 3);
+            agree!(x, repeat_view, repeat_view, "a b c -> c r a b", r = 0);
+            agree!(
+                x,
+                repeat_view,
+                repeat_view,
+                "a b c -> r c s b a",
+                r = 2,
+                s = 1
+            );
             agree!(x, repeat_view, repeat_view, "a b c -> r (a b) c", r = 2);
             agree!(x, repeat_view, repeat_view, "a b c -> r (a b) c", r = 0);
         }

@@ -93,17 +93,18 @@ pub type ViewMut<'a, R, I> =
 /// What `rearrange_cow!` returns.
 pub type Cow<'a, R, I> = CowArray<'a, <I as Viewable<'a>>::Elem, Out<R, <I as Viewable<'a>>::Dim>>;
 
-/// `rearrange_view!` and `repeat_view!`. What the macro settled from the pattern: `order`,
-/// the input axis of each output axis when the pattern is a permutation (then this is
-/// ndarray's `permuted_axes`, inlined into the caller), else empty; `settled`, one list of
-/// sources per output dimension (an input dimension, or `-1 - k` for a new axis of length
-/// `lengths[k]`) when the input names one axis per dimension (then no solve), else empty.
+/// `rearrange_view!` and `repeat_view!`. What the macro settled from the pattern, when the
+/// input names one axis per dimension (then no solve): `order`, the one source of each
+/// output dimension, when each has one (an input dimension, or `-1 - k` for a new axis of
+/// length `lengths[k]`; a permutation is ndarray's `permuted_axes`, inlined into the
+/// caller), else empty; `settled`, otherwise, one list of sources per output dimension,
+/// else empty.
 #[inline]
 pub fn view<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
-    order: &[usize],
+    order: &[isize],
     settled: &[&[isize]],
 ) -> Result<View<'a, R, I>, Error>
 where
@@ -114,10 +115,10 @@ where
     if let Some(axes) = permutation::<I::Dim>(x.ndim(), order) {
         return Ok(ranked(x.permuted_axes(axes)));
     }
-    match view::settled_shared(&x, settled, lengths) {
-        Some(view) => Ok(view),
-        None => read_only(x, site, lengths),
+    if let Some(view) = view::settled_shared(&x, order, settled, lengths) {
+        return Ok(view);
     }
+    read_only(x, site, lengths)
 }
 
 /// `rearrange_view_mut!`; `order` and `settled` as for `view`.
@@ -126,7 +127,7 @@ pub fn view_mut<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
-    order: &[usize],
+    order: &[isize],
     settled: &[&[isize]],
 ) -> Result<ViewMut<'a, R, I>, Error>
 where
@@ -149,7 +150,7 @@ pub fn cow<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
-    order: &[usize],
+    order: &[isize],
     settled: &[&[isize]],
 ) -> Result<Cow<'a, R, I>, Error>
 where
@@ -173,6 +174,7 @@ where
 /// The view of a site's recipe other than a permutation: out of line, so that a
 /// permutation inlines into the caller alone.
 #[inline(never)]
+#[cold]
 fn read_only<'a, A, D: Dimension, O: Dimension>(
     x: ArrayView<'a, A, D>,
     site: &'static Site<Recipe>,
@@ -191,15 +193,18 @@ fn mutable<'a, A, D: Dimension, O: Dimension>(
     view::mutable(x, Plan::Site(site.plan()?), lengths)
 }
 
-/// `order` as the dimension type `D`: `None` for no order (the pattern is no
-/// permutation), or an input of another rank (whose error the general path reports).
+/// `order` as the dimension type `D` when it is a permutation of the input's axes: `None`
+/// for no order, a new axis in it, or an input of another rank (whose error the general
+/// path reports).
 #[inline]
-fn permutation<D: Dimension>(ndim: usize, order: &[usize]) -> Option<D> {
-    if order.is_empty() || ndim != order.len() {
+fn permutation<D: Dimension>(ndim: usize, order: &[isize]) -> Option<D> {
+    if order.is_empty() || ndim != order.len() || order.iter().any(|&axis| axis < 0) {
         return None;
     }
     let mut axes = D::zeros(ndim);
-    axes.slice_mut().copy_from_slice(order);
+    for (axis, &source) in axes.slice_mut().iter_mut().zip(order) {
+        *axis = source as usize;
+    }
     Some(axes)
 }
 
