@@ -413,10 +413,32 @@ mod tests {
     }
 
     #[test]
+    fn ordered_layouts_refuse_what_they_cannot_show() {
+        let dims = |shape: &[usize], strides: &[isize], order: &[isize]| {
+            ordered_dims::<IxDyn>(shape, strides, order, &[3, -1, 0])
+                .map(|(shape, strides)| (shape.slice().to_vec(), strides.slice().to_vec()))
+        };
+        // A permutation with a new axis of length 3 (stride 0) between.
+        assert_eq!(
+            dims(&[2, 5], &[5, 1], &[1, -1, 0]),
+            Some((vec![5, 3, 2], vec![1, 0, 5]))
+        );
+        // An input dimension used twice, not at all or out of range, a negative length,
+        // an empty output, a negative stride: the general path decides.
+        assert_eq!(dims(&[2, 5], &[5, 1], &[0, 0]), None);
+        assert_eq!(dims(&[2, 5], &[5, 1], &[0, -1]), None);
+        assert_eq!(dims(&[2, 5], &[5, 1], &[0, 1, 2]), None);
+        assert_eq!(dims(&[2, 5], &[5, 1], &[0, -2, 1]), None);
+        assert_eq!(dims(&[2, 5], &[5, 1], &[0, -3, 1]), None);
+        assert_eq!(dims(&[2, 5], &[-5, 1], &[1, 0]), None);
+        assert_eq!(dims(&[2, 5], &[5, 1], &[0, -4, 1]), None);
+    }
+
+    #[test]
     fn settled_views_read_and_write_the_input() {
         let mut x = Array::from_shape_fn((2, 3, 4), |(a, b, c)| (a * 12 + b * 4 + c) as u16);
         let flat: ArrayView<'_, u16, IxDyn> =
-            settled_shared(&x.view(), &[&[0, 1], &[-1], &[2]], &[5]).unwrap();
+            settled_shared(&x.view(), &[], &[&[0, 1], &[-1], &[2]], &[5]).unwrap();
         assert_eq!(
             (flat.shape(), flat.strides()),
             (&[6, 5, 4][..], &[4, 0, 1][..])
