@@ -93,7 +93,7 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
                 dst_row_stride: outer[p].dst,
             };
             for_each(&rest, move |s, d| unsafe {
-                transpose::blocked(&tile, src.offset(s), dst.offset(d))
+                transpose::blocked::<T, STREAM>(&tile, src.offset(s), dst.offset(d))
             });
             return;
         }

@@ -3,9 +3,10 @@
 //! ordinary copy moves three bytes per byte copied; streaming stores skip that read, as
 //! the C library's `memcpy` does for large copies. Only worth it when the output will not
 //! be read back from the cache soon, hence only for large walks, and only where whole
-//! lines are written by consecutive stores: runs and fills in destination order.
-//! Transposes, and runs visited in source order, write parts of many lines at once, and
-//! partial streaming lines cost more than the reads they save.
+//! lines are written by consecutive stores: runs and fills in destination order, and the
+//! AVX-512 transpose's squares (in `transpose`). The narrower transposes, and runs
+//! visited in source order, write parts of many lines at once, and partial streaming
+//! lines cost more than the reads they save.
 
 /// Copies `len` contiguous elements, streaming the 16-byte-aligned middle.
 ///

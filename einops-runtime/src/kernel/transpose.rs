@@ -1,12 +1,13 @@
 //! Blocked 2-D transposition: the source is contiguous along rows `i`, the destination
 //! along columns `j`. Square blocks bound the pages a block touches; inside a block,
 //! strips of rows are transposed square by square in registers where the element size
-//! allows (8×8 with AVX2 for 4-byte elements, found at run time; otherwise SSE2 4×4 or
-//! 2×2), and the source lines two strips ahead are prefetched.
+//! allows (for 4-byte elements, found at run time, 16×16 with AVX-512 or 8×8 with AVX2;
+//! otherwise SSE2 4×4 or 2×2), and the source lines two strips ahead are prefetched.
 //!
-//! Stores are ordinary, never streaming: a square writes only part of each destination
-//! line, and partial non-temporal lines cost far more than the read-for-ownership they
-//! save (measured: 20 % of memcpy streaming, 50–70 % not).
+//! Stores are ordinary where a square writes only part of each destination line: partial
+//! non-temporal lines cost far more than the read-for-ownership they save (measured: 20 %
+//! of memcpy streaming, 50–70 % not). The AVX-512 square writes whole lines, so for a
+//! large output (`STREAM`) its line-aligned stores are non-temporal.
 
 use super::tuning::TRANSPOSE_BLOCK as BLOCK;
 
@@ -22,16 +23,25 @@ pub(crate) struct Tile {
     pub dst_row_stride: isize,
 }
 
-/// Transposes `tile` from `src` to `dst`.
+/// Transposes `tile` from `src` to `dst`; `STREAM` lets whole destination lines be
+/// written with non-temporal stores.
 ///
 /// # Safety
 /// Every offset of the tile must address a readable element of `src` and a writable
-/// element of `dst`, and the two must not overlap.
-pub(crate) unsafe fn blocked<T: Copy>(tile: &Tile, src: *const T, dst: *mut T) {
+/// element of `dst`, and the two must not overlap. With `STREAM`, the caller must fence
+/// (`stream::fence`) before another thread reads the destination.
+pub(crate) unsafe fn blocked<T: Copy, const STREAM: bool>(tile: &Tile, src: *const T, dst: *mut T) {
     // SAFETY (all): forwarded from the caller; each kernel moves elements of its size.
     #[cfg(target_arch = "x86_64")]
     unsafe {
         match std::mem::size_of::<T>() {
+            // Long destination rows only: short ones (a block spans them all) are written
+            // one contiguous strip at a time, where the 8×8 kernel did better (0.72–0.76×
+            // memcpy against 0.67× with 16×16 squares; `nchw_to_nhwc`, large,
+            // `einops-into`).
+            4 if tile.cols > BLOCK && std::arch::is_x86_feature_detected!("avx512f") => {
+                x86::blocked_avx512::<STREAM>(tile, src.cast(), dst.cast())
+            }
             4 if std::arch::is_x86_feature_detected!("avx2") => {
                 x86::blocked_avx2(tile, src.cast(), dst.cast())
             }
@@ -117,7 +127,10 @@ trait Square<T> {
 /// The loops over blocks, strips and squares, for one square kernel `K`.
 ///
 /// A strip is two squares high where possible, so that each source column read in a
-/// strip spans a whole cache line for the 8×8 kernel.
+/// strip spans a whole cache line for the 8×8 kernel. A square of whole lines (16×16)
+/// goes one square high: two squares' 32 destination lines, 16 KiB apart on a side of
+/// 4096, left the 2-D transpose at 0.63–0.70× memcpy against 0.77–0.91× one square high
+/// (`bench_report --filter transpose2d --size large`, `einops-into`).
 ///
 /// # Safety
 /// As for [`blocked`].
@@ -126,13 +139,18 @@ unsafe fn blocks<T: Copy, K: Square<T>>(tile: &Tile, src: *const T, dst: *mut T)
     let side = K::SIDE;
     let lead_rows = lead(src, tile.src_col_stride, tile.rows, side);
     let lead_cols = lead(dst.cast_const(), tile.dst_row_stride, tile.cols, side);
+    let squares_high = if side * std::mem::size_of::<T>() >= 64 {
+        1
+    } else {
+        2
+    };
     for rows in block_ranges(lead_rows, tile.rows) {
         for cols in block_ranges(lead_cols, tile.cols) {
             let squares_end = cols.start + cols.len() / side * side;
             let mut i = rows.start;
             while i + side <= rows.end {
-                let height = if i + 2 * side <= rows.end {
-                    2 * side
+                let height = if i + squares_high * side <= rows.end {
+                    squares_high * side
                 } else {
                     side
                 };
@@ -198,7 +216,7 @@ fn lead<T>(start: *const T, stride: isize, len: usize, side: usize) -> usize {
     if len < BLOCK || size == 0 || !address.is_multiple_of(size) || stride % side as isize != 0 {
         return 0;
     }
-    // `side` is at most 8 and the side at least `BLOCK` long: the lead fits in it.
+    // `side` is at most 16 and the side at least `BLOCK` long: the lead fits in it.
     (side - address / size % side) % side
 }
 
@@ -250,6 +268,102 @@ mod x86 {
     pub unsafe fn blocked_avx2(tile: &Tile, src: *const u32, dst: *mut u32) {
         // SAFETY: forwarded; compiled with AVX2, so `Avx8x8` inlines here.
         unsafe { blocks::<u32, Avx8x8>(tile, src, dst) }
+    }
+
+    /// [`super::blocked`] for 4-byte elements with the AVX-512 16×16 kernel: each square
+    /// reads 16 whole source lines and writes 16 whole destination lines, so a line is
+    /// never left half written while others of the same cache set come and go, which is
+    /// what held the 8×8 kernel to a third of memcpy on sides of 4096 (every line of a
+    /// square 16 KiB apart, in one L1 set).
+    ///
+    /// # Safety
+    /// As for [`super::blocked`]; the CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn blocked_avx512<const STREAM: bool>(tile: &Tile, src: *const u32, dst: *mut u32) {
+        // SAFETY: forwarded; compiled with AVX-512F, so `Avx16x16` inlines here.
+        unsafe { blocks::<u32, Avx16x16<STREAM>>(tile, src, dst) }
+    }
+
+    /// 16×16 squares of 32-bit elements in sixteen AVX-512 registers; `STREAM` writes
+    /// line-aligned destination rows with non-temporal stores.
+    pub struct Avx16x16<const STREAM: bool>;
+
+    impl<const STREAM: bool> Square<u32> for Avx16x16<STREAM> {
+        const SIDE: usize = 16;
+
+        #[inline(always)]
+        unsafe fn transpose(src: *const u32, src_stride: isize, dst: *mut u32, dst_stride: isize) {
+            // SAFETY: the square is valid (caller); only called from `blocked_avx512`.
+            unsafe { transpose16x16::<STREAM>(src.cast(), src_stride, dst.cast(), dst_stride) }
+        }
+
+        #[inline(always)]
+        fn prefetch(src: *const u32, src_stride: isize) {
+            for j in 0..16 {
+                // SAFETY: prefetching is a hint that never faults, whatever the address.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(src.wrapping_offset(j * src_stride).cast()) };
+            }
+        }
+    }
+
+    /// Loads 16 source rows; interleaves pairs of elements, then pairs of pairs (a 4×4
+    /// transposition inside each 128-bit lane of every group of four rows); then gathers
+    /// each output row's four lanes from the four groups in two rounds of 128-bit lane
+    /// shuffles, and stores 16 destination rows.
+    ///
+    /// # Safety
+    /// The 256 source and 256 destination elements must be valid; the CPU must support
+    /// AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    unsafe fn transpose16x16<const STREAM: bool>(
+        src: *const f32,
+        src_stride: isize,
+        dst: *mut f32,
+        dst_stride: isize,
+    ) {
+        // SAFETY: unaligned loads and stores of 16 elements inside the square.
+        unsafe {
+            let r: [__m512; 16] =
+                std::array::from_fn(|j| _mm512_loadu_ps(src.offset(j as isize * src_stride)));
+            // t[2k], t[2k + 1]: rows 2k and 2k + 1 interleaved, low and high pairs per lane.
+            let t: [__m512; 16] = std::array::from_fn(|k| match k % 2 {
+                0 => _mm512_unpacklo_ps(r[k], r[k + 1]),
+                _ => _mm512_unpackhi_ps(r[k - 1], r[k]),
+            });
+            // u[4g + m], lane l: column 4l + m of rows 4g..4g + 4.
+            let u: [__m512; 16] = std::array::from_fn(|k| {
+                let (g, m) = (k / 4 * 4, k % 4);
+                let (a, b) = (
+                    _mm512_castps_pd(t[g + m / 2]),
+                    _mm512_castps_pd(t[g + 2 + m / 2]),
+                );
+                _mm512_castpd_ps(match m % 2 {
+                    0 => _mm512_unpacklo_pd(a, b),
+                    _ => _mm512_unpackhi_pd(a, b),
+                })
+            });
+            for m in 0..4 {
+                // Lanes (0, 2) and (1, 3) of groups 0 and 1, then of groups 2 and 3.
+                let even01 = _mm512_shuffle_f32x4::<0x88>(u[m], u[4 + m]);
+                let odd01 = _mm512_shuffle_f32x4::<0xDD>(u[m], u[4 + m]);
+                let even23 = _mm512_shuffle_f32x4::<0x88>(u[8 + m], u[12 + m]);
+                let odd23 = _mm512_shuffle_f32x4::<0xDD>(u[8 + m], u[12 + m]);
+                let store = |i: usize, v| {
+                    let row = dst.offset(i as isize * dst_stride);
+                    // A non-temporal store needs a line-aligned address (the leads align
+                    // the squares' rows where the strides allow).
+                    match STREAM && row.cast::<__m512>().is_aligned() {
+                        true => _mm512_stream_ps(row, v),
+                        false => _mm512_storeu_ps(row, v),
+                    }
+                };
+                store(m, _mm512_shuffle_f32x4::<0x88>(even01, even23));
+                store(4 + m, _mm512_shuffle_f32x4::<0x88>(odd01, odd23));
+                store(8 + m, _mm512_shuffle_f32x4::<0xDD>(even01, even23));
+                store(12 + m, _mm512_shuffle_f32x4::<0xDD>(odd01, odd23));
+            }
+        }
     }
 
     /// 8×8 squares of 32-bit elements in eight AVX registers.
@@ -426,13 +540,20 @@ mod tests {
     /// Every kernel over lengths around its side, the strips, the block and the leads.
     #[test]
     fn every_kernel_on_every_edge() {
-        let mut kernels: Vec<unsafe fn(&Tile, *const u32, *mut u32)> =
-            vec![blocks::<u32, Scalar>, blocked::<u32>];
+        let mut kernels: Vec<unsafe fn(&Tile, *const u32, *mut u32)> = vec![
+            blocks::<u32, Scalar>,
+            blocked::<u32, false>,
+            blocked::<u32, true>,
+        ];
         #[cfg(target_arch = "x86_64")]
         {
             kernels.push(blocks::<u32, x86::Sse4x4>);
             if std::arch::is_x86_feature_detected!("avx2") {
                 kernels.push(x86::blocked_avx2);
+            }
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                kernels.push(x86::blocked_avx512::<false>);
+                kernels.push(x86::blocked_avx512::<true>);
             }
         }
         // Under Miri, which interprets every element: each edge, but not two long sides at
@@ -443,8 +564,8 @@ mod tests {
             &[(0, 0), (3, 1), (8, 5)]
         };
         for kernel in kernels {
-            for rows in [0, 1, 3, 4, 7, 8, 9, 16, 17, 33, 128, 131] {
-                for cols in [1, 4, 8, 15, 16, 24, 129, 130] {
+            for rows in [0, 1, 3, 4, 7, 8, 9, 16, 17, 31, 32, 33, 48, 128, 131, 145] {
+                for cols in [1, 4, 8, 15, 16, 24, 32, 47, 129, 130, 144] {
                     if cfg!(miri) && rows * cols > 1200 {
                         continue;
                     }
@@ -470,7 +591,7 @@ mod tests {
             dst_row_stride: cols as isize,
         };
         // SAFETY: both buffers hold the whole tile.
-        unsafe { blocked(&tile, src.as_ptr(), dst.as_mut_ptr()) };
+        unsafe { blocked::<_, false>(&tile, src.as_ptr(), dst.as_mut_ptr()) };
         for i in 0..rows {
             for j in 0..cols {
                 assert_eq!(dst[i * cols + j], src[j * rows + i], "({i}, {j})");
