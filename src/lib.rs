@@ -130,7 +130,7 @@ pub mod __private {
 
     pub use einops_macros::{rearrange_cow, rearrange_view, rearrange_view_mut, repeat_view};
     pub use einops_runtime::macro_support::{
-        cow as cow_call, view as view_call, view_mut as view_mut_call,
+        cow as cow_call, spread as spread_call, view as view_call, view_mut as view_mut_call,
     };
 
     pub use einops_macros::{check_shape, pack, parse_shape, unpack};

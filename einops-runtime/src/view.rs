@@ -204,25 +204,47 @@ fn ordered_dims<O: Dimension>(
     (fits && used == (1 << shape.len()) - 1).then_some((out_shape, out_strides))
 }
 
-/// The read-only view that `order` (when not empty, see [`ordered_dims`]) or `settled`
-/// (see [`settled_dims`]) gives of `x`, when it holds.
+/// The read-only view `settled` gives of `x`, when it holds (see [`settled_dims`]).
 #[inline]
 pub(crate) fn settled_shared<'a, A, D: Dimension, O: Dimension>(
     x: &ArrayView<'a, A, D>,
-    order: &[isize],
     settled: Settled<'_>,
     lengths: &[i128],
 ) -> Option<ArrayView<'a, A, O>> {
     // A read-only view may repeat (only a repeat's macro settles new axes).
-    let (shape, strides) = match order.is_empty() {
-        false => ordered_dims::<O>(x.shape(), x.strides(), order, lengths)?,
-        true => settled_dims::<O>(x.shape(), x.strides(), settled, lengths, true)?,
-    };
+    let (shape, strides) = settled_dims::<O>(x.shape(), x.strides(), settled, lengths, true)?;
+    // SAFETY: as in `shared_from`.
+    Some(unsafe { shared_from(x, shape, strides) })
+}
+
+/// The read-only view a flat `order` gives of `x`, when it holds (see [`ordered_dims`]).
+#[inline]
+pub(crate) fn spread_shared<'a, A, D: Dimension, O: Dimension>(
+    x: &ArrayView<'a, A, D>,
+    order: &[isize],
+    lengths: &[i128],
+) -> Option<ArrayView<'a, A, O>> {
+    let (shape, strides) = ordered_dims::<O>(x.shape(), x.strides(), order, lengths)?;
+    // SAFETY: as in `shared_from`.
+    Some(unsafe { shared_from(x, shape, strides) })
+}
+
+/// The view of `x`'s elements with this shape and these (non-negative) strides.
+///
+/// # Safety
+/// `shape` and `strides` must come from [`settled_dims`] or [`ordered_dims`] for `x`'s
+/// shape and strides.
+#[inline]
+unsafe fn shared_from<'a, A, D: Dimension, O: Dimension>(
+    x: &ArrayView<'a, A, D>,
+    shape: O,
+    strides: O,
+) -> ArrayView<'a, A, O> {
     // SAFETY: every index is a choice of an index in each input dimension (a new axis has
     // stride 0, merged dimensions are evenly spaced), so its address, from `x`'s first
     // element (the lowest, as no stride is negative), is that of `x`'s element at those
     // indices, borrowed, shared, for `'a`.
-    Some(unsafe { ArrayView::from_shape_ptr(shape.strides(strides), x.as_ptr()) })
+    unsafe { ArrayView::from_shape_ptr(shape.strides(strides), x.as_ptr()) }
 }
 
 /// The mutable view `settled` gives of `x` (a rearrange's: no new axis), or `x` back.
@@ -438,7 +460,7 @@ mod tests {
     fn settled_views_read_and_write_the_input() {
         let mut x = Array::from_shape_fn((2, 3, 4), |(a, b, c)| (a * 12 + b * 4 + c) as u16);
         let flat: ArrayView<'_, u16, IxDyn> =
-            settled_shared(&x.view(), &[], &[&[0, 1], &[-1], &[2]], &[5]).unwrap();
+            settled_shared(&x.view(), &[&[0, 1], &[-1], &[2]], &[5]).unwrap();
         assert_eq!(
             (flat.shape(), flat.strides()),
             (&[6, 5, 4][..], &[4, 0, 1][..])

@@ -25,7 +25,7 @@ pub use crate::site::Site;
 
 pub use self::einsum::{einsum, einsum_broadcast, einsum_into, einsum_operand, einsum_view};
 pub use self::output::OutputDim;
-pub use self::view::{cow, view, view_mut, Viewable, ViewableMut};
+pub use self::view::{cow, spread, view, view_mut, Viewable, ViewableMut};
 pub use crate::einsum::Strided;
 pub use crate::rank::einsum as einsum_rank;
 

@@ -93,18 +93,17 @@ pub type ViewMut<'a, R, I> =
 /// What `rearrange_cow!` returns.
 pub type Cow<'a, R, I> = CowArray<'a, <I as Viewable<'a>>::Elem, Out<R, <I as Viewable<'a>>::Dim>>;
 
-/// `rearrange_view!` and `repeat_view!`. What the macro settled from the pattern, when the
-/// input names one axis per dimension (then no solve): `order`, the one source of each
-/// output dimension, when each has one (an input dimension, or `-1 - k` for a new axis of
-/// length `lengths[k]`; a permutation is ndarray's `permuted_axes`, inlined into the
-/// caller), else empty; `settled`, otherwise, one list of sources per output dimension,
-/// else empty.
+/// `rearrange_view!` and `repeat_view!`. What the macro settled from the pattern: `order`,
+/// the input axis of each output axis when the pattern is a permutation (then this is
+/// ndarray's `permuted_axes`, inlined into the caller), else empty; `settled`, one list of
+/// sources per output dimension (an input dimension, or `-1 - k` for a new axis of length
+/// `lengths[k]`) when the input names one axis per dimension (then no solve), else empty.
 #[inline]
 pub fn view<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
-    order: &[isize],
+    order: &[usize],
     settled: &[&[isize]],
 ) -> Result<View<'a, R, I>, Error>
 where
@@ -115,7 +114,28 @@ where
     if let Some(axes) = permutation::<I::Dim>(x.ndim(), order) {
         return Ok(ranked(x.permuted_axes(axes)));
     }
-    if let Some(view) = view::settled_shared(&x, order, settled, lengths) {
+    match view::settled_shared(&x, settled, lengths) {
+        Some(view) => Ok(view),
+        None => read_only(x, site, lengths),
+    }
+}
+
+/// `repeat_view!` of a pattern whose every output dimension has one source: `order`, that
+/// source, an input dimension or `-1 - k` for a new axis of length `lengths[k]`. The
+/// shape and strides then follow in one pass over a list the caller's constant folds.
+#[inline]
+pub fn spread<'a, R, I>(
+    input: I,
+    site: &'static Site<Recipe>,
+    lengths: &[i128],
+    order: &[isize],
+) -> Result<View<'a, R, I>, Error>
+where
+    I: Viewable<'a>,
+    R: RankRule<I::Dim>,
+{
+    let x = input.elements();
+    if let Some(view) = view::spread_shared(&x, order, lengths) {
         return Ok(view);
     }
     read_only(x, site, lengths)
@@ -127,7 +147,7 @@ pub fn view_mut<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
-    order: &[isize],
+    order: &[usize],
     settled: &[&[isize]],
 ) -> Result<ViewMut<'a, R, I>, Error>
 where
@@ -150,7 +170,7 @@ pub fn cow<'a, R, I>(
     input: I,
     site: &'static Site<Recipe>,
     lengths: &[i128],
-    order: &[isize],
+    order: &[usize],
     settled: &[&[isize]],
 ) -> Result<Cow<'a, R, I>, Error>
 where
@@ -193,18 +213,15 @@ fn mutable<'a, A, D: Dimension, O: Dimension>(
     view::mutable(x, Plan::Site(site.plan()?), lengths)
 }
 
-/// `order` as the dimension type `D` when it is a permutation of the input's axes: `None`
-/// for no order, a new axis in it, or an input of another rank (whose error the general
-/// path reports).
+/// `order` as the dimension type `D`: `None` for no order (the pattern is no
+/// permutation), or an input of another rank (whose error the general path reports).
 #[inline]
-fn permutation<D: Dimension>(ndim: usize, order: &[isize]) -> Option<D> {
-    if order.is_empty() || ndim != order.len() || order.iter().any(|&axis| axis < 0) {
+fn permutation<D: Dimension>(ndim: usize, order: &[usize]) -> Option<D> {
+    if order.is_empty() || ndim != order.len() {
         return None;
     }
     let mut axes = D::zeros(ndim);
-    for (axis, &source) in axes.slice_mut().iter_mut().zip(order) {
-        *axis = source as usize;
-    }
+    axes.slice_mut().copy_from_slice(order);
     Some(axes)
 }
 
