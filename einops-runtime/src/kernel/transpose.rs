@@ -299,10 +299,7 @@ mod x86 {
 
         #[inline(always)]
         fn prefetch(src: *const u32, src_stride: isize) {
-            for j in 0..16 {
-                // SAFETY: prefetching is a hint that never faults, whatever the address.
-                unsafe { _mm_prefetch::<_MM_HINT_T0>(src.wrapping_offset(j * src_stride).cast()) };
-            }
+            prefetch_lines(src, src_stride, 16);
         }
     }
 
@@ -366,6 +363,15 @@ mod x86 {
         }
     }
 
+    /// Asks for `count` source lines starting at `src`, `stride` elements apart.
+    #[inline(always)]
+    fn prefetch_lines(src: *const u32, stride: isize, count: isize) {
+        for j in 0..count {
+            // SAFETY: prefetching is a hint that never faults, whatever the address.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(src.wrapping_offset(j * stride).cast()) };
+        }
+    }
+
     /// 8×8 squares of 32-bit elements in eight AVX registers.
     pub struct Avx8x8;
 
@@ -380,10 +386,7 @@ mod x86 {
 
         #[inline(always)]
         fn prefetch(src: *const u32, src_stride: isize) {
-            for j in 0..8 {
-                // SAFETY: prefetching is a hint that never faults, whatever the address.
-                unsafe { _mm_prefetch::<_MM_HINT_T0>(src.wrapping_offset(j * src_stride).cast()) };
-            }
+            prefetch_lines(src, src_stride, 8);
         }
     }
 
