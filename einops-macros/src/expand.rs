@@ -84,7 +84,11 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
     let settled = settled(recipe).filter(|_| target.is_view());
     let flat: Option<Vec<isize>> = settled
         .as_ref()
-        .and_then(|dims| dims.iter().map(|s| (s.len() == 1).then(|| s[0])).collect());
+        .filter(|settled| settled.splits.is_empty())
+        .and_then(|settled| {
+            let single = |s: &Vec<isize>| (s.len() == 1).then(|| s[0]);
+            settled.dims.iter().map(single).collect()
+        });
     let spreads = flat
         .as_ref()
         .is_some_and(|order| order.iter().any(|&s| s < 0));
@@ -100,17 +104,21 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
         (_, Target::ViewMut) => (quote!(view_mut_call), quote!(Rule, _)),
         (_, Target::Cow) => (quote!(cow_call), quote!(Rule, _)),
     };
+    let nested = |lists: &[Vec<isize>]| {
+        let lists = lists.iter().map(|list| quote!(&[#(#list),*]));
+        quote!(&[#(#lists),*])
+    };
     let settled = match (flat, settled) {
         (Some(order), _) if spreads => quote!(, &[#(#order),*]),
         (Some(order), _) => {
             let order = order.iter().map(|&d| d as usize);
-            quote!(, &[#(#order),*], &[])
+            quote!(, &[#(#order),*], &[], &[])
         }
-        (None, Some(dims)) => {
-            let dims = dims.iter().map(|sources| quote!(&[#(#sources),*]));
-            quote!(, &[], &[#(#dims),*])
+        (None, Some(settled)) => {
+            let (splits, dims) = (nested(&settled.splits), nested(&settled.dims));
+            quote!(, &[], #splits, #dims)
         }
-        (None, None) if target.is_view() => quote!(, &[], &[]),
+        (None, None) if target.is_view() => quote!(, &[], &[], &[]),
         (None, None) => quote!(),
     };
     let invocation = quote_spanned! {call.pattern.span()=>
@@ -132,32 +140,54 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
     }
 }
 
-/// For a pattern whose input names one axis per dimension (no group, unit axis or
-/// ellipsis): each output dimension's sources, an input dimension or `-1 - k` for a new axis
-/// of given length `k` (a repeat's). The view's layout then follows from the input's strides
-/// without solving the pattern.
-fn settled(recipe: &Recipe) -> Option<Vec<Vec<isize>>> {
-    let single = |term: &Term| match term {
-        Term::Group(slots) => match slots[..] {
-            [Slot::Axis(id)] if recipe.axes[id].length == Length::Inferred => Some(id),
-            _ => None,
-        },
-        Term::Ellipsis => None,
-    };
-    let input: Vec<usize> = recipe.input.iter().map(single).collect::<Option<_>>()?;
+/// For a pattern without an ellipsis whose input dimensions are groups of axes of which at
+/// most one is inferred: how each input dimension splits, and each output dimension's
+/// sources. The view's layout then follows from the input's strides without solving the
+/// pattern.
+///
+/// `splits[k]` lists the lengths of the axes input dimension `k` splits into: `0` for the
+/// one inferred from the dimension, `n > 0` for an anonymous axis, `-1 - k` for given
+/// length `k`; empty when every input dimension is one inferred axis. An output source is
+/// an input axis (numbered in input order) or `-1 - k` for a new axis of given length `k`
+/// (a repeat's).
+fn settled(recipe: &Recipe) -> Option<Settled> {
+    let mut axes = Vec::new();
+    let mut splits = Vec::new();
+    for term in recipe.input.iter() {
+        let Term::Group(slots) = term else {
+            return None;
+        };
+        let mut parts = Vec::new();
+        for slot in slots.iter() {
+            let Slot::Axis(id) = *slot else {
+                return None;
+            };
+            parts.push(match recipe.axes[id].length {
+                Length::Inferred => 0,
+                Length::Fixed(0) => return None,
+                Length::Fixed(n) => isize::try_from(n).ok()?,
+                Length::Given(k) => -1 - isize::try_from(k).ok()?,
+            });
+            axes.push(id);
+        }
+        splits.push(parts);
+    }
+    if splits.iter().all(|parts| parts[..] == [0]) {
+        splits.clear();
+    }
     let source = |slot: &Slot| match *slot {
+        Slot::Axis(id) if recipe.axes[id].in_input => {
+            let axis = axes.iter().position(|&a| a == id)?;
+            Some(Some(axis as isize))
+        }
         Slot::Axis(id) => match recipe.axes[id].length {
             Length::Fixed(1) => Some(None),
-            Length::Given(k) if !recipe.axes[id].in_input => Some(Some(-1 - k as isize)),
-            Length::Inferred => input
-                .iter()
-                .position(|&i| i == id)
-                .map(|d| Some(d as isize)),
+            Length::Given(k) => Some(Some(-1 - k as isize)),
             _ => None,
         },
         Slot::Ellipsis => None,
     };
-    recipe
+    let dims = recipe
         .output
         .iter()
         .map(|term| match term {
@@ -168,7 +198,14 @@ fn settled(recipe: &Recipe) -> Option<Vec<Vec<isize>>> {
                 .map(|sources| sources.into_iter().flatten().collect()),
             Term::Ellipsis => None,
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    Some(Settled { splits, dims })
+}
+
+/// What [`settled`] found.
+struct Settled {
+    splits: Vec<Vec<isize>>,
+    dims: Vec<Vec<isize>>,
 }
 
 /// A hygienic name located at the pattern, so errors about it point there: the caller's

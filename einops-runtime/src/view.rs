@@ -204,15 +204,95 @@ fn ordered_dims<O: Dimension>(
     (fits && used == (1 << shape.len()) - 1).then_some((out_shape, out_strides))
 }
 
-/// The read-only view `settled` gives of `x`, when it holds (see [`settled_dims`]).
+/// Most axes the input of a settled layout splits into; more go the general way.
+const SPLIT_AXES: usize = 16;
+
+/// The lengths and strides of the axes an input of this shape and strides splits into:
+/// dimension `k` into the axes `splits[k]` lists, each `0` for the one axis inferred from
+/// the dimension (at most one), `n > 0` for an anonymous axis of length `n`, or `-1 - i`
+/// for the given length `lengths[i]`; their product must be the dimension's length. Then
+/// `(lengths, strides, count)`. `None` when that does not hold, for another rank or for more
+/// than [`SPLIT_AXES`] axes: the general path then decides and names what is wrong.
+#[inline]
+fn split_axes(
+    shape: &[usize],
+    strides: &[isize],
+    splits: Settled<'_>,
+    lengths: &[i128],
+) -> Option<([usize; SPLIT_AXES], [isize; SPLIT_AXES], usize)> {
+    if splits.len() != shape.len() {
+        return None;
+    }
+    let known = |part: isize| match part {
+        0 => Some(1),
+        n if n > 0 => Some(n as usize),
+        given => usize::try_from(*lengths.get((-1 - given) as usize)?).ok(),
+    };
+    let (mut axis_lengths, mut axis_strides) = ([0; SPLIT_AXES], [0; SPLIT_AXES]);
+    let mut count = 0;
+    for ((&len, &stride), &parts) in shape.iter().zip(strides).zip(splits) {
+        let product = parts
+            .iter()
+            .try_fold(1usize, |product, &part| product.checked_mul(known(part)?))?;
+        let inferred = match parts.iter().filter(|&&part| part == 0).count() {
+            0 if product == len => 1,
+            1 if product > 0 && len % product == 0 => len / product,
+            _ => return None,
+        };
+        let first = count;
+        count += parts.len();
+        if count > SPLIT_AXES {
+            return None;
+        }
+        // The last axis steps by the dimension's stride, each one before by the span of
+        // those after it: every index stays inside the dimension.
+        let mut step = stride;
+        for (k, &part) in parts.iter().enumerate().rev() {
+            let axis_length = if part == 0 { inferred } else { known(part)? };
+            axis_lengths[first + k] = axis_length;
+            axis_strides[first + k] = step;
+            step = step.checked_mul(isize::try_from(axis_length).ok()?)?;
+        }
+    }
+    Some((axis_lengths, axis_strides, count))
+}
+
+/// The layout of dimension type `O` that `splits` and `settled` give for an input of this
+/// shape and strides (see [`split_axes`] and [`settled_dims`]).
+#[inline]
+fn split_and_settled<O: Dimension>(
+    shape: &[usize],
+    strides: &[isize],
+    splits: Settled<'_>,
+    settled: Settled<'_>,
+    lengths: &[i128],
+    repeats: bool,
+) -> Option<(O, O)> {
+    if splits.is_empty() {
+        return settled_dims::<O>(shape, strides, settled, lengths, repeats);
+    }
+    let (axis_lengths, axis_strides, count) = split_axes(shape, strides, splits, lengths)?;
+    settled_dims::<O>(
+        &axis_lengths[..count],
+        &axis_strides[..count],
+        settled,
+        lengths,
+        repeats,
+    )
+}
+
+/// The read-only view `splits` and `settled` give of `x`, when they hold (see
+/// [`split_and_settled`]).
 #[inline]
 pub(crate) fn settled_shared<'a, A, D: Dimension, O: Dimension>(
     x: &ArrayView<'a, A, D>,
+    splits: Settled<'_>,
     settled: Settled<'_>,
     lengths: &[i128],
 ) -> Option<ArrayView<'a, A, O>> {
     // A read-only view may repeat (only a repeat's macro settles new axes).
-    let (shape, strides) = settled_dims::<O>(x.shape(), x.strides(), settled, lengths, true)?;
+    let (shape, strides) =
+        split_and_settled::<O>(x.shape(), x.strides(), splits, settled, lengths, true)?;
     // SAFETY: as in `shared_from`.
     Some(unsafe { shared_from(x, shape, strides) })
 }
@@ -232,34 +312,38 @@ pub(crate) fn spread_shared<'a, A, D: Dimension, O: Dimension>(
 /// The view of `x`'s elements with this shape and these (non-negative) strides.
 ///
 /// # Safety
-/// `shape` and `strides` must come from [`settled_dims`] or [`ordered_dims`] for `x`'s
-/// shape and strides.
+/// `shape` and `strides` must come from [`split_and_settled`] or [`ordered_dims`] for
+/// `x`'s shape and strides.
 #[inline]
 unsafe fn shared_from<'a, A, D: Dimension, O: Dimension>(
     x: &ArrayView<'a, A, D>,
     shape: O,
     strides: O,
 ) -> ArrayView<'a, A, O> {
-    // SAFETY: every index is a choice of an index in each input dimension (a new axis has
-    // stride 0, merged dimensions are evenly spaced), so its address, from `x`'s first
-    // element (the lowest, as no stride is negative), is that of `x`'s element at those
-    // indices, borrowed, shared, for `'a`.
+    // SAFETY: every index is a choice of an index on each input axis (a new axis has stride
+    // 0, merged axes are evenly spaced, and the axes a dimension splits into multiply to its
+    // length with nested strides), hence of an index in each input dimension, so its
+    // address, from `x`'s first element (the lowest, as no stride is negative), is that of
+    // `x`'s element at those indices, borrowed, shared, for `'a`.
     unsafe { ArrayView::from_shape_ptr(shape.strides(strides), x.as_ptr()) }
 }
 
-/// The mutable view `settled` gives of `x` (a rearrange's: no new axis), or `x` back.
+/// The mutable view `splits` and `settled` give of `x` (a rearrange's: no new axis), or
+/// `x` back.
 #[inline]
 pub(crate) fn settled_exclusive<'a, A, D: Dimension, O: Dimension>(
     mut x: ArrayViewMut<'a, A, D>,
+    splits: Settled<'_>,
     settled: Settled<'_>,
+    lengths: &[i128],
 ) -> Result<ArrayViewMut<'a, A, O>, ArrayViewMut<'a, A, D>> {
-    let Some((shape, strides)) = settled_dims::<O>(x.shape(), x.strides(), settled, &[], false)
-    else {
+    let layout = split_and_settled::<O>(x.shape(), x.strides(), splits, settled, lengths, false);
+    let Some((shape, strides)) = layout else {
         return Err(x);
     };
-    // SAFETY: as in `settled_shared`, with `x`'s elements borrowed mutably for `'a`. Every
-    // input dimension is used once and no axis is new, so the output's indices correspond
-    // one to one to `x`'s, whose elements are distinct.
+    // SAFETY: as in `shared_from`, with `x`'s elements borrowed mutably for `'a`. Every
+    // input axis is used once and no axis is new, so the output's indices correspond one to
+    // one to `x`'s, whose elements are distinct.
     Ok(unsafe { ArrayViewMut::from_shape_ptr(shape.strides(strides), x.as_mut_ptr()) })
 }
 
@@ -457,17 +541,48 @@ mod tests {
     }
 
     #[test]
+    fn split_axes_multiply_to_their_dimension() {
+        let split = |shape: &[usize], strides: &[isize], splits: Settled<'_>| {
+            split_axes(shape, strides, splits, &[4, -1, 0])
+                .map(|(lengths, strides, n)| (lengths[..n].to_vec(), strides[..n].to_vec()))
+        };
+        // (h d) of 12 with h = 4 given, then 3 = (2 b) with b inferred.
+        assert_eq!(
+            split(&[12, 6], &[6, 1], &[&[-1, 0], &[2, 0]]),
+            Some((vec![4, 3, 2, 3], vec![18, 6, 3, 1]))
+        );
+        // An empty group is a dimension of length 1 with no axis.
+        assert_eq!(
+            split(&[1, 5], &[5, 1], &[&[], &[0]]),
+            Some((vec![5], vec![1]))
+        );
+        // Known lengths that do not divide the dimension, or do not make it up, two
+        // inferred axes, a negative or missing given length, a zero divisor, another rank:
+        // the general path decides.
+        assert_eq!(split(&[10], &[1], &[&[-1, 0]]), None);
+        assert_eq!(split(&[12], &[1], &[&[-1, 2]]), None);
+        assert_eq!(split(&[12], &[1], &[&[0, 0]]), None);
+        assert_eq!(split(&[12], &[1], &[&[-2, 0]]), None);
+        assert_eq!(split(&[12], &[1], &[&[-9, 0]]), None);
+        assert_eq!(split(&[12], &[1], &[&[-3, 0]]), None);
+        assert_eq!(split(&[12, 1], &[1, 1], &[&[0]]), None);
+        // More axes than a split layout holds.
+        let many: &[isize] = &[1; SPLIT_AXES + 1];
+        assert_eq!(split(&[1], &[1], &[many]), None);
+    }
+
+    #[test]
     fn settled_views_read_and_write_the_input() {
         let mut x = Array::from_shape_fn((2, 3, 4), |(a, b, c)| (a * 12 + b * 4 + c) as u16);
         let flat: ArrayView<'_, u16, IxDyn> =
-            settled_shared(&x.view(), &[&[0, 1], &[-1], &[2]], &[5]).unwrap();
+            settled_shared(&x.view(), &[], &[&[0, 1], &[-1], &[2]], &[5]).unwrap();
         assert_eq!(
             (flat.shape(), flat.strides()),
             (&[6, 5, 4][..], &[4, 0, 1][..])
         );
         assert_eq!(flat[[5, 4, 3]], x[[1, 2, 3]]);
         let mut merged: ArrayViewMut<'_, u16, IxDyn> =
-            settled_exclusive(x.view_mut(), &[&[2], &[0, 1]])
+            settled_exclusive(x.view_mut(), &[], &[&[2], &[0, 1]], &[])
                 .ok()
                 .unwrap();
         merged.iter_mut().for_each(|e| *e += 100);

@@ -383,6 +383,56 @@ mod macros {
             agree!(x, repeat_view, repeat_view, "a b c -> c r a b", r = 0);
             agree!(
                 x,
+                rearrange_view,
+                rearrange_view,
+                "a (b1 b2) c -> b2 a b1 c",
+                b1 = 2
+            );
+            agree!(
+                x,
+                rearrange_view,
+                rearrange_view,
+                "a (b1 b2) c -> a (b2 c) b1",
+                b1 = 3
+            );
+            agree!(
+                x,
+                rearrange_view,
+                rearrange_view,
+                "(a1 a2) b c -> a2 (b c a1)",
+                a2 = 2
+            );
+            agree!(
+                x,
+                rearrange_view,
+                rearrange_view,
+                "a (b1 b2) (c 1) -> (a b1) b2 c",
+                b2 = 3
+            );
+            agree!(
+                x,
+                rearrange_view,
+                rearrange_view,
+                "a (b1 b2) c -> a b1 b2 c",
+                b1 = 4
+            );
+            agree!(
+                x,
+                rearrange_view,
+                rearrange_view,
+                "a (b1 b2) c -> a b1 b2 c",
+                b1 = 0
+            );
+            agree!(
+                x,
+                repeat_view,
+                repeat_view,
+                "a (b1 b2) c -> b1 r a b2 c",
+                b2 = 3,
+                r = 2
+            );
+            agree!(
+                x,
                 repeat_view,
                 repeat_view,
                 "a b c -> r c s b a",
