@@ -22,6 +22,7 @@ mod tuning;
 
 pub(crate) use crate::solve::walk::{count, for_each, simplify, standard_strides, Step, Steps};
 pub(crate) use alloc::{copied, extend_from_slice, OutputBuffer};
+use copy::copy_long_run;
 pub(crate) use reduce::{reduce, simplify_reduced};
 use tuning::LONG_RUN;
 
