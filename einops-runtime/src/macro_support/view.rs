@@ -117,15 +117,8 @@ where
     if let Some(axes) = permutation::<I::Dim>(x.ndim(), order) {
         return Ok(ranked(x.permuted_axes(axes)));
     }
-    // The two paths meet on the view, not on the `Result`: met on the `Result`, which the
-    // general path writes to memory, the settled view went through memory too, and an
-    // unwrapping caller reloaded it with wider loads than the stores (a stalled store
-    // forward: a repeat's view took 7.3 ns against ndarray's 1.3).
-    let view = match view::settled_shared(&x, splits, settled, lengths) {
-        Some(view) => view,
-        None => read_only(x, site, lengths)?,
-    };
-    Ok(view)
+    let settled = view::settled_shared(&x, splits, settled, lengths);
+    settled_or_solved(settled, x, site, lengths)
 }
 
 /// `repeat_view!` of a pattern whose every output dimension has one source: `order`, that
@@ -143,8 +136,24 @@ where
     R: RankRule<I::Dim>,
 {
     let x = input.elements();
-    // As in `view`, the paths meet on the view.
-    let view = match view::spread_shared(&x, order, lengths) {
+    let settled = view::spread_shared(&x, order, lengths);
+    settled_or_solved(settled, x, site, lengths)
+}
+
+/// The view the macro settled, or else the general path's.
+///
+/// The two meet on the view, not on the `Result`: met on the `Result`, which the general
+/// path writes to memory, the settled view went through memory too, and an unwrapping
+/// caller reloaded it with wider loads than the stores (a stalled store forward: a
+/// repeat's view took 7.3 ns against ndarray's 1.3).
+#[inline(always)]
+fn settled_or_solved<'a, A, D: Dimension, O: Dimension>(
+    settled: Option<ArrayView<'a, A, O>>,
+    x: ArrayView<'a, A, D>,
+    site: &'static Site<Recipe>,
+    lengths: &[i128],
+) -> Result<ArrayView<'a, A, O>, Error> {
+    let view = match settled {
         Some(view) => view,
         None => read_only(x, site, lengths)?,
     };
@@ -169,7 +178,7 @@ where
     if let Some(axes) = permutation::<I::Dim>(x.ndim(), order) {
         return Ok(ranked(x.permuted_axes(axes)));
     }
-    // As in `view`, the paths meet on the view.
+    // As in `settled_or_solved`, the paths meet on the view.
     let view = match view::settled_exclusive(x, splits, settled, lengths) {
         Ok(view) => view,
         Err(x) => mutable(x, site, lengths)?,
