@@ -134,20 +134,7 @@ fn settled_dims<O: Dimension>(
         // The span of the sources inside this one, which an outer source must step by.
         let mut span = None;
         for &source in sources.iter().rev() {
-            let (l, s) = if source >= 0 {
-                let dim = source as usize;
-                let s = usize::try_from(*strides.get(dim)?).ok()?;
-                if used >> dim & 1 == 1 {
-                    return None;
-                }
-                used |= 1 << dim;
-                (shape[dim], s)
-            } else if repeats {
-                let value = *lengths.get((-1 - source) as usize)?;
-                (usize::try_from(value).ok()?, 0)
-            } else {
-                return None;
-            };
+            let (l, s) = source_axis(shape, strides, lengths, source, repeats, &mut used)?;
             len = len.checked_mul(l)?;
             if l != 1 {
                 match span {
@@ -162,8 +149,43 @@ fn settled_dims<O: Dimension>(
         out_shape[k] = len;
         out_strides[k] = if len <= 1 { 0 } else { stride };
     }
+    complete(shape, elements, used).then_some((out_shape, out_strides))
+}
+
+/// The length and (non-negative) stride of one source of a settled layout: input
+/// dimension `source` if `source >= 0`, marked in `used` (each may be used once), or else
+/// the new axis of length `lengths[-1 - source]` (stride 0) if `repeats`.
+#[inline]
+fn source_axis(
+    shape: &[usize],
+    strides: &[isize],
+    lengths: &[i128],
+    source: isize,
+    repeats: bool,
+    used: &mut u64,
+) -> Option<(usize, usize)> {
+    if source >= 0 {
+        let dim = source as usize;
+        let stride = usize::try_from(*strides.get(dim)?).ok()?;
+        if *used >> dim & 1 == 1 {
+            return None;
+        }
+        *used |= 1 << dim;
+        Some((shape[dim], stride))
+    } else if repeats {
+        let value = *lengths.get((-1 - source) as usize)?;
+        Some((usize::try_from(value).ok()?, 0))
+    } else {
+        None
+    }
+}
+
+/// Whether a settled layout of `elements` elements that used the input dimensions `used`
+/// holds: every input dimension used, and a non-empty output whose size fits `isize`.
+#[inline]
+fn complete(shape: &[usize], elements: usize, used: u64) -> bool {
     let fits = elements > 0 && isize::try_from(elements).is_ok();
-    (fits && used == (1 << shape.len()) - 1).then_some((out_shape, out_strides))
+    fits && used == (1 << shape.len()) - 1
 }
 
 /// The shape and strides of dimension type `O` that a flat `order` gives: output dimension
@@ -185,23 +207,12 @@ fn ordered_dims<O: Dimension>(
     let mut used = 0u64;
     let mut elements = 1usize;
     for (k, &source) in order.iter().enumerate() {
-        let (len, stride) = if source >= 0 {
-            let dim = source as usize;
-            if used >> dim & 1 == 1 {
-                return None;
-            }
-            used |= 1 << dim;
-            (*shape.get(dim)?, usize::try_from(*strides.get(dim)?).ok()?)
-        } else {
-            let value = *lengths.get((-1 - source) as usize)?;
-            (usize::try_from(value).ok()?, 0)
-        };
+        let (len, stride) = source_axis(shape, strides, lengths, source, true, &mut used)?;
         elements = elements.checked_mul(len)?;
         out_shape[k] = len;
         out_strides[k] = if len <= 1 { 0 } else { stride };
     }
-    let fits = elements > 0 && isize::try_from(elements).is_ok();
-    (fits && used == (1 << shape.len()) - 1).then_some((out_shape, out_strides))
+    complete(shape, elements, used).then_some((out_shape, out_strides))
 }
 
 /// Most axes the input of a settled layout splits into; more go the general way.
