@@ -80,7 +80,7 @@ pub fn call(call: &Call, recipe: &Recipe, target: Target) -> TokenStream {
     // each output dimension's sources, passed as one flat list when each has one source (a
     // permutation, then ndarray's `permuted_axes`; or a repeat's new axes among them).
     // (Read out of nested lists at run time, a permutation cost 27 ns instead of ndarray's
-    // 2, and a repeat's view 31 ns instead of 16: the flat ones fold away.)
+    // 2, and repeat_heads' view 13.4 ns instead of 3.4: the flat ones fold away.)
     let settled = settled(recipe).filter(|_| target.is_view());
     let flat: Option<Vec<isize>> = settled
         .as_ref()
