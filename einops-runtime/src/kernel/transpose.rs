@@ -35,10 +35,11 @@ pub(crate) unsafe fn blocked<T: Copy, const STREAM: bool>(tile: &Tile, src: *con
     #[cfg(target_arch = "x86_64")]
     unsafe {
         match std::mem::size_of::<T>() {
-            // Long destination rows only: short ones (a block spans them all) are written
-            // one contiguous strip at a time, where the 8×8 kernel did better (0.72–0.76×
-            // memcpy against 0.67× with 16×16 squares; `nchw_to_nhwc`, large,
-            // `einops-into`).
+            // Long destination rows only. Where a block spans every column, 16×16 squares
+            // gained nothing on `nchw_to_nhwc/large` (0.71–0.75× memcpy against the 8×8's
+            // 0.71–0.73×, runs alternated) and cost the small transposes about 30 ns a
+            // call (`nchw_to_nhwc`, `nhwc_to_nchw`, `transpose2d` small: 150–165 ns
+            // against 175–195 ns; `bench_report --impls einops-into`).
             4 if tile.cols > BLOCK && std::arch::is_x86_feature_detected!("avx512f") => {
                 x86::blocked_avx512::<STREAM>(tile, src.cast(), dst.cast())
             }
