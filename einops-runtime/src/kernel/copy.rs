@@ -196,9 +196,9 @@ unsafe fn long_runs<T: Copy>(walk: &[Step], src: *const T, dst: *mut T, len: usi
 
 /// Copies `len` contiguous elements, at least [`LONG_RUN`] bytes, with 512-bit moves where
 /// the CPU has AVX-512, else 256-bit ones where it has AVX2 (checked per run: a run this
-/// long repays the check and the call). 512-bit moves took a 4 KiB run from 32-byte moves'
-/// 435 instructions to about half (callgrind, `flatten/small`), and `flatten/small` into
-/// an existing array from 42–44 ns over `memcpy` to below (`bench_report`).
+/// long repays the check and the call). 512-bit moves took `flatten/small` (one 4 KiB run)
+/// into an existing array from 42–44 ns over `memcpy` to 37 ns (`bench_report`); with
+/// 256-bit moves that run is 435 instructions (callgrind, which has no AVX-512).
 ///
 /// Not with the C library's `memcpy`: glibc's `rep movsb` (used from 2 KiB on this AMD
 /// Zen 3) runs about 25 times slower when the destination starts 16 bytes past the source
