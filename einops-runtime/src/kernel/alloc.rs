@@ -61,9 +61,10 @@ fn with_capacity<A>(len: usize) -> Vec<A> {
         // Fault the pages in, in order, before a kernel writes them in its own order:
         // faults taken inside the kernels (from transposes' strided squares most, and
         // under streaming stores) cost far more than the same faults taken here.
-        // `bench_report --size large`, einops against fresh-memcpy: transpose2d 0.54x ->
-        // 0.74x, nhwc_to_nchw 0.76x -> 1.01x, channel_shuffle 0.75x -> 0.93x, head_merge
-        // 0.82x -> 1.14x.
+        // `bench_report --size large`, einops against fresh-memcpy, without and with it
+        // in turn: transpose2d 0.54x -> 0.74x, nhwc_to_nchw 0.76x -> 1.01x,
+        // channel_shuffle 0.75x -> 0.93x, head_merge 0.82x -> 1.14x; in the median of
+        // three full runs after it, 0.74x, 0.87x, 0.84x and 0.95x.
         let base = vec.as_ptr().cast::<u8>().cast_mut();
         for offset in (0..bytes).step_by(PAGE) {
             // SAFETY: `offset < bytes`, inside the vector's allocation of at least `bytes`
@@ -128,10 +129,13 @@ pub(crate) fn extend_from_slice<A: Clone>(vec: &mut Vec<A>, values: &[A]) {
 }
 
 /// Runs shorter than this many bytes are neither split across threads nor streamed (it is
-/// below `tuning::PARALLEL_BYTES` and `tuning::STREAM_BYTES`), so [`extend_from_slice`]
-/// copies them without a walk's set-up: 150 of a 4 KiB flatten's 1,400 instructions
-/// (callgrind, `call_cost flatten/small einops`).
+/// at most `tuning::PARALLEL_BYTES` and `tuning::STREAM_BYTES`, checked below), so
+/// [`extend_from_slice`] copies them without a walk's set-up: 150 of a 4 KiB flatten's
+/// 1,400 instructions (callgrind, `call_cost flatten/small einops`).
 const ONE_THREAD_RUN: usize = 1 << 20;
+const _: () = assert!(ONE_THREAD_RUN <= super::tuning::STREAM_BYTES);
+#[cfg(feature = "rayon")]
+const _: () = assert!(ONE_THREAD_RUN <= super::tuning::PARALLEL_BYTES);
 
 // The C library's `madvise`, declared here rather than taken from the `libc` crate: this one
 // call was all einops used of it, and the crate cost every user's cold build over a second.
