@@ -111,8 +111,9 @@ pub(crate) fn extend_from_slice<A: Clone>(vec: &mut Vec<A>, values: &[A]) {
     vec.reserve(values.len());
     let dst = vec.as_mut_ptr().wrapping_add(vec.len());
     if bytes < ONE_THREAD_RUN {
-        // SAFETY: the slice's bytes into the vector's reserved spare capacity; plain
-        // elements are exactly their bytes, initialised once all are written.
+        // SAFETY: the slice's bytes, at least `LONG_RUN` (checked above), as the long-run
+        // copy needs, into the vector's reserved spare capacity; plain elements are
+        // exactly their bytes, initialised once all are written.
         unsafe { super::copy_long_run::<u8>(values.as_ptr().cast(), dst.cast(), bytes) };
     } else {
         let run = super::Step {
@@ -181,5 +182,61 @@ mod tests {
             array![["a".to_string(), "b".to_string()]]
         );
         assert!(std::panic::catch_unwind(|| copied(&[1, 2, 3], Ix2(2, 2))).is_err());
+    }
+
+    /// Appending a run takes the slice path below the long-run length, the run copy from
+    /// it, and the kernels' walk from the one-thread bound: every length around both
+    /// bounds, odd ones included, after elements already in the vector, keeps them all.
+    #[test]
+    fn extend_from_slice_around_its_bounds() {
+        let long = super::super::LONG_RUN / 4;
+        let one_thread = ONE_THREAD_RUN / 4;
+        let lengths: &[usize] = if cfg!(miri) {
+            &[long - 1, long, long + 3]
+        } else {
+            &[
+                long - 1,
+                long,
+                long + 1,
+                long + 3,
+                one_thread - 1,
+                one_thread,
+                one_thread + 5,
+            ]
+        };
+        for &len in lengths {
+            let values: Vec<f32> = (0..len).map(|i| i as f32 * 0.5).collect();
+            let mut vec = vec![-1.0f32, -2.0, -3.0];
+            extend_from_slice(&mut vec, &values);
+            assert_eq!(vec.len(), len + 3, "{len}");
+            assert_eq!(vec[..3], [-1.0, -2.0, -3.0], "{len}");
+            assert_eq!(vec[3..], values[..], "{len}");
+        }
+    }
+
+    /// A fresh output is faulted in only when its plain elements fill 2 MiB or more, and
+    /// that leaves it empty, with room for every element: around the bound, for plain,
+    /// zero-sized and cloned elements.
+    #[test]
+    fn fresh_outputs_have_room_and_no_elements() {
+        let huge = HUGE_PAGE / 4;
+        let lengths: &[usize] = if cfg!(miri) {
+            &[0, 1, huge]
+        } else {
+            &[0, 1, huge - 1, huge, huge + 1, huge + 1023, 3 * huge + 7]
+        };
+        for &len in lengths {
+            let mut vec: Vec<f32> = with_capacity(len);
+            assert!(vec.is_empty() && vec.capacity() >= len, "{len}");
+            if cfg!(miri) {
+                // Miri checks the fault-in writes; filling 2 MiB there takes minutes.
+                continue;
+            }
+            vec.extend((0..len).map(|i| i as f32));
+            assert!(vec.iter().enumerate().all(|(i, &v)| v == i as f32), "{len}");
+        }
+        assert!(with_capacity::<()>(usize::MAX).is_empty());
+        let strings: Vec<String> = with_capacity(HUGE_PAGE / size_of::<String>() + 1);
+        assert!(strings.is_empty());
     }
 }
