@@ -35,9 +35,10 @@
 //! batches of calls of about 0.5 ms per sample, each output freed inside the loop as in a
 //! program's loop, 31 samples. Owned-input jobs get fresh clones made before the clock
 //! starts, and their outputs (the inputs' buffers) are freed after it stops. `median_ns` is
-//! the median time of one call. Small cases are measured in 5 rounds (`--rounds`): each
-//! round measures every implementation once, in turn, so that a slow spell of a shared
-//! machine hits all of them alike, and the figure is the median of the rounds' medians.
+//! the median time of one call. Cases are measured in rounds (`--rounds`; small 5, large
+//! 3): each round measures every implementation once, in turn, so that a slow spell of a
+//! shared machine hits all of them alike, and the figure is the median of the rounds'
+//! medians.
 //!
 //! Everything runs inside a rayon pool of `--threads` threads, so the library's parallel
 //! paths obey it. Exits non-zero when the checksum of an implementation differs from
@@ -66,7 +67,7 @@ usage: bench_report --cases PATH [--threads N[,N...]] [--filter SUBSTR] [--size 
   --repeat K       K timed samples per measurement (default: large 11, at least 5 within 3 s;
                    small 31)
   --rounds R       rounds of measurements of every implementation, the median kept
-                   (default: large 1, small 5)
+                   (default: large 3, small 5)
   --impls LIST     only these implementations: einops, einops-owned, einops-into,
                    ndarray-naive, ndarray-naive-owned, memcpy, fresh-memcpy, read,
                    matrixmultiply, einops-view, ndarray-view (default: all)";
@@ -77,8 +78,11 @@ const LARGE_MIN_SAMPLES: usize = 5;
 const LARGE_BUDGET: Duration = Duration::from_secs(3);
 /// `small` cases: samples per measurement and the time of one sample (a batch of calls).
 const SMALL_SAMPLES: usize = 31;
-/// `small` cases: rounds of measurements of every implementation (see the module docs).
+/// Rounds of measurements of every implementation (see the module docs). One round of the
+/// large cases gave ratios to `read` from 0.55x to 1.42x for the same build of
+/// `reduce_channel_max` (memory bandwidth on a shared machine changes within seconds).
 const SMALL_ROUNDS: usize = 5;
+const LARGE_ROUNDS: usize = 3;
 const SMALL_SAMPLE: Duration = Duration::from_micros(500);
 /// Most calls in one batch.
 const MAX_BATCH: usize = 1 << 24;
@@ -845,9 +849,11 @@ fn main() -> ExitCode {
             repeat: options.repeat,
             inputs: &inputs,
         };
-        let rounds = options
-            .rounds
-            .unwrap_or(if timer.small { SMALL_ROUNDS } else { 1 });
+        let rounds = options.rounds.unwrap_or(if timer.small {
+            SMALL_ROUNDS
+        } else {
+            LARGE_ROUNDS
+        });
         'threads: for (threads, pool) in &pools {
             // Every round measures each implementation once, in turn.
             let mut measured: Vec<(Impl, Vec<Measured>)> = Vec::new();
