@@ -66,6 +66,19 @@ fn with_capacity<A>(len: usize) -> Vec<A> {
         // channel_shuffle 0.75x -> 0.93x, head_merge 0.82x -> 1.14x; in the median of
         // three full runs after it, 0.74x, 0.87x, 0.84x and 0.95x.
         let base = vec.as_ptr().cast::<u8>().cast_mut();
+        // Each huge page is first touched at its last byte: Linux clears a huge page in
+        // ascending order only when the fault is at its end, and the descending clear runs
+        // far slower (a 128 MiB fresh copy on Zen 4: 12.2 ms against 18.8 ms when touched
+        // at the start, in a standalone test, not kept). The 4 KiB pages follow, for the
+        // ends and for a kernel without huge pages.
+        for last in (first..end)
+            .step_by(HUGE_PAGE)
+            .map(|page| page + HUGE_PAGE - 1)
+        {
+            // SAFETY: `last` is inside `start..start + bytes` (`first >= start` and `end
+            // <= start + bytes`, both whole huge pages apart), so as below.
+            unsafe { base.add(last - start).write_volatile(0) };
+        }
         for offset in (0..bytes).step_by(PAGE) {
             // SAFETY: `offset < bytes`, inside the vector's allocation of at least `bytes`
             // bytes, which nothing else refers to yet; its spare capacity is uninitialised,
