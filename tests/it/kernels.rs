@@ -535,16 +535,19 @@ fn transposes_into<A: Elem>() {
     }
 }
 
-/// Transposes with a side of 128 or more first move a narrow block up to where the squares'
-/// loads and stores are aligned: sources and destinations offset by every count below 8.
+/// Transposes with a side of a block (256) or more first move a narrow block up to where the
+/// squares' loads and stores are aligned: sources and destinations offset by every count
+/// below 8. Sides around the block, one past it on both sides (the AVX-512 squares), and
+/// one short side.
 fn transpose_leads<A: Elem>() {
     let name = std::any::type_name::<A>();
     for (r, c) in [
-        (128usize, 128usize),
-        (129, 200),
-        (300, 131),
-        (130, 7),
-        (7, 130),
+        (256usize, 256usize),
+        (255, 300),
+        (257, 400),
+        (600, 259),
+        (258, 7),
+        (7, 258),
     ] {
         let (padded_r, padded_c) = (r.next_multiple_of(8) + 8, c.next_multiple_of(8) + 8);
         let source: Array2<A> = iota((r, padded_c));

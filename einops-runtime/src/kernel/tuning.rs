@@ -43,8 +43,11 @@ pub(super) const MOVE_ALIGN: usize = 32;
 /// Side of a transposition's cache block, in elements: a block reads from at most this
 /// many source columns and writes at most this many destination rows, which keeps the
 /// pages it touches within the TLB. `transpose2d`, `nchw_to_nhwc` and `nhwc_to_nchw`
-/// (large, `einops-into`).
-pub(super) const TRANSPOSE_BLOCK: usize = 128;
+/// (large, `einops-into` against `memcpy`, builds alternated, two runs each) on Zen 4:
+/// 64: 0.59–0.68, 0.50–0.51, 0.35–0.45; 128: 0.56–0.64, 0.57–0.61, 0.61–0.65; 256:
+/// 0.67–0.81, 0.48–0.60, 0.66–0.70; 512: 0.65–0.72, 0.50–0.51, 0.61–0.63; 1024: 0.31–0.33
+/// on `transpose2d`.
+pub(super) const TRANSPOSE_BLOCK: usize = 256;
 
 /// Lanes whose states a vertical reduction pass holds in registers: 16 of 4 bytes fill two
 /// AVX2 registers per state array; 32 was slower on `reduce_channel_max/large` in the
