@@ -4,15 +4,16 @@
 //! `_into` outputs) whose strides lead to one strategy and sweeps lengths around its limits:
 //!
 //! - copies: runs (innermost axis contiguous in both), fills (source stride 0), interleaves
-//!   (innermost output axis of 2–4), blocked transposes (128×128 blocks, an AVX2 8×8, SSE2
-//!   4×4 and 2×2 register micro-kernels for 4- and 8-byte elements, a first narrow block up
-//!   to the vectors' alignment along sides of 128 or more) and the generic strided loop;
+//!   (innermost output axis of 2–4), blocked transposes (256×256 blocks, an AVX-512 16×16
+//!   past a block, AVX2 8×8, SSE2 4×4 and 2×2 register micro-kernels for 4- and 8-byte
+//!   elements, a first narrow block up to the vectors' alignment along sides of 256 or more)
+//!   and the generic strided loop;
 //! - reductions: vertical (kept axis contiguous), horizontal (reduced axis contiguous, 8 or
 //!   more accumulators, blocks of 128) and strided (neither), lanes folded 64 or more at once;
 //! - element classes: plain primitives copied as bytes, `Clone` types without drop glue,
 //!   types with drop glue (cloned in order so a panicking `Clone` leaks nothing);
 //! - large walks: split across rayon's threads from 1 MiB, outputs of 2 MiB or more
-//!   allocated on a 2 MiB boundary.
+//!   advised for huge pages and faulted in before the kernels write them.
 //!
 //! Every result is compared with a reference computed here from ndarray views, index loops
 //! or folds, never with another call of the library.
