@@ -2300,7 +2300,7 @@ fn into_borrowed_cow_array_output() {
 // 6. Outputs past the streaming-store threshold (16 MiB)
 // ---------------------------------------------------------------------------------------
 
-/// Transposes, runs and fills whose destination passes 16 MiB use non-temporal stores for
+/// Transposes, runs, fills and reductions whose destination passes 16 MiB use non-temporal stores for
 /// their aligned middles; odd lengths put tails and misaligned heads around them.
 #[test]
 fn streaming_outputs_match_the_reference() {
@@ -2329,4 +2329,18 @@ fn streaming_outputs_match_the_reference() {
         .outer_iter()
         .enumerate()
         .all(|(i, row)| row.iter().all(|&v| v == i as u16)));
+
+    // A pooling reduction with a 17 MiB output: 37 lanes (two whole chunks and a tail)
+    // per output pixel, streamed from every 16-byte alignment.
+    let x = Array3::from_shape_fn((1031, 226, 37), |(i, j, k)| {
+        ((i * 31 + j * 7 + k) % 1009) as f32
+    });
+    let pooled = reduce!(&x, "h (w w2) c -> h w c", max, w2 = 2).unwrap();
+    let (even, odd) = (x.slice(s![.., ..;2, ..]), x.slice(s![.., 1..;2, ..]));
+    assert_eq!(
+        pooled,
+        ndarray::Zip::from(&even)
+            .and(&odd)
+            .map_collect(|&a, &b| a.max(b))
+    );
 }

@@ -3,8 +3,9 @@
 //! ordinary copy moves three bytes per byte copied; streaming stores skip that read, as
 //! the C library's `memcpy` does for large copies. Only worth it when the output will not
 //! be read back from the cache soon, hence only for large walks, and only where whole
-//! lines are written by consecutive stores: runs and fills in destination order, and the
-//! AVX-512 transpose's squares (in `transpose`). The narrower transposes, and runs
+//! lines are written by consecutive stores: runs and fills in destination order, the
+//! AVX-512 transpose's squares (in `transpose`), and the vertical reductions' outputs,
+//! written a chunk of lanes at a time (in `reduce`). The narrower transposes, and runs
 //! visited in source order, write parts of many lines at once, and partial streaming
 //! lines cost more than the reads they save.
 

@@ -13,8 +13,10 @@ pub(super) const PARALLEL_BYTES: usize = 1 << 20;
 
 /// Destination walks at least this large (in bytes) stream their runs and fills (see
 /// `stream`): well beyond the last-level cache share of one core. `bench_report --size
-/// large` on `flatten`, `head_merge` and `repeat_channels`; the streaming outputs of the
-/// kernel tests (`streaming_outputs_match_the_reference`) cover the path.
+/// large` on `flatten`, `head_merge` and `repeat_channels`, and on `reduce_maxpool`
+/// (whose 16 MiB output is the smallest that streams); the streaming outputs of the kernel
+/// tests (`streaming_outputs_match_the_reference`) cover the copies' path, and the
+/// reduction tests stream small outputs directly.
 pub(crate) const STREAM_BYTES: usize = 16 << 20;
 
 /// Interleaved streams the hardware prefetchers follow well: `bench_report --size large`
