@@ -22,11 +22,11 @@ pub(crate) unsafe fn copy_run<T: Copy>(src: *const T, dst: *mut T, len: usize) {
         copy_plain(src, dst, head);
         #[cfg(target_arch = "x86_64")]
         {
-            use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_stream_si128};
+            use std::arch::x86_64::{__m128i, _mm_loadu_si128};
             let from = src.add(head).cast::<__m128i>();
             let to = dst.add(head).cast::<__m128i>();
             for k in 0..middle {
-                _mm_stream_si128(to.add(k), _mm_loadu_si128(from.add(k)));
+                store(to.add(k), _mm_loadu_si128(from.add(k)));
             }
         }
         let done = head + middle * per_vector::<T>();
@@ -46,12 +46,12 @@ pub(crate) unsafe fn fill_run<T: Copy>(dst: *mut T, len: usize, value: T) {
         fill_plain(dst, head, value);
         #[cfg(target_arch = "x86_64")]
         if middle > 0 {
-            use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_stream_si128};
+            use std::arch::x86_64::{__m128i, _mm_loadu_si128};
             let mut pattern = [value; 16];
             let vector = _mm_loadu_si128(pattern.as_mut_ptr().cast::<__m128i>());
             let to = dst.add(head).cast::<__m128i>();
             for k in 0..middle {
-                _mm_stream_si128(to.add(k), vector);
+                store(to.add(k), vector);
             }
         }
         let done = head + middle * per_vector::<T>();
@@ -59,9 +59,30 @@ pub(crate) unsafe fn fill_run<T: Copy>(dst: *mut T, len: usize, value: T) {
     }
 }
 
-/// Makes streaming stores visible before the data is handed to anyone else.
+/// A streaming store of one 16-byte vector. Miri cannot run the `movntdq` instruction
+/// (inline assembly), so under Miri an ordinary store of the same width stands in: the
+/// split into head, middle and tail, and every address, are still checked.
+///
+/// # Safety
+/// `to` must be 16-byte aligned and valid for a 16-byte write.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn store(to: *mut std::arch::x86_64::__m128i, vector: std::arch::x86_64::__m128i) {
+    // SAFETY (both): the caller guarantees the address.
+    #[cfg(not(miri))]
+    unsafe {
+        std::arch::x86_64::_mm_stream_si128(to, vector)
+    };
+    #[cfg(miri)]
+    unsafe {
+        std::arch::x86_64::_mm_store_si128(to, vector)
+    };
+}
+
+/// Makes streaming stores visible before the data is handed to anyone else. (Miri runs
+/// streaming stores as ordinary ones, which need no fence, and cannot run `sfence`.)
 pub(crate) fn fence() {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
     // SAFETY: `sfence` has no preconditions; SSE is part of x86_64.
     unsafe {
         std::arch::x86_64::_mm_sfence()
