@@ -60,7 +60,12 @@ pub(super) const FOLD_CHUNK: usize = 16;
 /// source streams for the prefetcher to follow every one. `reduce_channel_max/large` (64
 /// rows 64 KiB apart) in a standalone copy of the kernel (not kept; one process, configs
 /// alternated, best of 15), fraction of read bandwidth: 1 row 0.2–0.3×, 4 rows 0.5–0.6×,
-/// 8 rows 0.72–0.89×, 12 rows 0.75–0.85×, 16 rows 0.50×, 64 rows 0.31×.
+/// 8 rows 0.72–0.89×, 12 rows 0.75–0.85×, 16 rows 0.50×, 64 rows 0.31×. A Zen 5 prefers
+/// fewer rows over wider blocks: `bench_report --size large --filter reduce`, builds
+/// alternated, three rounds, with [`FOLD_LANES`] = 4096: 2 rows 0.51–0.54×, 4 rows
+/// 0.58–0.64×, 8 rows 0.49–0.58×, 16 rows 0.45–0.49×; with 16384 lanes: 4 rows
+/// 0.78–0.81×, 6 rows 0.72–0.75×, 8 rows 0.50–0.57×. Kept at the Zen 4's choice until one
+/// setting is measured on both.
 pub(super) const FOLD_PASS: usize = 8;
 
 /// Lanes of a vertical block whose states wait on the stack between passes (16 KiB of
