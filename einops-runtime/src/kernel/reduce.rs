@@ -723,6 +723,7 @@ mod tests {
     /// The same for the vertical kernel's AVX2 twin, on every size of state buffer, with
     /// lane counts around a chunk and row counts around a pass and a block.
     fn vertical_twins_agree<A: Reducible + Debug, F: Fold<A>>(data: &[A]) {
+        type Kernel<A> = unsafe fn(&[Step], *const A, *mut A, usize, Rows<'_>, usize, bool);
         if !std::arch::is_x86_feature_detected!("avx2") {
             return;
         }
@@ -744,42 +745,15 @@ mod tests {
             let run = |twin: bool, n: usize, streaming: bool, shift: usize| {
                 let mut out = data[..lanes + shift].to_vec();
                 let dst = out[shift..].as_mut_ptr();
+                let kernel: Kernel<A> = match (twin, n) {
+                    (true, 0) => vertical_avx2::<A, F, 0>,
+                    (false, 0) => vertical_positions::<A, F, 0>,
+                    (true, _) => vertical_avx2::<A, F, LANES>,
+                    (false, _) => vertical_positions::<A, F, LANES>,
+                };
                 // SAFETY: the CPU has AVX2; every row of `lanes` lanes is inside `data`,
                 // and the one (empty) outer position writes `lanes` outputs after `shift`.
-                unsafe {
-                    match (twin, n) {
-                        (true, 0) => {
-                            vertical_avx2::<A, F, 0>(&[], src, dst, lanes, rows, count, streaming)
-                        }
-                        (false, 0) => vertical_positions::<A, F, 0>(
-                            &[],
-                            src,
-                            dst,
-                            lanes,
-                            rows,
-                            count,
-                            streaming,
-                        ),
-                        (true, _) => vertical_avx2::<A, F, LANES>(
-                            &[],
-                            src,
-                            dst,
-                            lanes,
-                            rows,
-                            count,
-                            streaming,
-                        ),
-                        (false, _) => vertical_positions::<A, F, LANES>(
-                            &[],
-                            src,
-                            dst,
-                            lanes,
-                            rows,
-                            count,
-                            streaming,
-                        ),
-                    }
-                }
+                unsafe { kernel(&[], src, dst, lanes, rows, count, streaming) };
                 if streaming {
                     stream::fence();
                 }
