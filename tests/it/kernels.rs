@@ -2316,6 +2316,16 @@ fn streaming_outputs_match_the_reference() {
     let runs = rearrange!(&x.slice(s![..;-1, ..]), "h w -> h w").unwrap();
     assert_eq!(runs, x.slice(s![..;-1, ..]));
 
+    // Short runs from interleaved sources (heads merged, 33 lanes: every alignment), a
+    // 17 MiB output.
+    let heads = ndarray::Array4::from_shape_fn((4, 8, 4099, 33), |(b, h, t, d)| {
+        ((b * 8 + h) * 4099 * 33 + t * 33 + d) as f32
+    });
+    let merged = rearrange!(&heads, "b h t d -> b t (h d)").unwrap();
+    let expected = heads.view().permuted_axes([0, 2, 1, 3]);
+    let expected = expected.as_standard_layout();
+    assert_eq!(merged.as_slice().unwrap(), expected.as_slice().unwrap());
+
     // Fills: each element repeated along a new inner axis of 2053 (and of 3, interleaved).
     let column = Array1::from_shape_fn(n, |i| i as f32);
     let filled = repeat!(&column, "a -> a r", r = n).unwrap();

@@ -52,9 +52,7 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
         // loop, and the closures take their captures by value: the loop then keeps its
         // few offsets in registers.
         if STREAM && by_source.is_none() {
-            for_each(walk, move |s, d| unsafe {
-                stream::copy_run(src.offset(s), dst.offset(d), len)
-            });
+            unsafe { stream::copy_runs(walk, src, dst, len) };
         } else {
             match run_copy::<T>(len) {
                 RunCopy::Loop => unsafe { long_runs(walk, src, dst, len) },
