@@ -2326,6 +2326,21 @@ fn streaming_outputs_match_the_reference() {
     let expected = expected.as_standard_layout();
     assert_eq!(merged.as_slice().unwrap(), expected.as_slice().unwrap());
 
+    // Heads split from a 17 MiB input, walked in source order (each `t` row once): runs
+    // of 16 lanes fill whole lines and stream; runs of 20 end mid-line and do not.
+    for d in [16, 20] {
+        let rows = ndarray::Array3::from_shape_fn((4, 4099, 16 * d), |(b, t, k)| {
+            ((b * 4099 + t) * 16 * d + k) as f32
+        });
+        let split = rearrange!(&rows, "b t (h d) -> b h t d", h = 16).unwrap();
+        let expected = rows.to_shape((4, 4099, 16, d)).unwrap();
+        let expected = expected.permuted_axes([0, 2, 1, 3]);
+        assert_eq!(
+            split.as_slice().unwrap(),
+            expected.as_standard_layout().as_slice().unwrap()
+        );
+    }
+
     // Fills: each element repeated along a new inner axis of 2053 (and of 3, interleaved).
     let column = Array1::from_shape_fn(n, |i| i as f32);
     let filled = repeat!(&column, "a -> a r", r = n).unwrap();
