@@ -2326,8 +2326,8 @@ fn streaming_outputs_match_the_reference() {
     let expected = expected.as_standard_layout();
     assert_eq!(merged.as_slice().unwrap(), expected.as_slice().unwrap());
 
-    // Heads split from a 17 MiB input, walked in source order (each `t` row once): runs
-    // of 16 lanes fill whole lines and stream; runs of 20 end mid-line and do not.
+    // Heads split from a 17 MiB input, walked in source order (each `t` row once) and
+    // streamed: runs of 16 lanes fill whole lines, runs of 20 end mid-line.
     for d in [16, 20] {
         let rows = ndarray::Array3::from_shape_fn((4, 4099, 16 * d), |(b, t, k)| {
             ((b * 4099 + t) * 16 * d + k) as f32

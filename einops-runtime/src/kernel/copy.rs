@@ -51,7 +51,7 @@ unsafe fn copy_walk<T: Copy, const STREAM: bool>(steps: &[Step], src: *const T, 
         // Every run has the same length, so the kind of copy is chosen once, outside the
         // loop, and the closures take their captures by value: the loop then keeps its
         // few offsets in registers.
-        if STREAM && (by_source.is_none() || whole_lines::<T>(len)) {
+        if STREAM {
             unsafe { stream::copy_runs(walk, src, dst, len) };
         } else {
             match run_copy::<T>(len) {
@@ -120,7 +120,13 @@ const PAGE: usize = 4096;
 /// The loops of a large walk of short runs in source order, when the destination order
 /// (the walk's) reads the source in too many interleaved streams for the prefetchers
 /// while source order writes few: a multi-head split (`b t (h d) -> b h t d`) reads each
-/// `t` row once instead of in `h` strided passes.
+/// `t` row once instead of in `h` strided passes. Its runs stream like any others in a
+/// large output: whatever the run's length, streaming stores took `head_split/large`
+/// (`b t (h d) -> b h t d`, 8 heads, 32 × 2048 rows) on an AMD Zen 5 from 0.65–0.70× to
+/// 0.95–0.99× of `fresh-memcpy` allocating with d = 20 (80-byte runs, ending mid-line),
+/// 0.90–0.94× to 1.27–1.31× with d = 12, 0.74–0.77× to 1.00–1.04× with d = 40, and
+/// 0.77–0.79× to 1.05–1.08× with the case's own d = 64 (`bench_report` on cases of those
+/// shapes, the two stores alternated in one build, two or three rounds).
 fn source_order<T>(outer: &[Step], run: usize) -> Option<Steps> {
     let size = std::mem::size_of::<T>();
     let bytes = count(outer).saturating_mul(run).saturating_mul(size);
@@ -130,21 +136,6 @@ fn source_order<T>(outer: &[Step], run: usize) -> Option<Steps> {
     let mut by_source: Steps = outer.iter().copied().collect();
     by_source.sort_by_key(|step| std::cmp::Reverse(step.src.unsigned_abs()));
     (streams(&by_source, run, |s| s.dst) <= FEW_STREAMS).then_some(by_source)
-}
-
-/// Bytes in a cache line.
-const LINE: usize = 64;
-
-/// Whether runs of `len` elements fill whole cache lines, so that a walk in source order,
-/// which writes its few streams a run at a time, may stream them: each streaming line is
-/// then complete before the walk moves on. `head_split/large` (runs of 256 bytes, 8
-/// write streams) went from 0.77–0.79× to 1.05–1.08× of `fresh-memcpy` allocating and
-/// from 0.51–0.56× to 1.02–1.15× of memcpy into an existing array on an AMD Zen 5
-/// (`bench_report --size large --filter head_split`, builds alternated, three rounds).
-/// Runs that end mid-line keep ordinary stores: partial streaming lines cost more than the
-/// reads they save.
-fn whole_lines<T>(len: usize) -> bool {
-    (len * std::mem::size_of::<T>()).is_multiple_of(LINE)
 }
 
 /// How many streams of runs a walk of `run`-element runs interleaves on one side: the

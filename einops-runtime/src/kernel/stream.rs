@@ -3,12 +3,11 @@
 //! ordinary copy moves three bytes per byte copied; streaming stores skip that read, as
 //! the C library's `memcpy` does for large copies. Only worth it when the output will not
 //! be read back from the cache soon, hence only for large walks, and only where whole
-//! lines are written by consecutive stores: runs and fills in destination order, runs of
-//! whole lines in source order (in `copy`), the AVX-512 transpose's squares (in
-//! `transpose`), and the vertical reductions' outputs, written a chunk of lanes at a time
-//! (in `reduce`). The narrower transposes, and shorter runs visited in source order, write
-//! parts of many lines at once, and partial streaming lines cost more than the reads they
-//! save.
+//! lines are written by consecutive stores: runs (in destination or source order; a run
+//! ending mid-line is finished by the next run of its stream) and fills, the AVX-512
+//! transpose's squares (in `transpose`), and the vertical reductions' outputs, written a
+//! chunk of lanes at a time (in `reduce`). The narrower transposes write parts of many
+//! lines at once, and partial streaming lines cost more than the reads they save.
 
 use crate::solve::walk::{for_each_inlined, Step};
 
