@@ -1155,6 +1155,16 @@ macro_rules! reduction_tests {
                 reductions::<$t>(&[3, 9], &[4095, 4096, 4097], &[Path::Vertical, Path::VerticalReversed]);
                 reductions::<$t>(&[8, 9, 1023, 1024, 1025, 4095, 4096, 4097], &[1, 2], &[Path::Horizontal]);
             }
+            /// Inputs of 1 MiB or more, whose vertical folds prefetch ahead along the rows
+            /// (past their ends at the last lanes): a window of two rows folded in one
+            /// pass, and nine rows, more than a pass.
+            #[test]
+            fn prefetched_inputs() {
+                let size = std::mem::size_of::<$t>();
+                let paths = [Path::Vertical, Path::VerticalReversed];
+                reductions::<$t>(&[2], &[(1 << 19) / size + 1], &paths);
+                reductions::<$t>(&[9], &[(1 << 17) / size + 1], &paths);
+            }
         }
     )*};
 }

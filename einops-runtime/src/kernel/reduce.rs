@@ -3,8 +3,8 @@
 //!
 //! - **vertical**: the innermost kept axis is contiguous in source and destination
 //!   (channel max, pooling over NHWC): chunks of lanes are folded in registers over a
-//!   few rows at a time (few enough source streams for the prefetcher), which
-//!   vectorises across the contiguous lanes;
+//!   few rows at a time, which vectorises across the contiguous lanes; on inputs larger
+//!   than the caches each row is prefetched ahead of the reads;
 //! - **horizontal**: the innermost reduced axis is contiguous (global average pool):
 //!   each output element folds runs with several independent accumulators;
 //! - anything else: one element at a time.
@@ -16,11 +16,12 @@
 //! combined), which keeps the error close to pairwise summation.
 
 use super::parallel::{self, Shared};
-use super::stream;
 use super::tuning::{
     FEW_ACCUMULATORS, FOLD_ACCUMULATORS as ACCUMULATORS, FOLD_CHUNK as CHUNK, FOLD_LANES as LANES,
-    FOLD_PASS as PASS, SHORT_FOLD as SHORT_RUN, STREAM_BYTES,
+    FOLD_PASS as PASS, FOLD_PREFETCH, LARGE_WALK, SHORT_FOLD as SHORT_RUN, STREAM_BYTES,
+    WINDOW_PREFETCH,
 };
+use super::{prefetch, stream};
 use crate::element::Reducible;
 use crate::pattern::Reduction;
 use crate::solve::walk::{count, for_each, for_each_inlined, simplify, Step, Steps};
@@ -178,7 +179,10 @@ pub(crate) unsafe fn reduce<A: Reducible>(
         return;
     };
     let bytes = (count(kept) * count(reduced)).saturating_mul(std::mem::size_of::<A>());
-    let streaming = count(kept).saturating_mul(std::mem::size_of::<A>()) >= STREAM_BYTES;
+    let scale = Scale {
+        streaming: count(kept).saturating_mul(std::mem::size_of::<A>()) >= STREAM_BYTES,
+        prefetching: bytes >= LARGE_WALK,
+    };
     let (src, dst) = (Shared(src.cast_mut()), Shared(dst));
     parallel::chunks(kept, bytes, |chunk, s, d| {
         let (src, dst) = (
@@ -188,16 +192,16 @@ pub(crate) unsafe fn reduce<A: Reducible>(
         // SAFETY: forwarded from the caller; chunks of the kept walk write disjoint outputs.
         unsafe {
             match reduction {
-                Reduction::Sum => run::<A, Sum>(chunk, reduced, src, dst, streaming),
-                Reduction::Mean => run::<A, Mean>(chunk, reduced, src, dst, streaming),
-                Reduction::Prod => run::<A, Prod>(chunk, reduced, src, dst, streaming),
-                Reduction::Min => run::<A, Min>(chunk, reduced, src, dst, streaming),
-                Reduction::Max => run::<A, Max>(chunk, reduced, src, dst, streaming),
-                Reduction::Any => run::<A, Any>(chunk, reduced, src, dst, streaming),
-                Reduction::All => run::<A, All>(chunk, reduced, src, dst, streaming),
+                Reduction::Sum => run::<A, Sum>(chunk, reduced, src, dst, scale),
+                Reduction::Mean => run::<A, Mean>(chunk, reduced, src, dst, scale),
+                Reduction::Prod => run::<A, Prod>(chunk, reduced, src, dst, scale),
+                Reduction::Min => run::<A, Min>(chunk, reduced, src, dst, scale),
+                Reduction::Max => run::<A, Max>(chunk, reduced, src, dst, scale),
+                Reduction::Any => run::<A, Any>(chunk, reduced, src, dst, scale),
+                Reduction::All => run::<A, All>(chunk, reduced, src, dst, scale),
             }
         }
-        if streaming {
+        if scale.streaming {
             stream::fence();
         }
     });
@@ -210,7 +214,7 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
     reduced: &[Step],
     src: *const A,
     dst: *mut A,
-    streaming: bool,
+    scale: Scale,
 ) {
     let count: usize = reduced.iter().map(|s| s.len).product();
     match kept.split_last() {
@@ -227,7 +231,7 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
             } else {
                 Rows::Walk(reduced)
             };
-            unsafe { vertical::<A, F>(outer, src, dst, inner.len, rows, count, streaming) };
+            unsafe { vertical::<A, F>(outer, src, dst, inner.len, rows, count, scale) };
         }
         _ => {
             let (&last, rest) = reduced
@@ -254,6 +258,27 @@ unsafe fn run<A: Reducible, F: Fold<A>>(
                 };
                 unsafe { dst.offset(d).write(F::finish(total, count)) };
             });
+        }
+    }
+}
+
+/// What the size of a reduction turns on in its vertical folds.
+#[derive(Clone, Copy)]
+struct Scale {
+    /// The output is written with streaming stores (see [`finish`]).
+    streaming: bool,
+    /// The input is too large for the caches: the folds prefetch along their rows.
+    prefetching: bool,
+}
+
+impl Scale {
+    /// How far ahead along each row a fold prefetches, in bytes: `distance`, or 0 (none)
+    /// for inputs the caches hold.
+    fn ahead(self, distance: usize) -> usize {
+        if self.prefetching {
+            distance
+        } else {
+            0
         }
     }
 }
@@ -285,7 +310,7 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
     lanes: usize,
     rows: Rows,
     count: usize,
-    streaming: bool,
+    scale: Scale,
 ) {
     // One variant per size of the state buffer: a function's stack frame holds its
     // largest buffer, and probing tens of kilobytes of stack on each call made a 2x2
@@ -294,13 +319,13 @@ unsafe fn vertical<A: Reducible, F: Fold<A>>(
     // SAFETY (all): forwarded from the caller.
     match (single_pass, lanes <= SHORT_LANES) {
         (true, _) => unsafe {
-            vertical_twin::<A, F, 0>(outer, src, dst, lanes, rows, count, streaming)
+            vertical_twin::<A, F, 0>(outer, src, dst, lanes, rows, count, scale)
         },
         (false, true) => unsafe {
-            vertical_twin::<A, F, SHORT_LANES>(outer, src, dst, lanes, rows, count, streaming)
+            vertical_twin::<A, F, SHORT_LANES>(outer, src, dst, lanes, rows, count, scale)
         },
         (false, false) => unsafe {
-            vertical_twin::<A, F, LANES>(outer, src, dst, lanes, rows, count, streaming)
+            vertical_twin::<A, F, LANES>(outer, src, dst, lanes, rows, count, scale)
         },
     }
 }
@@ -318,15 +343,15 @@ unsafe fn vertical_twin<A: Reducible, F: Fold<A>, const N: usize>(
     lanes: usize,
     rows: Rows,
     count: usize,
-    streaming: bool,
+    scale: Scale,
 ) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2; the rest is forwarded from the caller.
-        return unsafe { vertical_avx2::<A, F, N>(outer, src, dst, lanes, rows, count, streaming) };
+        return unsafe { vertical_avx2::<A, F, N>(outer, src, dst, lanes, rows, count, scale) };
     }
     // SAFETY: forwarded from the caller.
-    unsafe { vertical_positions::<A, F, N>(outer, src, dst, lanes, rows, count, streaming) }
+    unsafe { vertical_positions::<A, F, N>(outer, src, dst, lanes, rows, count, scale) }
 }
 
 /// [`vertical_positions`] compiled for AVX2.
@@ -342,10 +367,10 @@ unsafe fn vertical_avx2<A: Reducible, F: Fold<A>, const N: usize>(
     lanes: usize,
     rows: Rows,
     count: usize,
-    streaming: bool,
+    scale: Scale,
 ) {
     // SAFETY: forwarded from the caller.
-    unsafe { vertical_positions::<A, F, N>(outer, src, dst, lanes, rows, count, streaming) }
+    unsafe { vertical_positions::<A, F, N>(outer, src, dst, lanes, rows, count, scale) }
 }
 
 /// [`vertical_lanes`] at every position of the `outer` kept walk: the walk and the
@@ -366,7 +391,7 @@ unsafe fn vertical_positions<A: Reducible, F: Fold<A>, const N: usize>(
     lanes: usize,
     rows: Rows,
     count: usize,
-    streaming: bool,
+    scale: Scale,
 ) {
     for_each_inlined(
         outer,
@@ -374,14 +399,7 @@ unsafe fn vertical_positions<A: Reducible, F: Fold<A>, const N: usize>(
         |s, d| {
             // SAFETY: `s` and `d` are positions of the kept walk (caller).
             unsafe {
-                vertical_lanes::<A, F, N>(
-                    src.offset(s),
-                    dst.offset(d),
-                    lanes,
-                    rows,
-                    count,
-                    streaming,
-                )
+                vertical_lanes::<A, F, N>(src.offset(s), dst.offset(d), lanes, rows, count, scale)
             }
         },
     );
@@ -400,7 +418,7 @@ unsafe fn vertical_lanes<A: Reducible, F: Fold<A>, const N: usize>(
     lanes: usize,
     rows: Rows,
     count: usize,
-    streaming: bool,
+    scale: Scale,
 ) {
     if N == 0 {
         let Rows::Listed(offsets) = rows else {
@@ -408,24 +426,19 @@ unsafe fn vertical_lanes<A: Reducible, F: Fold<A>, const N: usize>(
         };
         // SAFETY: forwarded from the caller; `k + j < lanes`.
         return unsafe {
-            pass::<A, F>(src, lanes, offsets, |k, states| {
-                finish::<A, F>(states, dst.add(k), count, streaming)
-            })
+            pass::<A, F>(
+                src,
+                lanes,
+                offsets,
+                scale.ahead(WINDOW_PREFETCH),
+                |k, states| finish::<A, F>(states, dst.add(k), count, scale.streaming),
+            )
         };
     }
     for start in (0..lanes).step_by(N) {
         let width = N.min(lanes - start);
         // SAFETY: forwarded from the caller, block by block.
-        unsafe {
-            lane_block::<A, F, N>(
-                src.add(start),
-                dst.add(start),
-                width,
-                rows,
-                count,
-                streaming,
-            )
-        };
+        unsafe { lane_block::<A, F, N>(src.add(start), dst.add(start), width, rows, count, scale) };
     }
 }
 
@@ -446,16 +459,17 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
     width: usize,
     rows: Rows,
     count: usize,
-    streaming: bool,
+    scale: Scale,
 ) {
     // Placeholder states (the first reduced row is readable), overwritten before use.
     // SAFETY: offset 0 is the first reduced offset.
     let seed = F::first(unsafe { src.read() });
     let (mut total, mut partial) = ([seed; N], [seed; N]);
     let (total, partial) = (&mut total[..width], &mut partial[..width]);
+    let ahead = scale.ahead(FOLD_PREFETCH);
     match rows {
         // SAFETY (both arms): forwarded from the caller.
-        Rows::Listed(offsets) => unsafe { fold_rows::<A, F>(src, offsets, total) },
+        Rows::Listed(offsets) => unsafe { fold_rows::<A, F>(src, offsets, total, ahead) },
         Rows::Walk(reduced) => {
             // Offsets computed from the row index, a block at a time: stepping the walk
             // would take a closure, which loses the caller's AVX2.
@@ -466,9 +480,9 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
                     *offset = source_offset(reduced, start + i);
                 }
                 if start == 0 {
-                    unsafe { fold_rows::<A, F>(src, listed, total) };
+                    unsafe { fold_rows::<A, F>(src, listed, total, ahead) };
                 } else {
-                    unsafe { fold_rows::<A, F>(src, listed, partial) };
+                    unsafe { fold_rows::<A, F>(src, listed, partial, ahead) };
                     combine_states::<A, F>(total, partial);
                 }
             }
@@ -476,7 +490,7 @@ unsafe fn lane_block<A: Reducible, F: Fold<A>, const N: usize>(
     }
     for (k, states) in total.chunks(CHUNK).enumerate() {
         // SAFETY: `k * CHUNK + states.len() <= width` (caller).
-        unsafe { finish::<A, F>(states, dst.add(k * CHUNK), count, streaming) };
+        unsafe { finish::<A, F>(states, dst.add(k * CHUNK), count, scale.streaming) };
     }
 }
 
@@ -522,7 +536,7 @@ fn source_offset(steps: &[Step], index: usize) -> isize {
 }
 
 /// Folds the rows at `offsets` (at least one) into `states`, one per lane, in passes of
-/// [`PASS`] rows combined in order.
+/// [`PASS`] rows combined in order, prefetching `ahead` bytes along each (see [`pass`]).
 ///
 /// # Safety
 /// `src + r + k` must be readable for every offset `r` and `k < states.len()`.
@@ -531,12 +545,13 @@ unsafe fn fold_rows<A: Reducible, F: Fold<A>>(
     src: *const A,
     offsets: &[isize],
     states: &mut [F::State],
+    ahead: usize,
 ) {
     let width = states.len();
     for (p, rows) in offsets.chunks(PASS).enumerate() {
         // SAFETY: forwarded from the caller; `k + j < width`.
         unsafe {
-            pass::<A, F>(src, width, rows, |k, folded| {
+            pass::<A, F>(src, width, rows, ahead, |k, folded| {
                 let states = &mut states[k..k + folded.len()];
                 if p == 0 {
                     states.copy_from_slice(folded);
@@ -573,7 +588,8 @@ fn combine_states<A: Reducible, F: Fold<A>>(states: &mut [F::State], other: &[F:
 
 /// Folds the rows at `offsets` (at least one) over `width` lanes, [`CHUNK`] lanes at a
 /// time in registers, and hands each chunk's states to `emit(first lane, states)`; the
-/// lanes of the last partial chunk one at a time, in the same order of operations.
+/// lanes of the last partial chunk one at a time, in the same order of operations. Unless
+/// `ahead` is 0, each chunk asks for the source `ahead` bytes further along every row.
 ///
 /// # Safety
 /// `src + r + k` must be readable for every offset `r` and `k < width`.
@@ -582,13 +598,20 @@ unsafe fn pass<A: Reducible, F: Fold<A>>(
     src: *const A,
     width: usize,
     offsets: &[isize],
+    ahead: usize,
     mut emit: impl FnMut(usize, &[F::State]),
 ) {
     let (&first, rest) = offsets.split_first().expect("a pass folds a row");
     // SAFETY: `r` is one of the offsets and `k + CHUNK <= width` (caller).
     let chunk = |r: isize, k: usize| unsafe { &*src.offset(r).add(k).cast::<[A; CHUNK]>() };
     let mut k = 0;
+    let ahead = ahead / std::mem::size_of::<A>().max(1);
     while k + CHUNK <= width {
+        if ahead > 0 {
+            for &r in offsets {
+                prefetch(src.wrapping_offset(r).wrapping_add(k + ahead));
+            }
+        }
         let mut states = chunk(first, k).map(F::first);
         for &r in rest {
             for (state, &x) in states.iter_mut().zip(chunk(r, k)) {
@@ -723,7 +746,7 @@ mod tests {
     /// The same for the vertical kernel's AVX2 twin, on every size of state buffer, with
     /// lane counts around a chunk and row counts around a pass and a block.
     fn vertical_twins_agree<A: Reducible + Debug, F: Fold<A>>(data: &[A]) {
-        type Kernel<A> = unsafe fn(&[Step], *const A, *mut A, usize, Rows<'_>, usize, bool);
+        type Kernel<A> = unsafe fn(&[Step], *const A, *mut A, usize, Rows<'_>, usize, Scale);
         if !std::arch::is_x86_feature_detected!("avx2") {
             return;
         }
@@ -741,8 +764,8 @@ mod tests {
             };
             let src = data[..count * lanes].as_ptr();
             // `shift` elements before the output move it off 16-byte alignment, which
-            // streaming stores split at.
-            let run = |twin: bool, n: usize, streaming: bool, shift: usize| {
+            // streaming stores split at. A large scale also prefetches, past the rows' ends.
+            let run = |twin: bool, n: usize, large: bool, shift: usize| {
                 let mut out = data[..lanes + shift].to_vec();
                 let dst = out[shift..].as_mut_ptr();
                 let kernel: Kernel<A> = match (twin, n) {
@@ -753,8 +776,12 @@ mod tests {
                 };
                 // SAFETY: the CPU has AVX2; every row of `lanes` lanes is inside `data`,
                 // and the one (empty) outer position writes `lanes` outputs after `shift`.
-                unsafe { kernel(&[], src, dst, lanes, rows, count, streaming) };
-                if streaming {
+                let scale = Scale {
+                    streaming: large,
+                    prefetching: large,
+                };
+                unsafe { kernel(&[], src, dst, lanes, rows, count, scale) };
+                if large {
                     stream::fence();
                 }
                 show(&out[shift..])

@@ -368,8 +368,7 @@ mod x86 {
     #[inline(always)]
     fn prefetch_lines(src: *const u32, stride: isize, count: isize) {
         for j in 0..count {
-            // SAFETY: prefetching is a hint that never faults, whatever the address.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(src.wrapping_offset(j * stride).cast()) };
+            crate::kernel::prefetch(src.wrapping_offset(j * stride));
         }
     }
 

@@ -73,6 +73,20 @@ pub(super) const FOLD_PASS: usize = 8;
 /// 256 lanes 0.47×, 1024 0.72–0.84×, 4096 0.79–0.86×, 16384 0.77–0.89× of read bandwidth.
 pub(super) const FOLD_LANES: usize = 4096;
 
+/// How far ahead along each source row, in bytes, a vertical fold of an input larger than
+/// [`LARGE_WALK`] prefetches: the hardware prefetchers alone left the eight rows of a pass
+/// waiting on memory. `bench_report --size large --filter reduce` on a Zen 5 (prefetch
+/// builds alternated, two or three rounds), `reduce_channel_max/large` as a fraction of read
+/// bandwidth: none 0.50–0.57×, 512 bytes 0.89×, 1024 0.93–0.96×, 1536 0.87–0.95×, 2048
+/// 0.85–0.87×, 4096 0.67–0.80×.
+pub(super) const FOLD_PREFETCH: usize = 1024;
+
+/// The same for a pooling window folded in one pass, whose rows advance by a window's
+/// width per output instead of a chunk: `reduce_maxpool/large` in the same runs: none
+/// 0.52–0.56×, 1024 0.56–0.58×, 2048 0.66–0.68×, 4096 0.75–0.78×, 8192 0.65–0.67×, 16384
+/// 0.53–0.56×.
+pub(super) const WINDOW_PREFETCH: usize = 4096;
+
 /// Independent accumulators of a horizontal fold: enough vector registers' worth to hide
 /// the latency of floating-point adds (`reduce_gap_mean/large`).
 pub(super) const FOLD_ACCUMULATORS: usize = 32;
