@@ -2351,6 +2351,18 @@ fn streaming_outputs_match_the_reference() {
         );
     }
 
+    // Channels moved last in an 18 MiB output: short destination rows (61 channels),
+    // transposed in narrow blocks of whole lines, with a partial block and square.
+    let planes = ndarray::Array3::from_shape_fn((2, 61, 36901), |(b, c, k)| {
+        ((b * 61 + c) * 36901 + k) as f32
+    });
+    let last = rearrange!(&planes, "b c n -> b n c").unwrap();
+    let expected = planes.view().permuted_axes([0, 2, 1]);
+    assert_eq!(
+        last.as_slice().unwrap(),
+        expected.as_standard_layout().as_slice().unwrap()
+    );
+
     // Fills: each element repeated along a new inner axis of 2053 (and of 3, interleaved).
     let column = Array1::from_shape_fn(n, |i| i as f32);
     let filled = repeat!(&column, "a -> a r", r = n).unwrap();

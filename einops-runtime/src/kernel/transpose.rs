@@ -9,7 +9,7 @@
 //! of memcpy streaming, 50–70 % not). The AVX-512 square writes whole lines, so for a
 //! large output (`STREAM`) its line-aligned stores are non-temporal.
 
-use super::tuning::TRANSPOSE_BLOCK as BLOCK;
+use super::tuning::{TRANSPOSE_BLOCK as BLOCK, TRANSPOSE_NARROW_ROWS as NARROW_ROWS};
 
 /// One 2-D transposition: `dst[i * dst_row_stride + j] = src[j * src_col_stride + i]`.
 pub(crate) struct Tile {
@@ -35,12 +35,13 @@ pub(crate) unsafe fn blocked<T: Copy, const STREAM: bool>(tile: &Tile, src: *con
     #[cfg(target_arch = "x86_64")]
     unsafe {
         match std::mem::size_of::<T>() {
-            // Long destination rows only. Where a block spans every column, 16×16 squares
-            // gained nothing on `nchw_to_nhwc/large` (0.71–0.75× memcpy against the 8×8's
-            // 0.71–0.73×, runs alternated) and cost the small transposes about 30 ns a
-            // call (`nchw_to_nhwc`, `nhwc_to_nchw`, `transpose2d` small: 150–165 ns
-            // against 175–195 ns; `bench_report --impls einops-into`).
-            4 if tile.cols > BLOCK && std::arch::is_x86_feature_detected!("avx512f") => {
+            // Long destination rows, or a large output whose short rows are written in
+            // narrow blocks (see `blocks`). 16×16 squares cost the small transposes
+            // about 30 ns a call (`nchw_to_nhwc`, `nhwc_to_nchw`, `transpose2d` small:
+            // 150–165 ns against 175–195 ns; `bench_report --impls einops-into`).
+            4 if (tile.cols > BLOCK || STREAM)
+                && std::arch::is_x86_feature_detected!("avx512f") =>
+            {
                 x86::blocked_avx512::<STREAM>(tile, src.cast(), dst.cast())
             }
             4 if std::arch::is_x86_feature_detected!("avx2") => {
@@ -133,6 +134,11 @@ trait Square<T> {
 /// 4096, left the 2-D transpose at 0.63–0.70× memcpy against 0.77–0.91× one square high
 /// (`bench_report --filter transpose2d --size large`, `einops-into`).
 ///
+/// Destination rows no longer than a block (`nchw_to_nhwc`: 64 channels) are written a
+/// square of whole lines wide and `NARROW_ROWS` long: the block reads one square's
+/// source rows for many pages instead of every source row for one kilobyte (see
+/// `tuning::TRANSPOSE_NARROW_ROWS`).
+///
 /// # Safety
 /// As for [`blocked`].
 #[inline(always)]
@@ -140,13 +146,14 @@ unsafe fn blocks<T: Copy, K: Square<T>>(tile: &Tile, src: *const T, dst: *mut T)
     let side = K::SIDE;
     let lead_rows = lead(src, tile.src_col_stride, tile.rows, side);
     let lead_cols = lead(dst.cast_const(), tile.dst_row_stride, tile.cols, side);
-    let squares_high = if side * std::mem::size_of::<T>() >= 64 {
-        1
-    } else {
-        2
+    let whole_lines = side * std::mem::size_of::<T>() >= 64;
+    let squares_high = if whole_lines { 1 } else { 2 };
+    let (block_rows, block_cols) = match whole_lines && tile.cols <= BLOCK {
+        true => (NARROW_ROWS, side),
+        false => (BLOCK, BLOCK),
     };
-    for rows in block_ranges(lead_rows, tile.rows) {
-        for cols in block_ranges(lead_cols, tile.cols) {
+    for rows in block_ranges(lead_rows, tile.rows, block_rows) {
+        for cols in block_ranges(lead_cols, tile.cols, block_cols) {
             let squares_end = cols.start + cols.len() / side * side;
             let mut i = rows.start;
             while i + side <= rows.end {
@@ -197,12 +204,16 @@ unsafe fn strip<T: Copy, K: Square<T>>(
     unsafe { scalar(tile, src, dst, rows, squares_end..cols.end) };
 }
 
-/// `0..lead` (unless empty), then blocks of `BLOCK` up to `len`.
-fn block_ranges(lead: usize, len: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+/// `0..lead` (unless empty), then blocks of `block` up to `len`.
+fn block_ranges(
+    lead: usize,
+    len: usize,
+    block: usize,
+) -> impl Iterator<Item = std::ops::Range<usize>> {
     let head = (lead > 0).then_some(0..lead);
     let blocks = (lead..len)
-        .step_by(BLOCK)
-        .map(move |start| start..(start + BLOCK).min(len));
+        .step_by(block)
+        .map(move |start| start..(start + block).min(len));
     head.into_iter().chain(blocks)
 }
 
@@ -567,6 +578,12 @@ mod tests {
             &[(0, 0), (3, 1), (8, 5)]
         };
         for kernel in kernels {
+            // Past the first narrow block, with a partial square column and a lead.
+            if !cfg!(miri) {
+                for reversed in [false, true] {
+                    check(kernel, NARROW_ROWS + 300, 40, 3, 1, reversed);
+                }
+            }
             for rows in [0, 1, 3, 4, 7, 8, 9, 16, 17, 31, 32, 33, 48, 128, 131, 145] {
                 for cols in [1, 4, 8, 15, 16, 24, 32, 47, 129, 130, 144] {
                     if cfg!(miri) && rows * cols > 1200 {

@@ -51,6 +51,17 @@ pub(super) const MOVE_ALIGN: usize = 32;
 /// on `transpose2d`.
 pub(super) const TRANSPOSE_BLOCK: usize = 256;
 
+/// Rows of a narrow transposition block: one 16×16 square of whole lines wide, for
+/// destination rows no longer than [`TRANSPOSE_BLOCK`] in outputs that stream. Its 16
+/// source rows are read a few pages at a time and its lines are written whole, where a
+/// square block of 256 rows read 64 source rows a kilobyte at a time. `bench_report
+/// --size large --filter nchw_to_nhwc`, builds alternated, 6–8 rounds, medians on a Zen 5,
+/// fresh-memcpy / memcpy: 256×256 blocks with 8×8 squares 0.69–0.70 / 0.53–0.59×; 16×16
+/// squares in those blocks 0.68–0.71 / 0.50–0.61× (two rounds); narrow blocks of 256
+/// rows 0.74–0.76 / 0.60–0.73× (two rounds), 1024 rows 0.81 / 0.70×, 4096 rows 0.77–0.81 /
+/// 0.69–0.72×, all 16384 rows 0.72 / 0.59×; 8×8 squares in 1024×16 blocks 0.74 / 0.61×.
+pub(super) const TRANSPOSE_NARROW_ROWS: usize = 4096;
+
 /// Lanes whose states a vertical reduction pass holds in registers: 16 of 4 bytes fill two
 /// AVX2 registers per state array; 32 was slower on `reduce_channel_max/large` in the
 /// standalone kernel below (0.64× against 0.72× of read bandwidth).
