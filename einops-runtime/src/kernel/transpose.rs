@@ -9,10 +9,7 @@
 //! of memcpy streaming, 50–70 % not). The AVX-512 square writes whole lines, so for a
 //! large output (`STREAM`) its line-aligned stores are non-temporal.
 
-use super::tuning::{
-    TRANSPOSE_BLOCK as BLOCK, TRANSPOSE_NARROW_ROWS as NARROW_ROWS,
-    TRANSPOSE_STREAMED_BLOCK as STREAMED_BLOCK,
-};
+use super::tuning::{TRANSPOSE_BLOCK as BLOCK, TRANSPOSE_NARROW_ROWS as NARROW_ROWS};
 
 /// One 2-D transposition: `dst[i * dst_row_stride + j] = src[j * src_col_stride + i]`.
 pub(crate) struct Tile {
@@ -116,9 +113,6 @@ trait Square<T> {
     /// Side of the square, in elements.
     const SIDE: usize;
 
-    /// Whether the kernel writes whole destination lines with streaming stores.
-    const STREAMS: bool = false;
-
     /// Transposes the square whose first source element is `src` (source columns
     /// `src_col_stride` apart) to `dst` (destination rows `dst_row_stride` apart).
     ///
@@ -140,11 +134,10 @@ trait Square<T> {
 /// 4096, left the 2-D transpose at 0.63–0.70× memcpy against 0.77–0.91× one square high
 /// (`bench_report --filter transpose2d --size large`, `einops-into`).
 ///
-/// A kernel that streams whole lines writes blocks taller than wide, which read fewer
-/// source rows for longer (`tuning::TRANSPOSE_STREAMED_BLOCK`); destination rows no
-/// longer than a block (`nchw_to_nhwc`: 64 channels) are written one square wide and
-/// `NARROW_ROWS` long: one square's source rows for many pages instead of every source
-/// row for one kilobyte (`tuning::TRANSPOSE_NARROW_ROWS`).
+/// Destination rows no longer than a block (`nchw_to_nhwc`: 64 channels) are written a
+/// square of whole lines wide and `NARROW_ROWS` long: the block reads one square's
+/// source rows for many pages instead of every source row for one kilobyte (see
+/// `tuning::TRANSPOSE_NARROW_ROWS`).
 ///
 /// # Safety
 /// As for [`blocked`].
@@ -155,10 +148,9 @@ unsafe fn blocks<T: Copy, K: Square<T>>(tile: &Tile, src: *const T, dst: *mut T)
     let lead_cols = lead(dst.cast_const(), tile.dst_row_stride, tile.cols, side);
     let whole_lines = side * std::mem::size_of::<T>() >= 64;
     let squares_high = if whole_lines { 1 } else { 2 };
-    let (block_rows, block_cols) = match (K::STREAMS, tile.cols <= BLOCK) {
-        (true, true) => (NARROW_ROWS, side),
-        (true, false) => STREAMED_BLOCK,
-        (false, _) => (BLOCK, BLOCK),
+    let (block_rows, block_cols) = match whole_lines && tile.cols <= BLOCK {
+        true => (NARROW_ROWS, side),
+        false => (BLOCK, BLOCK),
     };
     for rows in block_ranges(lead_rows, tile.rows, block_rows) {
         for cols in block_ranges(lead_cols, tile.cols, block_cols) {
@@ -310,7 +302,6 @@ mod x86 {
 
     impl<const STREAM: bool> Square<u32> for Avx16x16<STREAM> {
         const SIDE: usize = 16;
-        const STREAMS: bool = STREAM;
 
         #[inline(always)]
         unsafe fn transpose(src: *const u32, src_stride: isize, dst: *mut u32, dst_stride: isize) {
@@ -587,12 +578,10 @@ mod tests {
             &[(0, 0), (3, 1), (8, 5)]
         };
         for kernel in kernels {
-            // Past the first narrow and the first streamed block, with partial squares
-            // and blocks and a lead.
+            // Past the first narrow block, with a partial square column and a lead.
             if !cfg!(miri) {
                 for reversed in [false, true] {
                     check(kernel, NARROW_ROWS + 300, 40, 3, 1, reversed);
-                    check(kernel, STREAMED_BLOCK.0 + 300, BLOCK + 45, 3, 1, reversed);
                 }
             }
             for rows in [0, 1, 3, 4, 7, 8, 9, 16, 17, 31, 32, 33, 48, 128, 131, 145] {

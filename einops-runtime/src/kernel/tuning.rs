@@ -62,17 +62,6 @@ pub(super) const TRANSPOSE_BLOCK: usize = 256;
 /// 0.69–0.72×, all 16384 rows 0.72 / 0.59×; 8×8 squares in 1024×16 blocks 0.74 / 0.61×.
 pub(super) const TRANSPOSE_NARROW_ROWS: usize = 4096;
 
-/// Rows and columns of a transposition block whose whole destination lines stream (the
-/// AVX-512 squares in a large output): a tall block reads 128 source rows two pages at a
-/// time where a square one read 256 a kilobyte at a time. `bench_report --size large`,
-/// builds alternated, six rounds, medians on a Zen 5, fresh-memcpy / memcpy: 256×256
-/// `transpose2d` 0.77 / 0.59×, `nhwc_to_nchw` 0.88 / 0.77×; 2048×128 0.81 / 0.62×, 0.92 /
-/// 0.88×; 1024×256 0.79 / 0.62×, 0.89 / 0.81×; 2048×64 0.82 / 0.67×, 0.89 / 0.76×.
-/// Blocks wider than tall were worse (three rounds, `transpose2d`: 128×512 0.68–0.71 /
-/// 0.48–0.54×, 64×1024 0.57–0.60 / 0.37–0.41×), and so were 16 or 32 columns (4096×16
-/// 0.56–0.60 / 0.44–0.47×).
-pub(super) const TRANSPOSE_STREAMED_BLOCK: (usize, usize) = (2048, 128);
-
 /// Lanes whose states a vertical reduction pass holds in registers: 16 of 4 bytes fill two
 /// AVX2 registers per state array; 32 was slower on `reduce_channel_max/large` in the
 /// standalone kernel below (0.64× against 0.72× of read bandwidth).
