@@ -57,7 +57,7 @@ pub(super) const TRANSPOSE_BLOCK: usize = 256;
 /// square block of 256 rows read 64 source rows a kilobyte at a time. `bench_report
 /// --size large --filter nchw_to_nhwc`, builds alternated, 6–8 rounds, medians on a Zen 5,
 /// fresh-memcpy / memcpy: 256×256 blocks with 8×8 squares 0.69–0.70 / 0.53–0.59×; 16×16
-/// squares in those blocks 0.68–0.71 / 0.50–0.61× (two rounds); narrow blocks of 256
+/// squares in those blocks 0.67–0.71 / 0.50–0.61× (four rounds); narrow blocks of 256
 /// rows 0.74–0.76 / 0.60–0.73× (two rounds), 1024 rows 0.81 / 0.70×, 4096 rows 0.77–0.81 /
 /// 0.69–0.72×, all 16384 rows 0.72 / 0.59×; 8×8 squares in 1024×16 blocks 0.74 / 0.61×.
 pub(super) const TRANSPOSE_NARROW_ROWS: usize = 4096;
@@ -86,16 +86,17 @@ pub(super) const FOLD_LANES: usize = 4096;
 
 /// How far ahead along each source row, in bytes, a vertical fold of an input larger than
 /// [`LARGE_WALK`] prefetches: the hardware prefetchers alone left the eight rows of a pass
-/// waiting on memory. `bench_report --size large --filter reduce` on a Zen 5 (prefetch
-/// builds alternated, two or three rounds), `reduce_channel_max/large` as a fraction of read
-/// bandwidth: none 0.50–0.57×, 512 bytes 0.89×, 1024 0.93–0.96×, 1536 0.87–0.95×, 2048
-/// 0.85–0.87×, 4096 0.67–0.80×.
+/// waiting on memory. `bench_report --size large --filter reduce` on a Zen 5 (one build per
+/// distance, alternated; two rounds each, four for 4096, seven for 1024, five for none),
+/// `reduce_channel_max/large` as a fraction of read bandwidth: none 0.50–0.57×, 512 bytes
+/// 0.89×, 1024 0.88–1.01×, 1536 0.87–0.95×, 2048 0.85–0.87×, 4096 0.62–0.80×, 8192
+/// 0.59–0.85×, 16384 0.53–0.63×.
 pub(super) const FOLD_PREFETCH: usize = 1024;
 
 /// The same for a pooling window folded in one pass, whose rows advance by a window's
 /// width per output instead of a chunk: `reduce_maxpool/large` in the same runs: none
-/// 0.52–0.56×, 1024 0.56–0.58×, 2048 0.66–0.68×, 4096 0.75–0.78×, 8192 0.65–0.67×, 16384
-/// 0.53–0.56×.
+/// 0.52–0.56×, 512 0.50–0.58×, 1024 0.56–0.59×, 1536 0.59–0.62×, 2048 0.66–0.68×, 4096
+/// 0.75–0.78×, 8192 0.65–0.67×, 16384 0.53–0.56×.
 pub(super) const WINDOW_PREFETCH: usize = 4096;
 
 /// Independent accumulators of a horizontal fold: enough vector registers' worth to hide
